@@ -1,0 +1,81 @@
+"""The 填写说明 (instructions) sheet of a form workbook: general rules and every field's contract."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pmokit import texts
+from pmokit.layout import FormLayout
+from pmokit.schema import FieldSpec
+from pmokit.values import display_value
+
+COLUMNS = ("sheet", "field", "required", "type", "rules", "help", "example")
+WIDTHS = (14, 22, 6, 12, 30, 44, 24)
+
+
+def field_rules(field: FieldSpec, lang: str) -> str:
+    """The limits of a field in words: choices, min/max, length, pattern."""
+    words = texts.RULE_WORDS
+    parts = []
+    if field.choices:
+        parts.append(words["choices"].text(lang).format(v=" / ".join(c.text(lang) for c in field.choices)))
+    for key in ("min", "max"):
+        value = getattr(field, key)
+        if value is not None:
+            parts.append(words[key].text(lang).format(v=display_value(field, value, lang)))
+    if field.max_length:
+        parts.append(words["max_length"].text(lang).format(v=field.max_length))
+    if field.pattern:
+        parts.append(words["pattern"].text(lang).format(v=field.pattern))
+    return "；".join(parts) if lang == "zh" else "; ".join(parts)
+
+
+def instruction_rows(layout: FormLayout, lang: str) -> list[tuple[str, ...]]:
+    """One row per single field and per table column, in workbook order."""
+    rows = []
+    yes, no = texts.HEADERS["yes"].text(lang), texts.HEADERS["no"].text(lang)
+
+    def row(sheet_title: str, label: str, field: FieldSpec) -> tuple[str, ...]:
+        return (sheet_title, label, yes if field.required else no,
+                texts.TYPE_NAMES[field.type].text(lang), field_rules(field, lang),
+                field.help.text(lang), display_value(field, field.example, lang))
+
+    for sheet in layout.form.sheets:
+        title = sheet.title.text(lang)
+        for pos in (p for p in layout.fields if p.sheet.id == sheet.id):
+            rows.append(row(title, pos.field.label.text(lang), pos.field))
+        if sheet.table is not None:
+            for column in sheet.table.columns:
+                rows.append(row(title, column.label.text(lang), column))
+    return rows
+
+
+def write_instructions(workbook, layout: FormLayout, lang: str, formats: dict[str, Any]) -> None:
+    """Add the instructions sheet as the workbook's first, read-only sheet."""
+    ws = workbook.add_worksheet(texts.INSTRUCTIONS_SHEET.text(lang))
+    last = len(COLUMNS) - 1
+    form = layout.form
+    ws.merge_range(0, 0, 0, last, f"{form.title.text(lang)} · {texts.INSTRUCTIONS_SHEET.text(lang)}",
+                   formats["title"])
+    ws.merge_range(1, 0, 1, last, form.intro.text(lang), formats["note"])
+    ws.set_row(0, 28)
+    ws.set_row(1, 60)
+    row = 3
+    for number, rule in enumerate(texts.GENERAL_RULES, start=1):
+        ws.merge_range(row, 0, row, last, f"{number}. {rule.text(lang)}", formats["text"])
+        row += 1
+    version = texts.VERSION_NOTE.text(lang).format(form=form.id, version=form.version)
+    ws.merge_range(row, 0, row, last, version, formats["note"])
+    header_row = row + 2
+    for col, key in enumerate(COLUMNS):
+        ws.write_string(header_row, col, texts.HEADERS[key].text(lang), formats["header"])
+        ws.set_column(col, col, WIDTHS[col])
+    for offset, values in enumerate(instruction_rows(layout, lang), start=1):
+        for col, value in enumerate(values):
+            ws.write_string(header_row + offset, col, value, formats["label"])
+    ws.freeze_panes(header_row + 1, 0)
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(header_row)
+    ws.protect("", {"format_columns": True, "format_rows": True})

@@ -1,0 +1,180 @@
+"""Field types and their canonical values: parsing raw cells and spec literals, checking constraints.
+
+Every stage that touches a value (spec loading, form generation, reading, validation) goes
+through this module, so a type means the same thing everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pmokit.schema import FieldSpec
+
+TEXT_TYPES = frozenset({"text", "person", "email", "project_code"})
+NUMBER_TYPES = frozenset({"int", "decimal", "money", "percent"})
+DATE_TYPES = frozenset({"date", "month"})
+FIELD_TYPES = TEXT_TYPES | NUMBER_TYPES | DATE_TYPES | {"choice", "bool"}
+
+# Decimal places kept for each decimal type; percent is a fraction (0.8 = 80 %).
+QUANTUM = {"decimal": Decimal("0.01"), "money": Decimal("0.01"), "percent": Decimal("0.0001")}
+BOOL_WORDS = {"zh": ("是", "否"), "en": ("Yes", "No")}
+_TRUE = {"是", "yes", "y", "true", "1"}
+_FALSE = {"否", "no", "n", "false", "0"}
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class ValueProblem(ValueError):
+    """A value that does not fit its field; `kind` is type, choice, range, pattern or length."""
+
+    def __init__(self, kind: str, detail: str) -> None:
+        self.kind, self.detail = kind, detail
+        super().__init__(detail)
+
+
+def is_blank(raw: Any) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
+def parse_value(field: FieldSpec, raw: Any) -> Any:
+    """Convert a raw cell or spec literal to the field's canonical value (None when blank)."""
+    if is_blank(raw):
+        return None
+    parser = _PARSERS.get(field.type, _parse_text)
+    return parser(field, raw)
+
+
+def _parse_text(field: FieldSpec, raw: Any) -> str:
+    if isinstance(raw, bool):
+        raise ValueProblem("type", f"expected text, got {raw!r}")
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))  # a contract number typed as a number
+    if isinstance(raw, (dt.date, dt.datetime)):
+        raise ValueProblem("type", f"expected text, got date {raw}")
+    return str(raw).strip()
+
+
+def _parse_int(field: FieldSpec, raw: Any) -> int:
+    if isinstance(raw, bool):
+        raise ValueProblem("type", f"expected a whole number, got {raw!r}")
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, float) and raw.is_integer():
+        return int(raw)
+    if isinstance(raw, str) and re.fullmatch(r"[+-]?\d+", raw.strip()):
+        return int(raw.strip())
+    raise ValueProblem("type", f"expected a whole number, got {raw!r}")
+
+
+def _parse_decimal(field: FieldSpec, raw: Any) -> Decimal:
+    if isinstance(raw, bool) or isinstance(raw, (dt.date, dt.datetime)):
+        raise ValueProblem("type", f"expected a number, got {raw!r}")
+    # repr() of a float is the shortest string that round-trips, so 0.1 stays 0.1.
+    text = repr(raw) if isinstance(raw, float) else str(raw).strip()
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValueProblem("type", f"expected a number, got {raw!r}") from None
+    if not number.is_finite():
+        raise ValueProblem("type", f"expected a number, got {raw!r}")
+    return number.quantize(QUANTUM[field.type])
+
+
+def _parse_date(field: FieldSpec, raw: Any) -> dt.date:
+    if isinstance(raw, dt.datetime):
+        day = raw.date()
+    elif isinstance(raw, dt.date):
+        day = raw
+    elif isinstance(raw, str):
+        try:
+            day = dt.date.fromisoformat(raw.strip())
+        except ValueError:
+            raise ValueProblem("type", f"expected a date (YYYY-MM-DD), got {raw!r}") from None
+    else:
+        raise ValueProblem("type", f"expected a date, got {raw!r}")
+    return day.replace(day=1) if field.type == "month" else day
+
+
+def _parse_choice(field: FieldSpec, raw: Any) -> str:
+    text = _parse_text(field, raw)
+    for choice in field.choices:
+        if text in (choice.zh, choice.en):
+            return choice.zh
+    raise ValueProblem("choice", f"{text!r} is not one of {', '.join(c.zh for c in field.choices)}")
+
+
+def _parse_bool(field: FieldSpec, raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    word = str(raw).strip().lower()
+    if word in _TRUE:
+        return True
+    if word in _FALSE:
+        return False
+    raise ValueProblem("type", f"expected 是/否, got {raw!r}")
+
+
+_PARSERS = {
+    "int": _parse_int,
+    "decimal": _parse_decimal,
+    "money": _parse_decimal,
+    "percent": _parse_decimal,
+    "date": _parse_date,
+    "month": _parse_date,
+    "choice": _parse_choice,
+    "bool": _parse_bool,
+}
+
+
+def check_constraints(field: FieldSpec, value: Any) -> None:
+    """Raise ValueProblem when a parsed, non-blank value breaks the field's range or pattern."""
+    if field.min is not None and value < field.min:
+        raise ValueProblem("range", f"{value} is below the minimum {field.min}")
+    if field.max is not None and value > field.max:
+        raise ValueProblem("range", f"{value} is above the maximum {field.max}")
+    if not isinstance(value, str):
+        return
+    if field.max_length is not None and len(value) > field.max_length:
+        raise ValueProblem("length", f"{len(value)} characters, at most {field.max_length}")
+    if field.type == "email" and not EMAIL_PATTERN.match(value):
+        raise ValueProblem("pattern", f"{value!r} is not an e-mail address")
+    if field.pattern is not None and not re.fullmatch(field.pattern, value):
+        raise ValueProblem("pattern", f"{value!r} does not match {field.pattern}")
+
+
+def to_cell(field: FieldSpec, value: Any, lang: str) -> Any:
+    """The value to write into a cell for a canonical value (labels in the workbook's language)."""
+    if value is None:
+        return None
+    if field.type == "choice":
+        return next(c.text(lang) for c in field.choices if c.zh == value)
+    if field.type == "bool":
+        return BOOL_WORDS[lang][0 if value else 1]
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def to_json(value: Any) -> Any:
+    """A JSON-friendly form of a canonical value: ISO dates, numbers for decimals."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def display_value(field: FieldSpec, value: Any, lang: str) -> str:
+    """How a person reads a canonical value: 60%, 81,600.00, 2026-03-15, 是."""
+    if value is None:
+        return ""
+    if field.type == "percent":
+        return f"{(value * 100).normalize():f}%"
+    if field.type == "money":
+        return f"{value:,.2f}"
+    if field.type == "month":
+        return value.strftime("%Y-%m")
+    return str(to_json(to_cell(field, value, lang)))

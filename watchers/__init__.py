@@ -1,0 +1,1 @@
+"""The shared-folder watcher (issue 6): file events and rescans feeding pmokit's intake pipeline."""
