@@ -56,7 +56,7 @@ def build_form(form: FormSpec, path: Path, lang: str = "zh", record: Record | No
         _FormWriter(workbook, layout, lang, record).write()
         workbook.close()
     except (OSError, XlsxWriterException) as exc:
-        raise OutputError(f"cannot write {path}: {exc}") from None
+        raise OutputError(path, getattr(exc, "strerror", None) or str(exc)) from None
     return path
 
 
@@ -65,7 +65,7 @@ def build_forms(forms: dict[str, FormSpec], out_dir: Path, lang: str = "zh") -> 
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"cannot create output folder {out_dir}: {exc.strerror}") from None
+        raise OutputError(out_dir, exc.strerror or str(exc)) from None
     return [build_form(form, out_dir / form_filename(form, lang), lang) for form in forms.values()]
 
 

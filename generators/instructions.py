@@ -5,29 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from pmokit import texts
+from pmokit.describe import field_rules
 from pmokit.layout import FormLayout
 from pmokit.schema import FieldSpec
 from pmokit.values import display_value
 
 COLUMNS = ("sheet", "field", "required", "type", "rules", "help", "example")
 WIDTHS = (14, 22, 6, 12, 30, 44, 24)
-
-
-def field_rules(field: FieldSpec, lang: str) -> str:
-    """The limits of a field in words: choices, min/max, length, pattern."""
-    words = texts.RULE_WORDS
-    parts = []
-    if field.choices:
-        parts.append(words["choices"].text(lang).format(v=" / ".join(c.text(lang) for c in field.choices)))
-    for key in ("min", "max"):
-        value = getattr(field, key)
-        if value is not None:
-            parts.append(words[key].text(lang).format(v=display_value(field, value, lang)))
-    if field.max_length:
-        parts.append(words["max_length"].text(lang).format(v=field.max_length))
-    if field.pattern:
-        parts.append(words["pattern"].text(lang).format(v=field.pattern))
-    return "；".join(parts) if lang == "zh" else "; ".join(parts)
 
 
 def instruction_rows(layout: FormLayout, lang: str) -> list[tuple[str, ...]]:

@@ -1,12 +1,23 @@
-"""Exceptions that stop a run (issues found in a user's file are data, see issues.py later)."""
+"""Exceptions that stop a run; problems found in a user's file are data (issues), not these.
+
+Each error carries its message in Chinese and English, because the CLI prints it to the
+person who caused it, in their language.
+"""
 
 from __future__ import annotations
 
 
 class PmoError(Exception):
-    """Base of every error pmokit raises on purpose; the CLI turns it into one line and exit 3."""
+    """Base of every error pmokit raises on purpose; the CLI prints one line and exits 3."""
 
     exit_code = 3
+
+    def __init__(self, en: str, zh: str | None = None) -> None:
+        self.en, self.zh = en, zh or en
+        super().__init__(en)
+
+    def text(self, lang: str = "zh") -> str:
+        return self.en if lang == "en" else self.zh
 
 
 class ConfigError(PmoError):
@@ -18,7 +29,8 @@ class SchemaError(PmoError):
 
     def __init__(self, source: str, key: str, problem: str) -> None:
         self.source, self.key, self.problem = source, key, problem
-        super().__init__(f"{source}: {key}: {problem}")
+        super().__init__(f"form spec error: {source}: {key}: {problem}",
+                         f"表单定义有误：{source}: {key}: {problem}")
 
 
 class UnknownFormError(PmoError):
@@ -26,12 +38,21 @@ class UnknownFormError(PmoError):
 
     def __init__(self, form_id: str, known: list[str]) -> None:
         self.form_id, self.known = form_id, known
-        super().__init__(f"unknown form {form_id!r}; known forms: {', '.join(known)}")
+        names = ", ".join(known)
+        super().__init__(f"unknown form {form_id!r}; the forms are: {names}",
+                         f"没有名为 {form_id!r} 的表单；现有表单：{names}")
 
 
 class OutputError(PmoError):
     """An output file or folder cannot be written."""
 
+    def __init__(self, path: object, reason: str) -> None:
+        super().__init__(f"cannot write {path}: {reason}", f"无法写入 {path}：{reason}")
+
 
 class WorkbookReadError(PmoError):
-    """A workbook cannot be opened or is not one of our forms (issue 4 turns these into issues)."""
+    """A workbook that cannot be opened or is not one of our forms (issue 4 makes these issues)."""
+
+    def __init__(self, file: str, reason_en: str, reason_zh: str) -> None:
+        self.file = file
+        super().__init__(f"{file}: {reason_en}", f"{file}：{reason_zh}")

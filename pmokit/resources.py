@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pmokit.errors import ConfigError
+
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -12,7 +14,8 @@ def templates_dir() -> Path:
     for candidate in (_PACKAGE / "templates", _PACKAGE.parent / "templates"):
         if (candidate / "forms").is_dir():
             return candidate
-    raise FileNotFoundError(f"pmokit templates not found beside {_PACKAGE}")
+    raise ConfigError(f"pmokit templates not found beside {_PACKAGE}",
+                      f"在 {_PACKAGE} 旁找不到 pmokit 模板目录")
 
 
 def forms_dir() -> Path:

@@ -1,0 +1,5 @@
+"""`python -m pmokit` is the `pmo` command, for machines where scripts are not on PATH."""
+
+from pmokit.cli import main
+
+main()

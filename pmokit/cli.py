@@ -1,0 +1,167 @@
+"""The `pmo` command: one subcommand per library function, and the one place that wires
+the core to the generators and watchers.
+
+Exit codes: 0 ok, 1 ran and found invalid input, 2 usage, 3 could not run.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import click
+
+from generators.forms import build_form, build_forms, form_filename
+from pmokit import __version__
+from pmokit.describe import describe_form, forms_markdown
+from pmokit.errors import PmoError
+from pmokit.reading import parse_record, read_workbook
+from pmokit.record import example_record
+from pmokit.schema import FormSpec, get_form, load_forms
+from pmokit.settings import LANGS, Settings, load_settings
+
+
+class _Group(click.Group):
+    """Turns every PmoError into one line on stderr and exit 3, instead of a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PmoError as exc:
+            settings = ctx.obj if isinstance(ctx.obj, Settings) else Settings()
+            click.echo(f"pmo: {exc.text(settings.lang)}", err=True)
+            sys.exit(exc.exit_code)
+
+
+def _forms(ctx: click.Context) -> dict[str, FormSpec]:
+    return load_forms(ctx.obj.spec_folder())
+
+
+def _set_lang(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        # The root keeps it too, so an error raised by the command is reported in this language.
+        ctx.obj = ctx.find_root().obj = replace(ctx.find_object(Settings) or Settings(), lang=value)
+
+
+lang_option = click.option("--lang", type=click.Choice(LANGS), default=None, expose_value=False,
+                           callback=_set_lang, help="Language of the output (zh or en).")
+
+
+def _print_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@click.group(cls=_Group)
+@click.version_option(__version__, prog_name="pmokit")
+@click.option("--lang", type=click.Choice(LANGS), default=None,
+              help="Language of forms and messages (default zh; env PMO_LANG).")
+@click.option("--forms-dir", type=click.Path(path_type=Path), default=None,
+              help="Folder of form specs (default: the shipped templates; env PMO_FORMS_DIR).")
+@click.pass_context
+def cli(ctx: click.Context, lang: str | None, forms_dir: Path | None) -> None:
+    """pmokit: the PMO's standard Excel forms, checked and collected for you."""
+    ctx.obj = Settings()  # so a bad setting below is still reported in the default language
+    ctx.obj = load_settings({"lang": lang, "forms_dir": forms_dir})
+
+
+@cli.group()
+def forms() -> None:
+    """Build, describe and read the standard forms."""
+
+
+@forms.command("list")
+@lang_option
+@click.pass_context
+def forms_list(ctx: click.Context) -> None:
+    """List the forms and their versions."""
+    for form in _forms(ctx).values():
+        click.echo(f"{form.id:<12} v{form.version}  {form.title.text(ctx.obj.lang)}")
+
+
+@forms.command("build")
+@lang_option
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True,
+              help="Folder to write the workbooks into (created if missing).")
+@click.option("--form", "form_ids", multiple=True, help="Only these forms (repeatable).")
+@click.pass_context
+def forms_build(ctx: click.Context, out_dir: Path, form_ids: tuple[str, ...]) -> None:
+    """Write one blank .xlsx per form."""
+    all_forms = _forms(ctx)
+    chosen = {i: get_form(all_forms, i) for i in form_ids} if form_ids else all_forms
+    for path in build_forms(chosen, out_dir, ctx.obj.lang):
+        click.echo(str(path))
+
+
+@forms.command("describe")
+@lang_option
+@click.argument("form_id")
+@click.option("--json", "as_json", is_flag=True, help="Print the machine-readable contract.")
+@click.pass_context
+def forms_describe(ctx: click.Context, form_id: str, as_json: bool) -> None:
+    """Show a form's fields, tables and cell positions."""
+    data = describe_form(get_form(_forms(ctx), form_id), ctx.obj.lang)
+    if as_json:
+        _print_json(data)
+        return
+    click.echo(f"{data['form']} v{data['version']}")
+    for f in data["fields"]:
+        click.echo(f"  {f['sheet']}!{f['cell']:<6} {f['name']:<28} {f['type']:<12} {f['label_zh']}")
+    for t in data["tables"]:
+        click.echo(f"  {t['sheet']} rows {t['first_row']}–{t['first_row'] + t['max_rows'] - 1}:")
+        for c in t["columns"]:
+            click.echo(f"    {c['column']:<4} {c['name']:<34} {c['type']:<12} {c['label_zh']}")
+
+
+@forms.command("docs")
+@lang_option
+@click.pass_context
+def forms_docs(ctx: click.Context) -> None:
+    """Print the Markdown field reference of every form (docs/forms.md)."""
+    click.echo(forms_markdown(_forms(ctx), ctx.obj.lang), nl=False)
+
+
+@forms.command("read")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.pass_context
+def forms_read(ctx: click.Context, files: tuple[Path, ...]) -> None:
+    """Print the values of filled forms as JSON, with each cell that does not parse."""
+    all_forms = _forms(ctx)
+    results = []
+    for path in files:
+        record, problems = parse_record(read_workbook(path, all_forms))
+        results.append({"file": str(path), **record.to_dict(),
+                        "problems": [{"field": p.field, "table": p.table, "sheet": p.sheet,
+                                      "cell": p.cell, "kind": p.kind, "detail": p.detail}
+                                     for p in problems]})
+    _print_json(results if len(results) > 1 else results[0])
+    sys.exit(1 if any(r["problems"] for r in results) else 0)
+
+
+@cli.command()
+@lang_option
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("pmo-demo"),
+              show_default=True, help="Folder for the demo's output.")
+@click.pass_context
+def demo(ctx: click.Context, out_dir: Path) -> None:
+    """Run pmokit on built-in sample data: build the forms, fill samples, read them back."""
+    lang, all_forms = ctx.obj.lang, _forms(ctx)
+    blank = build_forms(all_forms, out_dir / "forms", lang)
+    click.echo(f"{len(blank)} blank forms  -> {out_dir / 'forms'}")
+    (out_dir / "samples").mkdir(parents=True, exist_ok=True)
+    for form in all_forms.values():
+        record = example_record(form)
+        path = build_form(form, out_dir / "samples" / form_filename(form, lang), lang, record)
+        back, problems = parse_record(read_workbook(path, all_forms))
+        rows = sum(len(r) for r in back.tables.values())
+        status = "OK" if back == record and not problems else "MISMATCH"
+        click.echo(f"sample {form.id:<11} {len(back.fields):>3} fields {rows:>3} rows  "
+                   f"{status}  -> {path}")
+        if status != "OK":
+            sys.exit(1)
+
+
+def main() -> None:
+    cli(prog_name="pmo")
