@@ -157,8 +157,10 @@ class _FormWriter:
                                self._validation(column, top_left))
             self.workbook.define_name(
                 col.name, f"={self._quoted(pos.sheet)}!${letter}${pos.first_row + 1}:${letter}${pos.last_row + 1}")
-            for offset, row in enumerate(rows):
-                self._write_input(ws, pos.first_row + offset, col.col, column, row.get(column.id))
+            # Every body cell is written, blank or not, so it carries the unlocked input style.
+            for offset in range(table.max_rows):
+                value = rows[offset].get(column.id) if offset < len(rows) else None
+                self._write_input(ws, pos.first_row + offset, col.col, column, value)
         ws.set_row(pos.header_row, 30)
         ws.freeze_panes(pos.first_row, 1)
         self._print_setup(ws, pos.last_row, last_col, landscape=True)

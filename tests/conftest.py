@@ -1,0 +1,96 @@
+"""Shared fixtures: the shipped form specs, generated blank forms, LibreOffice, and a form filler."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from generators.forms import build_forms
+from pmokit.layout import layout_form
+from pmokit.record import Record
+from pmokit.resources import forms_dir
+from pmokit.schema import FormSpec, load_forms
+from pmokit.values import to_cell
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="Rewrite tests/golden/ from the current output instead of comparing.")
+
+
+@pytest.fixture(scope="session")
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture(scope="session")
+def forms() -> dict[str, FormSpec]:
+    return load_forms(forms_dir())
+
+
+@pytest.fixture(scope="session")
+def blank_forms(forms, tmp_path_factory) -> dict[str, dict[str, Path]]:
+    """Blank workbooks of every form, by language then form id, built once per session."""
+    built = {}
+    for lang in ("zh", "en"):
+        out = tmp_path_factory.mktemp(f"forms-{lang}")
+        built[lang] = {p.name.split(".")[0]: p for p in build_forms(forms, out, lang)}
+    return built
+
+
+def _find_soffice() -> str | None:
+    for name in ("soffice", "libreoffice"):
+        if found := shutil.which(name):
+            return found
+    windows = Path(r"C:\Program Files\LibreOffice\program\soffice.exe")
+    return str(windows) if windows.exists() else None
+
+
+@pytest.fixture(scope="session")
+def soffice(tmp_path_factory):
+    """Run LibreOffice headless: soffice(args..., cwd=) with a private profile."""
+    binary = _find_soffice()
+    if binary is None:
+        if os.environ.get("PMO_REQUIRE_SOFFICE"):
+            pytest.fail("LibreOffice (soffice) is required here but not installed")
+        pytest.skip("LibreOffice (soffice) is not installed")
+    profile = tmp_path_factory.mktemp("lo-profile").as_uri()
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        command = [binary, f"-env:UserInstallation={profile}", "--headless", "--norestore", *args]
+        return subprocess.run(command, capture_output=True, text=True, timeout=240)
+
+    return run
+
+
+def fill_form(blank: Path, record: Record, form: FormSpec, out: Path, lang: str) -> Path:
+    """Fill a generated workbook through its defined names with openpyxl, as an outside tool would."""
+    book = openpyxl.load_workbook(blank)
+    layout = layout_form(form)
+    for pos in layout.fields:
+        if pos.field.id in record.fields:
+            _write(book, pos.name, 0, to_cell(pos.field, record.fields[pos.field.id], lang))
+    for table in layout.tables:
+        for offset, row in enumerate(record.tables.get(table.table.id, ())):
+            for col in table.columns:
+                if col.column.id in row:
+                    _write(book, col.name, offset, to_cell(col.column, row[col.column.id], lang))
+    book.save(out)
+    return out
+
+
+def _write(book, name: str, offset: int, value) -> None:
+    sheet, ref = next(iter(book.defined_names[name].destinations))
+    first = ref.replace("$", "").split(":")[0]
+    cell = book[sheet][first].offset(row=offset)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time())
+    cell.value = value

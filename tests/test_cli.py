@@ -1,0 +1,135 @@
+"""The `pmo` command: each subcommand mirrors a library call; user errors are one line and exit 3."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import REPO
+
+from pmokit.cli import cli
+from pmokit.describe import describe_form, forms_markdown
+from pmokit.reading import parse_record, read_workbook
+from pmokit.record import example_record
+
+
+def run(*args: str, env: dict | None = None):
+    return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+
+
+def test_forms_build_writes_every_form(tmp_path):
+    result = run("forms", "build", "--out", str(tmp_path / "out"), "--lang", "en")
+    assert result.exit_code == 0
+    written = sorted(Path(line).name for line in result.output.split())
+    assert written == ["budget.en.xlsx", "change.en.xlsx", "closure.en.xlsx",
+                       "initiation.en.xlsx", "weekly.en.xlsx"]
+
+
+def test_forms_build_one_form(tmp_path):
+    result = run("forms", "build", "--out", str(tmp_path), "--form", "weekly")
+    assert result.exit_code == 0 and [Path(p).name for p in result.output.split()] == ["weekly.xlsx"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_describe_json_is_the_library_contract(forms, lang):
+    result = run("forms", "describe", "initiation", "--json", "--lang", lang)
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert data == describe_form(forms["initiation"], lang)
+    field = next(f for f in data["fields"] if f["id"] == "planned_start")
+    assert {k: field[k] for k in ("label_zh", "type", "name", "cell", "example")} == {
+        "label_zh": "计划开始日期", "type": "date", "name": "f_planned_start", "cell": "B16",
+        "example": "2026-03-16"}
+    procurement = next(t for t in data["tables"] if t["id"] == "procurement")
+    assert (procurement["header_row"], procurement["first_row"], procurement["max_rows"]) == (3, 4, 100)
+    assert [c["column"] for c in procurement["columns"]][:3] == ["A", "B", "C"]
+
+
+def test_describe_contract_fills_a_form_that_reads_back(forms, blank_forms, tmp_path):
+    """An outside tool that knows only the JSON contract can fill a form by defined names."""
+    import openpyxl
+
+    data = json.loads(run("forms", "describe", "weekly", "--json").output)
+    book = openpyxl.load_workbook(blank_forms["zh"]["weekly"])
+    for field in data["fields"]:
+        book[field["sheet"]][field["cell"]] = field["example"]
+    for table in data["tables"]:
+        for column in table["columns"]:
+            book[table["sheet"]][f"{column['column']}{table['first_row']}"] = column["example"]
+    book.save(tmp_path / "w.xlsx")
+    back, problems = parse_record(read_workbook(tmp_path / "w.xlsx", forms))
+    assert problems == []
+    assert back.fields == example_record(forms["weekly"]).fields
+
+
+def test_docs_are_generated_from_the_specs(forms):
+    """docs/forms.md is `pmo forms docs`; regenerate it when a spec changes."""
+    expected = forms_markdown(forms, "zh")
+    assert run("forms", "docs").output == expected
+    assert (REPO / "docs" / "forms.md").read_text(encoding="utf-8") == expected, (
+        "docs/forms.md is stale: run `pmo forms docs > docs/forms.md`")
+
+
+def test_forms_read_prints_values_and_exit_code(forms, tmp_path):
+    from generators.forms import build_form
+
+    good = build_form(forms["budget"], tmp_path / "b.xlsx", "zh", example_record(forms["budget"]))
+    result = run("forms", "read", str(good))
+    assert result.exit_code == 0
+    assert json.loads(result.output)["fields"]["budget_month"] == "2026-04-01"
+
+
+def test_demo_builds_forms_and_samples(tmp_path):
+    result = run("demo", "--out", str(tmp_path / "demo"))
+    assert result.exit_code == 0, result.output
+    assert len(list((tmp_path / "demo" / "forms").glob("*.xlsx"))) == 5
+    assert result.output.count(" OK ") == 5
+
+
+def test_list_shows_titles_in_the_chosen_language():
+    assert "项目周报" in run("forms", "list").output
+    assert "Weekly Progress Report" in run("--lang", "en", "forms", "list").output
+
+
+ERROR_CASES = [
+    (["forms", "describe", "nope"], "没有名为 'nope' 的表单"),
+    (["--lang", "en", "forms", "describe", "nope"], "unknown form 'nope'"),
+    (["forms", "describe", "nope", "--lang", "en"], "unknown form 'nope'"),
+    (["forms", "read", "missing.xlsx"], "missing.xlsx"),
+]
+
+
+@pytest.mark.parametrize(("args", "words"), ERROR_CASES)
+def test_user_errors_are_one_line_and_exit_3(args, words):
+    result = subprocess.run([sys.executable, "-m", "pmokit", *args], capture_output=True, text=True,
+                            encoding="utf-8")
+    assert result.returncode == 3
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and words in result.stderr
+
+
+def test_broken_spec_folder_is_one_line(tmp_path):
+    spec = tmp_path / "weekly.toml"
+    spec.write_text('id = "weekly"\nversion = 1\ntitle_zh = "周报"\ntitle_en = "W"\n', encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "pmokit", "--forms-dir", str(tmp_path), "forms",
+                             "list"], capture_output=True, text=True, encoding="utf-8")
+    assert result.returncode == 3
+    assert result.stderr == f"pmo: 表单定义有误：{spec}: sheets: missing\n"
+
+
+def test_unwritable_output_folder_is_one_line(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = subprocess.run([sys.executable, "-m", "pmokit", "forms", "build", "--out",
+                             str(blocker / "sub")], capture_output=True, text=True, encoding="utf-8")
+    assert result.returncode == 3 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"pmo: 无法写入 {blocker / 'sub'}")
+
+
+def test_bad_language_in_environment_is_reported(tmp_path):
+    result = run("forms", "list", env={"PMO_LANG": "fr"})
+    assert result.exit_code == 3 and "语言只能是 zh 或 en" in result.output
