@@ -1,1 +1,1 @@
-"""Writers of the artefacts pmokit hands to people: form workbooks now, roll-ups and reports later."""
+"""Writers of what pmokit hands to people: form workbooks now, roll-ups and reports later."""

@@ -39,7 +39,9 @@ def make_formats(workbook) -> dict[str, Any]:
     formats = {
         "title": fmt(bold=True, font_size=16, font_color=HEADER_FILL),
         "note": fmt(italic=True, font_color="#595959", text_wrap=True, valign="top"),
-        "header": fmt(bold=True, font_color="#FFFFFF", bg_color=HEADER_FILL, text_wrap=True, **border),
+        "header": fmt(
+            bold=True, font_color="#FFFFFF", bg_color=HEADER_FILL, text_wrap=True, **border
+        ),
         "section": fmt(bold=True, bg_color=SECTION_FILL, **border),
         "label": fmt(text_wrap=True, **border),
         "label_required": fmt(bold=True, text_wrap=True, **border),
@@ -49,8 +51,9 @@ def make_formats(workbook) -> dict[str, Any]:
     }
     for field_type in ("text", *NUMBER_FORMATS, "choice", "bool"):
         extra = {"num_format": NUMBER_FORMATS[field_type]} if field_type in NUMBER_FORMATS else {}
-        formats[f"input_{field_type}"] = fmt(bg_color=INPUT_FILL, locked=False, text_wrap=True,
-                                             **extra, **border)
+        formats[f"input_{field_type}"] = fmt(
+            bg_color=INPUT_FILL, locked=False, text_wrap=True, **extra, **border
+        )
     return formats
 
 
@@ -78,8 +81,12 @@ def _limits(field: FieldSpec, lang: str) -> dict[str, str]:
     def shown(value):
         return display_value(field, value, lang) if value is not None else "…"
 
-    return {"min": shown(field.min), "max": shown(field.max), "example": shown(field.example),
-            "max_length": str(field.max_length or "")}
+    return {
+        "min": shown(field.min),
+        "max": shown(field.max),
+        "example": shown(field.example),
+        "max_length": str(field.max_length or ""),
+    }
 
 
 def _messages(field: FieldSpec, lang: str) -> dict[str, str]:
@@ -110,13 +117,20 @@ def validation_rule(field: FieldSpec, top_left: str, list_source: str | None) ->
     if field.type in ("decimal", "money", "percent"):
         return _number_rule(field, "decimal")
     if field.type in ("date", "month"):
-        return {"validate": "date", "criteria": "between", "minimum": field.min,
-                "maximum": field.max}
+        return {
+            "validate": "date",
+            "criteria": "between",
+            "minimum": field.min,
+            "maximum": field.max,
+        }
     if field.type == "email":
         return {"validate": "custom", "value": f'=ISNUMBER(SEARCH("@",{top_left}))'}
     return {"validate": "length", "criteria": "<=", "value": field.max_length or 32767}
 
 
 def data_validation(field: FieldSpec, lang: str, top_left: str, list_source: str | None) -> dict:
-    return {**validation_rule(field, top_left, list_source), **_messages(field, lang),
-            "ignore_blank": True}
+    return {
+        **validation_rule(field, top_left, list_source),
+        **_messages(field, lang),
+        "ignore_blank": True,
+    }

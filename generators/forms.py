@@ -80,12 +80,18 @@ class _FormWriter:
         self.lists: dict[tuple[str, ...], str] = {}
 
     def write(self) -> None:
-        self.workbook.set_properties({
-            "title": self.form.title.text(self.lang), "subject": f"{self.form.id} v{self.form.version}",
-            "author": "pmokit", "comments": f"pmokit {__version__}",
-        })
+        self.workbook.set_properties(
+            {
+                "title": self.form.title.text(self.lang),
+                "subject": f"{self.form.id} v{self.form.version}",
+                "author": "pmokit",
+                "comments": f"pmokit {__version__}",
+            }
+        )
         write_instructions(self.workbook, self.layout, self.lang, self.formats)
-        sheets = {s.id: self.workbook.add_worksheet(s.title.text(self.lang)) for s in self.form.sheets}
+        sheets = {
+            s.id: self.workbook.add_worksheet(s.title.text(self.lang)) for s in self.form.sheets
+        }
         meta = self.workbook.add_worksheet(META_SHEET)
         self._write_meta(meta)
         for sheet in self.form.sheets:
@@ -107,7 +113,9 @@ class _FormWriter:
         ws.set_row(NOTE_ROW, 30)
 
     def _version_note(self) -> str:
-        return texts.VERSION_NOTE.text(self.lang).format(form=self.form.id, version=self.form.version)
+        return texts.VERSION_NOTE.text(self.lang).format(
+            form=self.form.id, version=self.form.version
+        )
 
     def _write_field_sheet(self, ws, sheet: SheetSpec) -> None:
         f = self.formats
@@ -116,18 +124,24 @@ class _FormWriter:
         for col, key in ((LABEL_COL, "field"), (VALUE_COL, "value"), (HINT_COL, "hint")):
             ws.write_string(HEADER_ROW, col, self._text(texts.HEADERS[key]), f["header"])
         for pos in (p for p in self.layout.sections if p.sheet.id == sheet.id):
-            ws.merge_range(pos.row, LABEL_COL, pos.row, HINT_COL, self._text(pos.section.title),
-                           f["section"])
+            ws.merge_range(
+                pos.row, LABEL_COL, pos.row, HINT_COL, self._text(pos.section.title), f["section"]
+            )
         label_width = 12
         for pos in (p for p in self.layout.fields if p.sheet.id == sheet.id):
             label = self._text(pos.field.label) + (" *" if pos.field.required else "")
             label_width = max(label_width, column_width(pos.field, label))
-            ws.write_string(pos.row, LABEL_COL, label,
-                            f["label_required" if pos.field.required else "label"])
+            ws.write_string(
+                pos.row, LABEL_COL, label, f["label_required" if pos.field.required else "label"]
+            )
             ws.write_string(pos.row, HINT_COL, self._text(pos.field.help), f["hint"])
             self._write_input(ws, pos.row, pos.col, pos.field, self.record.fields.get(pos.field.id))
-            ws.data_validation(pos.row, pos.col, pos.row, pos.col, self._validation(pos.field, pos.cell))
-            self.workbook.define_name(pos.name, f"={self._quoted(sheet)}!${column_letter(pos.col)}${pos.row + 1}")
+            ws.data_validation(
+                pos.row, pos.col, pos.row, pos.col, self._validation(pos.field, pos.cell)
+            )
+            self.workbook.define_name(
+                pos.name, f"={self._quoted(sheet)}!${column_letter(pos.col)}${pos.row + 1}"
+            )
             ws.set_row(pos.row, 48 if pos.field.multiline else 22)
         last_row = max(p.row for p in self.layout.fields if p.sheet.id == sheet.id)
         ws.set_column(LABEL_COL, LABEL_COL, min(label_width, 30))
@@ -139,24 +153,47 @@ class _FormWriter:
 
     def _write_table_sheet(self, ws, pos: TablePos) -> None:
         table, last_col = pos.table, len(pos.columns) - 1
-        note = f"{self._text(table.help)} · " + texts.TABLE_NOTE.text(self.lang).format(rows=table.max_rows)
-        self._write_heading(ws, f"{self._text(self.form.title)} · {self._text(table.label)}", note, last_col)
-        headers = [self._text(c.column.label) + (" *" if c.column.required else "") for c in pos.columns]
-        ws.add_table(pos.header_row, 0, pos.last_row, last_col, {
-            "name": table_name(table.id), "style": "Table Style Light 1", "autofilter": True,
-            "columns": [{"header": h, "format": input_format(self.formats, c.column),
-                         "header_format": self.formats["header"]}
-                        for h, c in zip(headers, pos.columns)],
-        })
+        note = f"{self._text(table.help)} · " + texts.TABLE_NOTE.text(self.lang).format(
+            rows=table.max_rows
+        )
+        self._write_heading(
+            ws, f"{self._text(self.form.title)} · {self._text(table.label)}", note, last_col
+        )
+        headers = [
+            self._text(c.column.label) + (" *" if c.column.required else "") for c in pos.columns
+        ]
+        ws.add_table(
+            pos.header_row,
+            0,
+            pos.last_row,
+            last_col,
+            {
+                "name": table_name(table.id),
+                "style": "Table Style Light 1",
+                "autofilter": True,
+                "columns": [
+                    {
+                        "header": h,
+                        "format": input_format(self.formats, c.column),
+                        "header_format": self.formats["header"],
+                    }
+                    for h, c in zip(headers, pos.columns, strict=True)
+                ],
+            },
+        )
         rows = self.record.tables.get(table.id, ())
         for col in pos.columns:
             letter, column = col.letter, col.column
             ws.set_column(col.col, col.col, column_width(column, headers[col.col]))
             top_left = f"{letter}{pos.first_row + 1}"
-            ws.data_validation(pos.first_row, col.col, pos.last_row, col.col,
-                               self._validation(column, top_left))
+            ws.data_validation(
+                pos.first_row, col.col, pos.last_row, col.col, self._validation(column, top_left)
+            )
             self.workbook.define_name(
-                col.name, f"={self._quoted(pos.sheet)}!${letter}${pos.first_row + 1}:${letter}${pos.last_row + 1}")
+                col.name,
+                f"={self._quoted(pos.sheet)}!${letter}${top_left[len(letter) :]}"
+                f":${letter}${pos.last_row + 1}",
+            )
             # Every body cell is written, blank or not, so it carries the unlocked input style.
             for offset in range(table.max_rows):
                 value = rows[offset].get(column.id) if offset < len(rows) else None
@@ -181,7 +218,9 @@ class _FormWriter:
             ws.write_string(row, col, str(cell), fmt)
 
     def _validation(self, field: FieldSpec, top_left: str) -> dict:
-        options = data_validation(field, self.lang, top_left, self.lists.get(_choice_key(field, self.lang)))
+        options = data_validation(
+            field, self.lang, top_left, self.lists.get(_choice_key(field, self.lang))
+        )
         if options.get("validate") == "date":
             options["minimum"] = options["minimum"] or OPEN_DATES[0]
             options["maximum"] = options["maximum"] or OPEN_DATES[1]
@@ -189,15 +228,21 @@ class _FormWriter:
 
     def _write_meta(self, ws) -> None:
         """The hidden sheet intake reads first: form id, version, structure hash; and the lists."""
-        entries = [("form_id", self.form.id), ("form_version", self.form.version),
-                   ("structure_hash", self.layout.structure_hash), ("lang", self.lang),
-                   ("generator", f"pmokit {__version__}")]
+        entries = [
+            ("form_id", self.form.id),
+            ("form_version", self.form.version),
+            ("structure_hash", self.layout.structure_hash),
+            ("lang", self.lang),
+            ("generator", f"pmokit {__version__}"),
+        ]
         ws.write_string(0, 0, "key")
         ws.write_string(0, 1, "value")
         for row, (key, value) in enumerate(entries, start=1):
             ws.write_string(row, 0, key)
             ws.write(row, 1, value)
-        fields = [f for _, f in self.form.fields()] + [c for _, t in self.form.tables() for c in t.columns]
+        fields = [f for _, f in self.form.fields()] + [
+            c for _, t in self.form.tables() for c in t.columns
+        ]
         for field in fields:
             key = _choice_key(field, self.lang)
             if key and key not in self.lists:
@@ -229,4 +274,3 @@ def _choice_key(field: FieldSpec, lang: str) -> tuple[str, ...] | None:
     if field.type == "choice":
         return tuple(c.text(lang) for c in field.choices)
     return None
-

@@ -1,4 +1,4 @@
-"""The 填写说明 (instructions) sheet of a form workbook: general rules and every field's contract."""
+"""The 填写说明 (instructions) sheet of a form: general rules and every field's contract."""
 
 from __future__ import annotations
 
@@ -20,9 +20,15 @@ def instruction_rows(layout: FormLayout, lang: str) -> list[tuple[str, ...]]:
     yes, no = texts.HEADERS["yes"].text(lang), texts.HEADERS["no"].text(lang)
 
     def row(sheet_title: str, label: str, field: FieldSpec) -> tuple[str, ...]:
-        return (sheet_title, label, yes if field.required else no,
-                texts.TYPE_NAMES[field.type].text(lang), field_rules(field, lang),
-                field.help.text(lang), display_value(field, field.example, lang))
+        return (
+            sheet_title,
+            label,
+            yes if field.required else no,
+            texts.TYPE_NAMES[field.type].text(lang),
+            field_rules(field, lang),
+            field.help.text(lang),
+            display_value(field, field.example, lang),
+        )
 
     for sheet in layout.form.sheets:
         title = sheet.title.text(lang)
@@ -39,8 +45,14 @@ def write_instructions(workbook, layout: FormLayout, lang: str, formats: dict[st
     ws = workbook.add_worksheet(texts.INSTRUCTIONS_SHEET.text(lang))
     last = len(COLUMNS) - 1
     form = layout.form
-    ws.merge_range(0, 0, 0, last, f"{form.title.text(lang)} · {texts.INSTRUCTIONS_SHEET.text(lang)}",
-                   formats["title"])
+    ws.merge_range(
+        0,
+        0,
+        0,
+        last,
+        f"{form.title.text(lang)} · {texts.INSTRUCTIONS_SHEET.text(lang)}",
+        formats["title"],
+    )
     ws.merge_range(1, 0, 1, last, form.intro.text(lang), formats["note"])
     ws.set_row(0, 28)
     ws.set_row(1, 60)

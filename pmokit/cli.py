@@ -20,8 +20,9 @@ from pmokit.describe import describe_form, forms_markdown
 from pmokit.errors import PmoError
 from pmokit.reading import parse_record, read_workbook
 from pmokit.record import example_record
-from pmokit.schema import FormSpec, get_form, load_forms
+from pmokit.schema import FormSpec, get_form
 from pmokit.settings import LANGS, Settings, load_settings
+from pmokit.specs import load_forms
 
 
 class _Group(click.Group):
@@ -46,8 +47,14 @@ def _set_lang(ctx: click.Context, _param: click.Parameter, value: str | None) ->
         ctx.obj = ctx.find_root().obj = replace(ctx.find_object(Settings) or Settings(), lang=value)
 
 
-lang_option = click.option("--lang", type=click.Choice(LANGS), default=None, expose_value=False,
-                           callback=_set_lang, help="Language of the output (zh or en).")
+lang_option = click.option(
+    "--lang",
+    type=click.Choice(LANGS),
+    default=None,
+    expose_value=False,
+    callback=_set_lang,
+    help="Language of the output (zh or en).",
+)
 
 
 def _print_json(data: Any) -> None:
@@ -56,10 +63,18 @@ def _print_json(data: Any) -> None:
 
 @click.group(cls=_Group)
 @click.version_option(__version__, prog_name="pmokit")
-@click.option("--lang", type=click.Choice(LANGS), default=None,
-              help="Language of forms and messages (default zh; env PMO_LANG).")
-@click.option("--forms-dir", type=click.Path(path_type=Path), default=None,
-              help="Folder of form specs (default: the shipped templates; env PMO_FORMS_DIR).")
+@click.option(
+    "--lang",
+    type=click.Choice(LANGS),
+    default=None,
+    help="Language of forms and messages (default zh; env PMO_LANG).",
+)
+@click.option(
+    "--forms-dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Folder of form specs (default: the shipped templates; env PMO_FORMS_DIR).",
+)
 @click.pass_context
 def cli(ctx: click.Context, lang: str | None, forms_dir: Path | None) -> None:
     """pmokit: the PMO's standard Excel forms, checked and collected for you."""
@@ -83,8 +98,13 @@ def forms_list(ctx: click.Context) -> None:
 
 @forms.command("build")
 @lang_option
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True,
-              help="Folder to write the workbooks into (created if missing).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Folder to write the workbooks into (created if missing).",
+)
 @click.option("--form", "form_ids", multiple=True, help="Only these forms (repeatable).")
 @click.pass_context
 def forms_build(ctx: click.Context, out_dir: Path, form_ids: tuple[str, ...]) -> None:
@@ -132,18 +152,37 @@ def forms_read(ctx: click.Context, files: tuple[Path, ...]) -> None:
     results = []
     for path in files:
         record, problems = parse_record(read_workbook(path, all_forms))
-        results.append({"file": str(path), **record.to_dict(),
-                        "problems": [{"field": p.field, "table": p.table, "sheet": p.sheet,
-                                      "cell": p.cell, "kind": p.kind, "detail": p.detail}
-                                     for p in problems]})
+        results.append(
+            {
+                "file": str(path),
+                **record.to_dict(),
+                "problems": [
+                    {
+                        "field": p.field,
+                        "table": p.table,
+                        "sheet": p.sheet,
+                        "cell": p.cell,
+                        "kind": p.kind,
+                        "detail": p.detail,
+                    }
+                    for p in problems
+                ],
+            }
+        )
     _print_json(results if len(results) > 1 else results[0])
     sys.exit(1 if any(r["problems"] for r in results) else 0)
 
 
 @cli.command()
 @lang_option
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("pmo-demo"),
-              show_default=True, help="Folder for the demo's output.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("pmo-demo"),
+    show_default=True,
+    help="Folder for the demo's output.",
+)
 @click.pass_context
 def demo(ctx: click.Context, out_dir: Path) -> None:
     """Run pmokit on built-in sample data: build the forms, fill samples, read them back."""
@@ -157,8 +196,9 @@ def demo(ctx: click.Context, out_dir: Path) -> None:
         back, problems = parse_record(read_workbook(path, all_forms))
         rows = sum(len(r) for r in back.tables.values())
         status = "OK" if back == record and not problems else "MISMATCH"
-        click.echo(f"sample {form.id:<11} {len(back.fields):>3} fields {rows:>3} rows  "
-                   f"{status}  -> {path}")
+        click.echo(
+            f"sample {form.id:<11} {len(back.fields):>3} fields {rows:>3} rows  {status}  -> {path}"
+        )
         if status != "OK":
             sys.exit(1)
 

@@ -29,8 +29,10 @@ class SchemaError(PmoError):
 
     def __init__(self, source: str, key: str, problem: str) -> None:
         self.source, self.key, self.problem = source, key, problem
-        super().__init__(f"form spec error: {source}: {key}: {problem}",
-                         f"表单定义有误：{source}: {key}: {problem}")
+        super().__init__(
+            f"form spec error: {source}: {key}: {problem}",
+            f"表单定义有误：{source}: {key}: {problem}",
+        )
 
 
 class UnknownFormError(PmoError):
@@ -39,8 +41,10 @@ class UnknownFormError(PmoError):
     def __init__(self, form_id: str, known: list[str]) -> None:
         self.form_id, self.known = form_id, known
         names = ", ".join(known)
-        super().__init__(f"unknown form {form_id!r}; the forms are: {names}",
-                         f"没有名为 {form_id!r} 的表单；现有表单：{names}")
+        super().__init__(
+            f"unknown form {form_id!r}; the forms are: {names}",
+            f"没有名为 {form_id!r} 的表单；现有表单：{names}",
+        )
 
 
 class OutputError(PmoError):

@@ -117,11 +117,27 @@ class FormLayout:
         """A fingerprint of ids, types, choices and positions; labels and language excluded."""
         shape = {
             "form": [self.form.id, self.form.version],
-            "fields": [[p.field.id, p.field.type, p.field.required, p.sheet.id, p.cell,
-                        [c.zh for c in p.field.choices]] for p in self.fields],
-            "tables": [[t.table.id, t.sheet.id, t.header_row, t.table.max_rows,
-                        [[c.column.id, c.column.type, c.letter] for c in t.columns]]
-                       for t in self.tables],
+            "fields": [
+                [
+                    p.field.id,
+                    p.field.type,
+                    p.field.required,
+                    p.sheet.id,
+                    p.cell,
+                    [c.zh for c in p.field.choices],
+                ]
+                for p in self.fields
+            ],
+            "tables": [
+                [
+                    t.table.id,
+                    t.sheet.id,
+                    t.header_row,
+                    t.table.max_rows,
+                    [[c.column.id, c.column.type, c.letter] for c in t.columns],
+                ]
+                for t in self.tables
+            ],
         }
         text = json.dumps(shape, ensure_ascii=False, sort_keys=True)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
@@ -141,7 +157,9 @@ def layout_form(form: FormSpec) -> FormLayout:
                 fields.append(FieldPos(field, sheet, row))
                 row += 1
         if sheet.table is not None:
-            columns = tuple(ColumnPos(c, i, column_name(sheet.table.id, c.id))
-                            for i, c in enumerate(sheet.table.columns))
+            columns = tuple(
+                ColumnPos(c, i, column_name(sheet.table.id, c.id))
+                for i, c in enumerate(sheet.table.columns)
+            )
             tables.append(TablePos(sheet.table, sheet, columns))
     return FormLayout(form, tuple(fields), tuple(sections), tuple(tables))

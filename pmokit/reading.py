@@ -111,8 +111,11 @@ def read_defined_names(path: Path) -> dict[str, str]:
         with zipfile.ZipFile(path) as archive:
             root = ElementTree.fromstring(archive.read("xl/workbook.xml"))
     except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError) as exc:
-        raise WorkbookReadError(path.name, f"not a readable .xlsx workbook ({exc})",
-                                f"不是可读取的 .xlsx 工作簿（{exc}）") from None
+        raise WorkbookReadError(
+            path.name,
+            f"not a readable .xlsx workbook ({exc})",
+            f"不是可读取的 .xlsx 工作簿（{exc}）",
+        ) from None
     names = {}
     for node in root.iter(f"{SHEET_NS}definedName"):
         if node.get("localSheetId") is None and node.text:
@@ -123,14 +126,19 @@ def read_defined_names(path: Path) -> dict[str, str]:
 def read_metadata(book: Any, path: Path) -> dict[str, str]:
     """The key/value pairs of the hidden metadata sheet; a workbook without it is not our form."""
     if META_SHEET not in book.sheet_names:
-        raise WorkbookReadError(path.name, f"not a pmokit form (no {META_SHEET} sheet)",
-                                "不是 pmokit 生成的标准表单（缺少表单标识），请使用 PMO 下发的模板")
+        raise WorkbookReadError(
+            path.name,
+            f"not a pmokit form (no {META_SHEET} sheet)",
+            "不是 pmokit 生成的标准表单（缺少表单标识），请使用 PMO 下发的模板",
+        )
     rows = book.get_sheet_by_name(META_SHEET).to_python(skip_empty_area=False)
     meta = {}
     for row in rows[1:]:
         if len(row) >= 2 and isinstance(row[0], str) and row[0]:
             value = row[1]
-            meta[row[0]] = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+            meta[row[0]] = (
+                str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+            )
     return meta
 
 
@@ -138,8 +146,9 @@ def open_workbook(path: Path) -> Any:
     try:
         return python_calamine.CalamineWorkbook.from_path(str(path))
     except (OSError, python_calamine.CalamineError, ValueError) as exc:
-        raise WorkbookReadError(path.name, f"cannot open the workbook ({exc})",
-                                f"无法打开工作簿（{exc}）") from None
+        raise WorkbookReadError(
+            path.name, f"cannot open the workbook ({exc})", f"无法打开工作簿（{exc}）"
+        ) from None
 
 
 def read_workbook(path: Path, forms: dict[str, FormSpec]) -> WorkbookRead:
@@ -153,21 +162,33 @@ def read_workbook(path: Path, forms: dict[str, FormSpec]) -> WorkbookRead:
         layout = layout_form(form)
         sheets = _Sheets(book)
         lang = meta.get("lang", "zh")
-        fields = {pos.field.id: _read_field(sheets, names, layout, pos.field, lang) for pos in layout.fields}
-        tables = {pos.table.id: _read_table(sheets, names, layout, pos.table.id, lang) for pos in layout.tables}
+        fields = {
+            pos.field.id: _read_field(sheets, names, layout, pos.field, lang)
+            for pos in layout.fields
+        }
+        tables = {
+            pos.table.id: _read_table(sheets, names, layout, pos.table.id, lang)
+            for pos in layout.tables
+        }
     finally:
         book.close()
     return WorkbookRead(path, form, meta, fields, tables)
 
 
-def _read_field(sheets: _Sheets, names: dict, layout: FormLayout, field: FieldSpec, lang: str) -> CellValue:
+def _read_field(
+    sheets: _Sheets, names: dict, layout: FormLayout, field: FieldSpec, lang: str
+) -> CellValue:
     pos = layout.field(field.id)
     where = parse_reference(names.get(pos.name, ""))
-    sheet, row, col = (where[0], where[1], where[2]) if where else (pos.sheet.title.text(lang), pos.row, pos.col)
+    sheet, row, col = (
+        (where[0], where[1], where[2]) if where else (pos.sheet.title.text(lang), pos.row, pos.col)
+    )
     return CellValue(sheets.value(sheet, row, col), sheet, cell_ref(row, col))
 
 
-def _read_table(sheets: _Sheets, names: dict, layout: FormLayout, table_id: str, lang: str) -> tuple[TableRow, ...]:
+def _read_table(
+    sheets: _Sheets, names: dict, layout: FormLayout, table_id: str, lang: str
+) -> tuple[TableRow, ...]:
     pos = layout.table(table_id)
     columns = []
     for col in pos.columns:
@@ -193,8 +214,11 @@ def _parse_cell(spec: FieldSpec, value: CellValue, table: str | None, problems: 
             check_constraints(spec, parsed)
         return parsed
     except ValueProblem as problem:
-        problems.append(CellProblem(spec.id, table, value.sheet, value.cell, value.raw,
-                                    problem.kind, problem.detail))
+        problems.append(
+            CellProblem(
+                spec.id, table, value.sheet, value.cell, value.raw, problem.kind, problem.detail
+            )
+        )
         return None
 
 
@@ -211,7 +235,9 @@ def parse_record(read: WorkbookRead) -> tuple[Record, list[CellProblem]]:
         spec = read.form.table(table_id)
         parsed_rows = []
         for row in rows:
-            parsed = {c.id: _parse_cell(c, row.cells[c.id], table_id, problems) for c in spec.columns}
+            parsed = {
+                c.id: _parse_cell(c, row.cells[c.id], table_id, problems) for c in spec.columns
+            }
             parsed_rows.append({k: v for k, v in parsed.items() if v is not None})
         tables[table_id] = tuple(parsed_rows)
     return Record(read.form.id, fields, tables), problems

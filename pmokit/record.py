@@ -21,8 +21,10 @@ class Record:
         return {
             "form": self.form_id,
             "fields": {k: to_json(v) for k, v in self.fields.items()},
-            "tables": {t: [{k: to_json(v) for k, v in row.items()} for row in rows]
-                       for t, rows in self.tables.items()},
+            "tables": {
+                t: [{k: to_json(v) for k, v in row.items()} for row in rows]
+                for t, rows in self.tables.items()
+            },
         }
 
 

@@ -14,8 +14,9 @@ def templates_dir() -> Path:
     for candidate in (_PACKAGE / "templates", _PACKAGE.parent / "templates"):
         if (candidate / "forms").is_dir():
             return candidate
-    raise ConfigError(f"pmokit templates not found beside {_PACKAGE}",
-                      f"在 {_PACKAGE} 旁找不到 pmokit 模板目录")
+    raise ConfigError(
+        f"pmokit templates not found beside {_PACKAGE}", f"在 {_PACKAGE} 旁找不到 pmokit 模板目录"
+    )
 
 
 def forms_dir() -> Path:

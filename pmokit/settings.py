@@ -26,14 +26,16 @@ class Settings:
         return self.forms_dir if self.forms_dir is not None else forms_dir()
 
 
-def load_settings(flags: Mapping[str, object] | None = None,
-                  environ: Mapping[str, str] | None = None) -> Settings:
+def load_settings(
+    flags: Mapping[str, object] | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
     """Build Settings from flags (None means not given), then PMO_* variables, then defaults."""
     flags = {k: v for k, v in (flags or {}).items() if v is not None}
     environ = os.environ if environ is None else environ
     lang = str(flags.get("lang") or environ.get("PMO_LANG") or "zh")
     if lang not in LANGS:
-        raise ConfigError(f"language must be zh or en, not {lang!r}",
-                          f"语言只能是 zh 或 en，而不是 {lang!r}")
+        raise ConfigError(
+            f"language must be zh or en, not {lang!r}", f"语言只能是 zh 或 en，而不是 {lang!r}"
+        )
     folder = flags.get("forms_dir") or environ.get("PMO_FORMS_DIR")
     return Settings(lang=lang, forms_dir=Path(str(folder)) if folder else None)

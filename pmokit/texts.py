@@ -35,21 +35,35 @@ HEADERS = {
 
 INSTRUCTIONS_SHEET = Label("填写说明", "Instructions")
 EXAMPLE = Label("示例", "e.g.")
-VERSION_NOTE = Label("表单 {form} 第 {version} 版 · 带 * 为必填 · 只在浅黄色单元格中填写",
-                     "Form {form} version {version} · * required · fill only the pale yellow cells")
-TABLE_NOTE = Label("每行一条，最多 {rows} 行；空行会被忽略",
-                   "One entry per row, at most {rows} rows; empty rows are ignored")
+VERSION_NOTE = Label(
+    "表单 {form} 第 {version} 版 · 带 * 为必填 · 只在浅黄色单元格中填写",
+    "Form {form} version {version} · * required · fill only the pale yellow cells",
+)
+TABLE_NOTE = Label(
+    "每行一条，最多 {rows} 行；空行会被忽略",
+    "One entry per row, at most {rows} rows; empty rows are ignored",
+)
 GENERAL_RULES = (
-    Label("只在浅黄色单元格中填写；带 * 的字段为必填项。",
-          "Fill only the pale yellow cells; fields marked * are required."),
-    Label("请勿修改工作表名称、表格结构或隐藏内容：系统依据它们识别表单。",
-          "Do not rename sheets or change the layout or hidden content: pmokit reads the form by them."),
-    Label("日期请按 YYYY-MM-DD 输入（如 2026-03-15）；百分比直接输入 80%。",
-          "Type dates as YYYY-MM-DD (e.g. 2026-03-15) and percentages as 80%."),
-    Label("下拉单元格请从列表中选择；粘贴的内容同样会在提交时被校验。",
-          "Pick drop-down cells from the list; pasted values are checked on submission too."),
-    Label("填好后保存为 .xlsx，放入共享文件夹的 inbox 目录，或点击“提交”按钮。",
-          "Save as .xlsx and drop it into the shared folder's inbox, or press Submit."),
+    Label(
+        "只在浅黄色单元格中填写；带 * 的字段为必填项。",
+        "Fill only the pale yellow cells; fields marked * are required.",
+    ),
+    Label(
+        "请勿修改工作表名称、表格结构或隐藏内容：系统依据它们识别表单。",
+        "Do not rename sheets or change the layout or hidden parts: pmokit reads the form by them.",
+    ),
+    Label(
+        "日期请按 YYYY-MM-DD 输入（如 2026-03-15）；百分比直接输入 80%。",
+        "Type dates as YYYY-MM-DD (e.g. 2026-03-15) and percentages as 80%.",
+    ),
+    Label(
+        "下拉单元格请从列表中选择；粘贴的内容同样会在提交时被校验。",
+        "Pick drop-down cells from the list; pasted values are checked on submission too.",
+    ),
+    Label(
+        "填好后保存为 .xlsx，放入共享文件夹的 inbox 目录，或点击“提交”按钮。",
+        "Save as .xlsx and drop it into the shared folder's inbox, or press Submit.",
+    ),
 )
 RULE_WORDS = {
     "min": Label("最小 {v}", "min {v}"),
@@ -64,17 +78,25 @@ INVALID_ENTRY = Label("输入无效", "Invalid entry")
 ERROR_BY_TYPE = {
     "int": Label("请输入 {min} 到 {max} 之间的整数。", "Enter a whole number from {min} to {max}."),
     "decimal": Label("请输入 {min} 到 {max} 之间的数字。", "Enter a number from {min} to {max}."),
-    "money": Label("请输入 {min} 到 {max} 之间的金额（元）。",
-                   "Enter an amount from {min} to {max} (CNY)."),
-    "percent": Label("请输入 {min} 到 {max} 之间的百分比，如 80%。",
-                     "Enter a percentage from {min} to {max}, e.g. 80%."),
-    "date": Label("请输入 {min} 到 {max} 之间的日期，格式 YYYY-MM-DD。",
-                  "Enter a date from {min} to {max} as YYYY-MM-DD."),
-    "month": Label("请输入 {min} 到 {max} 之间的月份，格式 YYYY-MM。",
-                   "Enter a month from {min} to {max} as YYYY-MM."),
+    "money": Label(
+        "请输入 {min} 到 {max} 之间的金额（元）。", "Enter an amount from {min} to {max} (CNY)."
+    ),
+    "percent": Label(
+        "请输入 {min} 到 {max} 之间的百分比，如 80%。",
+        "Enter a percentage from {min} to {max}, e.g. 80%.",
+    ),
+    "date": Label(
+        "请输入 {min} 到 {max} 之间的日期，格式 YYYY-MM-DD。",
+        "Enter a date from {min} to {max} as YYYY-MM-DD.",
+    ),
+    "month": Label(
+        "请输入 {min} 到 {max} 之间的月份，格式 YYYY-MM。",
+        "Enter a month from {min} to {max} as YYYY-MM.",
+    ),
     "choice": Label("请从下拉列表中选择。", "Pick a value from the drop-down list."),
     "bool": Label("请从下拉列表中选择“是”或“否”。", "Pick Yes or No from the drop-down list."),
-    "email": Label("请输入有效的邮箱地址，如 {example}。",
-                   "Enter a valid e-mail address, e.g. {example}."),
+    "email": Label(
+        "请输入有效的邮箱地址，如 {example}。", "Enter a valid e-mail address, e.g. {example}."
+    ),
     "text": Label("最多 {max_length} 个字。", "At most {max_length} characters."),
 }

@@ -1,4 +1,4 @@
-"""Field types and their canonical values: parsing raw cells and spec literals, checking constraints.
+"""Field types and their canonical values: parsing cells and spec literals, checking limits.
 
 Every stage that touches a value (spec loading, form generation, reading, validation) goes
 through this module, so a type means the same thing everywhere.
@@ -70,7 +70,7 @@ def _parse_int(field: FieldSpec, raw: Any) -> int:
 
 
 def _parse_decimal(field: FieldSpec, raw: Any) -> Decimal:
-    if isinstance(raw, bool) or isinstance(raw, (dt.date, dt.datetime)):
+    if isinstance(raw, (bool, dt.date, dt.datetime)):
         raise ValueProblem("type", f"expected a number, got {raw!r}")
     # repr() of a float is the shortest string that round-trips, so 0.1 stays 0.1.
     text = repr(raw) if isinstance(raw, float) else str(raw).strip()

@@ -1,4 +1,4 @@
-"""Shared fixtures: the shipped form specs, generated blank forms, LibreOffice, and a form filler."""
+"""Shared fixtures: the shipped specs, generated blank forms, LibreOffice, and a form filler."""
 
 from __future__ import annotations
 
@@ -15,15 +15,19 @@ from generators.forms import build_forms
 from pmokit.layout import layout_form
 from pmokit.record import Record
 from pmokit.resources import forms_dir
-from pmokit.schema import FormSpec, load_forms
+from pmokit.schema import FormSpec
+from pmokit.specs import load_forms
 from pmokit.values import to_cell
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-golden", action="store_true",
-                     help="Rewrite tests/golden/ from the current output instead of comparing.")
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="Rewrite tests/golden/ from the current output instead of comparing.",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -72,7 +76,7 @@ def soffice(tmp_path_factory):
 
 
 def fill_form(blank: Path, record: Record, form: FormSpec, out: Path, lang: str) -> Path:
-    """Fill a generated workbook through its defined names with openpyxl, as an outside tool would."""
+    """Fill a generated workbook through its defined names (openpyxl), as outside tools do."""
     book = openpyxl.load_workbook(blank)
     layout = layout_form(form)
     for pos in layout.fields:

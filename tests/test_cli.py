@@ -1,4 +1,4 @@
-"""The `pmo` command: each subcommand mirrors a library call; user errors are one line and exit 3."""
+"""The `pmo` command: subcommands mirror library calls; user errors are one line, exit 3."""
 
 from __future__ import annotations
 
@@ -25,13 +25,20 @@ def test_forms_build_writes_every_form(tmp_path):
     result = run("forms", "build", "--out", str(tmp_path / "out"), "--lang", "en")
     assert result.exit_code == 0
     written = sorted(Path(line).name for line in result.output.split())
-    assert written == ["budget.en.xlsx", "change.en.xlsx", "closure.en.xlsx",
-                       "initiation.en.xlsx", "weekly.en.xlsx"]
+    assert written == [
+        "budget.en.xlsx",
+        "change.en.xlsx",
+        "closure.en.xlsx",
+        "initiation.en.xlsx",
+        "weekly.en.xlsx",
+    ]
 
 
 def test_forms_build_one_form(tmp_path):
     result = run("forms", "build", "--out", str(tmp_path), "--form", "weekly")
-    assert result.exit_code == 0 and [Path(p).name for p in result.output.split()] == ["weekly.xlsx"]
+    assert result.exit_code == 0 and [Path(p).name for p in result.output.split()] == [
+        "weekly.xlsx"
+    ]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -42,10 +49,18 @@ def test_describe_json_is_the_library_contract(forms, lang):
     assert data == describe_form(forms["initiation"], lang)
     field = next(f for f in data["fields"] if f["id"] == "planned_start")
     assert {k: field[k] for k in ("label_zh", "type", "name", "cell", "example")} == {
-        "label_zh": "计划开始日期", "type": "date", "name": "f_planned_start", "cell": "B16",
-        "example": "2026-03-16"}
+        "label_zh": "计划开始日期",
+        "type": "date",
+        "name": "f_planned_start",
+        "cell": "B16",
+        "example": "2026-03-16",
+    }
     procurement = next(t for t in data["tables"] if t["id"] == "procurement")
-    assert (procurement["header_row"], procurement["first_row"], procurement["max_rows"]) == (3, 4, 100)
+    assert (procurement["header_row"], procurement["first_row"], procurement["max_rows"]) == (
+        3,
+        4,
+        100,
+    )
     assert [c["column"] for c in procurement["columns"]][:3] == ["A", "B", "C"]
 
 
@@ -71,7 +86,8 @@ def test_docs_are_generated_from_the_specs(forms):
     expected = forms_markdown(forms, "zh")
     assert run("forms", "docs").output == expected
     assert (REPO / "docs" / "forms.md").read_text(encoding="utf-8") == expected, (
-        "docs/forms.md is stale: run `pmo forms docs > docs/forms.md`")
+        "docs/forms.md is stale: run `pmo forms docs > docs/forms.md`"
+    )
 
 
 def test_forms_read_prints_values_and_exit_code(forms, tmp_path):
@@ -105,8 +121,9 @@ ERROR_CASES = [
 
 @pytest.mark.parametrize(("args", "words"), ERROR_CASES)
 def test_user_errors_are_one_line_and_exit_3(args, words):
-    result = subprocess.run([sys.executable, "-m", "pmokit", *args], capture_output=True, text=True,
-                            encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "pmokit", *args], capture_output=True, text=True, encoding="utf-8"
+    )
     assert result.returncode == 3
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and words in result.stderr
@@ -114,9 +131,15 @@ def test_user_errors_are_one_line_and_exit_3(args, words):
 
 def test_broken_spec_folder_is_one_line(tmp_path):
     spec = tmp_path / "weekly.toml"
-    spec.write_text('id = "weekly"\nversion = 1\ntitle_zh = "周报"\ntitle_en = "W"\n', encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "pmokit", "--forms-dir", str(tmp_path), "forms",
-                             "list"], capture_output=True, text=True, encoding="utf-8")
+    spec.write_text(
+        'id = "weekly"\nversion = 1\ntitle_zh = "周报"\ntitle_en = "W"\n', encoding="utf-8"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "pmokit", "--forms-dir", str(tmp_path), "forms", "list"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
     assert result.returncode == 3
     assert result.stderr == f"pmo: 表单定义有误：{spec}: sheets: missing\n"
 
@@ -124,8 +147,12 @@ def test_broken_spec_folder_is_one_line(tmp_path):
 def test_unwritable_output_folder_is_one_line(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    result = subprocess.run([sys.executable, "-m", "pmokit", "forms", "build", "--out",
-                             str(blocker / "sub")], capture_output=True, text=True, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "pmokit", "forms", "build", "--out", str(blocker / "sub")],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
     assert result.returncode == 3 and "Traceback" not in result.stderr
     assert result.stderr.startswith(f"pmo: 无法写入 {blocker / 'sub'}")
 

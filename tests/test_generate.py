@@ -35,8 +35,12 @@ def test_form_structure(forms, blank_forms, form_id, lang):
     meta = dump["by_sheet"][META_SHEET]
     assert meta["state"] == "veryHidden" and meta["protected"]
     assert {meta["cells"][f"A{r}"]: meta["cells"][f"B{r}"] for r in range(2, 7)} == {
-        "form_id": form_id, "form_version": form.version, "structure_hash": layout.structure_hash,
-        "lang": lang, "generator": "pmokit 0.1.0"}
+        "form_id": form_id,
+        "form_version": form.version,
+        "structure_hash": layout.structure_hash,
+        "lang": lang,
+        "generator": "pmokit 0.1.0",
+    }
     for pos in layout.fields:
         sheet = dump["by_sheet"][pos.sheet.title.text(lang)]
         assert dump["defined_names"][pos.name] == f"'{pos.sheet.title.text(lang)}'!$B${pos.row + 1}"
@@ -45,21 +49,30 @@ def test_form_structure(forms, blank_forms, form_id, lang):
         rules = covered(sheet["validations"], pos.cell)
         assert len(rules) == 1 and rules[0]["prompt_title"] == pos.field.label.text(lang)[:32]
         label = sheet["cells"][f"A{pos.row + 1}"]
-        assert label.startswith(pos.field.label.text(lang)) and label.endswith("*") == pos.field.required
+        assert (
+            label.startswith(pos.field.label.text(lang))
+            and label.endswith("*") == pos.field.required
+        )
     for table in layout.tables:
         sheet = dump["by_sheet"][table.sheet.title.text(lang)]
         first, last = table.first_row + 1, table.last_row + 1
-        assert sheet["tables"] == {f"T_{table.table.id}": f"A{table.header_row + 1}:"
-                                   f"{table.columns[-1].letter}{last}"}
-        assert "autoFilter" in sheet["protection_allows"] and sheet["print"]["orientation"] == "landscape"
+        assert sheet["tables"] == {
+            f"T_{table.table.id}": f"A{table.header_row + 1}:{table.columns[-1].letter}{last}"
+        }
+        assert (
+            "autoFilter" in sheet["protection_allows"]
+            and sheet["print"]["orientation"] == "landscape"
+        )
         for col in table.columns:
             ref = f"'{table.sheet.title.text(lang)}'!${col.letter}${first}:${col.letter}${last}"
             assert dump["defined_names"][col.name] == ref
             assert sheet["unlocked"][col.letter] == [[first, last]]
             assert [v["sqref"] for v in covered(sheet["validations"], f"{col.letter}{last}")] == [
-                f"{col.letter}{first}:{col.letter}{last}"]
+                f"{col.letter}{first}:{col.letter}{last}"
+            ]
             assert sheet["cells"][f"{col.letter}{table.header_row + 1}"].startswith(
-                col.column.label.text(lang))
+                col.column.label.text(lang)
+            )
 
 
 def _runs_containing(runs: list[list[int]], row: int) -> list[list[int]]:
@@ -82,14 +95,19 @@ def test_typed_validation_rules(forms, blank_forms):
     tasks = dump["by_sheet"]["任务"]["validations"]
     by_column = {v["sqref"][0]: v for v in tasks}
     assert (by_column["C"]["type"], by_column["C"]["formula1"], by_column["C"]["formula2"]) == (
-        "decimal", "0.0", "1.0")  # 完成任务量 0–100 % stored as a fraction
+        "decimal",
+        "0.0",
+        "1.0",
+    )  # 完成任务量 0–100 % stored as a fraction
     assert by_column["D"]["type"] == "date" and by_column["E"]["formula1"] == "0.0"
     assert "0% 到 100%" in by_column["C"]["error"]
     header = dump["by_sheet"]["周报"]["validations"]
     assert any(v["type"] == "list" for v in header)
-    initiation = dump_workbook(blank_forms["zh"]["initiation"])["by_sheet"]["立项信息"]["validations"]
+    initiation = dump_workbook(blank_forms["zh"]["initiation"])["by_sheet"]["立项信息"][
+        "validations"
+    ]
     email = next(v for v in initiation if v["prompt_title"] == "项目经理邮箱")
-    assert email["type"] == "custom" and "SEARCH(\"@\"" in email["formula1"]
+    assert email["type"] == "custom" and 'SEARCH("@"' in email["formula1"]
     score = next(v for v in initiation if v["prompt_title"] == "战略契合")
     assert (score["type"], score["formula1"], score["formula2"]) == ("whole", "1.0", "5.0")
 
@@ -97,9 +115,10 @@ def test_typed_validation_rules(forms, blank_forms):
 def test_text_that_looks_like_a_formula_is_written_as_text(forms, tmp_path):
     form = forms["weekly"]
     record = example_record(form)
-    hostile = "=HYPERLINK(\"http://x\",\"click\")"
-    record = Record(form.id, {**record.fields, "rag_reason": hostile, "project_short": "+1-2"},
-                    record.tables)
+    hostile = '=HYPERLINK("http://x","click")'
+    record = Record(
+        form.id, {**record.fields, "rag_reason": hostile, "project_short": "+1-2"}, record.tables
+    )
     path = build_form(form, tmp_path / "w.xlsx", "zh", record)
     cell = openpyxl.load_workbook(path)["周报"][layout_form(form).field("rag_reason").cell]
     assert (cell.value, cell.data_type) == (hostile, "s")
@@ -127,8 +146,10 @@ def test_golden_dump(blank_forms, update_golden, form_id):
     path = GOLDEN / f"{form_id}.json"
     if update_golden:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(dump, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
-                        encoding="utf-8")
-    assert path.exists(), f"no golden file; run pytest --update-golden"
+        path.write_text(
+            json.dumps(dump, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+        )
+    assert path.exists(), "no golden file; run pytest --update-golden"
     assert dump == json.loads(path.read_text(encoding="utf-8")), (
-        f"{form_id} differs from {path}; if the change is intended, run pytest --update-golden")
+        f"{form_id} differs from {path}; if the change is intended, run pytest --update-golden"
+    )

@@ -38,8 +38,9 @@ def test_forms_saved_by_libreoffice_read_back_the_same(forms, soffice, tmp_path)
         path = tmp_path / "in" / f"{form_id}.{lang}.xlsx"
         path.parent.mkdir(exist_ok=True)
         sources.append(str(build_form(forms[form_id], path, lang, records[(form_id, lang)])))
-    result = soffice("--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir",
-                     str(tmp_path / "out"), *sources)
+    result = soffice(
+        "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(tmp_path / "out"), *sources
+    )
     assert result.returncode == 0, result.stderr
     for (form_id, lang), record in records.items():
         resaved = tmp_path / "out" / f"{form_id}.{lang}.xlsx"

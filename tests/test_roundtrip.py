@@ -20,34 +20,44 @@ from pmokit.values import QUANTUM
 FORM_IDS = ["budget", "change", "closure", "initiation", "weekly"]
 # What people type: CJK, Latin, digits, punctuation and inner spaces. Excluded: control
 # characters (not allowed in XML) and a leading "=" (Excel would make a formula of it).
-TEXT_ALPHABET = st.characters(categories=("L", "N", "P", "S", "Zs"),
-                              exclude_characters="\u2028\u2029")
+TEXT_ALPHABET = st.characters(
+    categories=("L", "N", "P", "S", "Zs"), exclude_characters="\u2028\u2029"
+)
 
 
 def _text(field: FieldSpec) -> st.SearchStrategy:
     if field.pattern:
         return st.from_regex(field.pattern, fullmatch=True)
     if field.type == "email":
-        return st.builds("{}@{}.com".format, st.text(string.ascii_lowercase, min_size=1, max_size=8),
-                         st.text(string.ascii_lowercase, min_size=1, max_size=8))
+        return st.builds(
+            "{}@{}.com".format,
+            st.text(string.ascii_lowercase, min_size=1, max_size=8),
+            st.text(string.ascii_lowercase, min_size=1, max_size=8),
+        )
     size = min(field.max_length or 60, 60)
-    return (st.text(TEXT_ALPHABET, min_size=1, max_size=size).map(str.strip)
-            .filter(lambda s: s and not s.startswith("=")))
+    return (
+        st.text(TEXT_ALPHABET, min_size=1, max_size=size)
+        .map(str.strip)
+        .filter(lambda s: s and not s.startswith("="))
+    )
 
 
 def _number(field: FieldSpec) -> st.SearchStrategy:
-    low = field.min if field.min is not None else Decimal(-10**9)
+    low = field.min if field.min is not None else Decimal(-(10**9))
     high = field.max if field.max is not None else Decimal(10**9)
     places = -QUANTUM[field.type].as_tuple().exponent
-    return st.decimals(min_value=low, max_value=high, places=places,
-                       allow_nan=False, allow_infinity=False)
+    return st.decimals(
+        min_value=low, max_value=high, places=places, allow_nan=False, allow_infinity=False
+    )
 
 
 def value_strategy(field: FieldSpec) -> st.SearchStrategy:
     """Valid canonical values of one field."""
     if field.type == "int":
-        return st.integers(int(field.min if field.min is not None else -10**9),
-                           int(field.max if field.max is not None else 10**9))
+        return st.integers(
+            int(field.min if field.min is not None else -(10**9)),
+            int(field.max if field.max is not None else 10**9),
+        )
     if field.type in QUANTUM:
         return _number(field)
     if field.type in ("date", "month"):
@@ -107,13 +117,17 @@ def test_any_valid_record_round_trips(forms, blank_forms, tmp_path_factory, form
 
 def test_reader_reports_positions_by_defined_name(forms, blank_forms, tmp_path):
     form = forms["weekly"]
-    path = fill_form(blank_forms["zh"]["weekly"], example_record(form), form, tmp_path / "w.xlsx", "zh")
+    path = fill_form(
+        blank_forms["zh"]["weekly"], example_record(form), form, tmp_path / "w.xlsx", "zh"
+    )
     read = read_workbook(path, forms)
     assert (read.fields["week_ending"].sheet, read.fields["week_ending"].cell) == ("周报", "B11")
     first_task = read.tables["tasks"][0]
     assert first_task.number == 4
     assert (first_task.cells["remaining_days"].sheet, first_task.cells["remaining_days"].cell) == (
-        "任务", "E4")
+        "任务",
+        "E4",
+    )
 
 
 def test_cells_that_do_not_fit_come_back_as_problems(forms, blank_forms, tmp_path):
@@ -128,5 +142,8 @@ def test_cells_that_do_not_fit_come_back_as_problems(forms, blank_forms, tmp_pat
     book.save(path)
     back, problems = parse_record(read_workbook(path, forms))
     found = {(p.field, p.sheet, p.cell, p.kind) for p in problems}
-    assert found == {("week_ending", "周报", "B11", "type"), ("percent_complete", "任务", "C4", "range")}
+    assert found == {
+        ("week_ending", "周报", "B11", "type"),
+        ("percent_complete", "任务", "C4", "range"),
+    }
     assert "week_ending" not in back.fields

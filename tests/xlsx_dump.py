@@ -23,12 +23,24 @@ def _value(value: Any) -> Any:
 
 
 def _validations(ws) -> list[dict[str, Any]]:
-    return sorted(({
-        "sqref": str(dv.sqref), "type": dv.type, "operator": dv.operator,
-        "formula1": dv.formula1, "formula2": dv.formula2, "allow_blank": bool(dv.allow_blank),
-        "prompt_title": dv.promptTitle, "prompt": dv.prompt,
-        "error_title": dv.errorTitle, "error": dv.error,
-    } for dv in ws.data_validations.dataValidation), key=lambda d: d["sqref"])
+    return sorted(
+        (
+            {
+                "sqref": str(dv.sqref),
+                "type": dv.type,
+                "operator": dv.operator,
+                "formula1": dv.formula1,
+                "formula2": dv.formula2,
+                "allow_blank": bool(dv.allow_blank),
+                "prompt_title": dv.promptTitle,
+                "prompt": dv.prompt,
+                "error_title": dv.errorTitle,
+                "error": dv.error,
+            }
+            for dv in ws.data_validations.dataValidation
+        ),
+        key=lambda d: d["sqref"],
+    )
 
 
 def _unlocked(ws) -> dict[str, list[list[int]]]:
@@ -45,17 +57,28 @@ def _sheet(ws) -> dict[str, Any]:
     return {
         "state": ws.sheet_state,
         "protected": bool(protection.sheet),
-        "protection_allows": sorted(k for k in ("formatColumns", "formatRows", "autoFilter", "sort")
-                                    if getattr(protection, k) is False),
+        "protection_allows": sorted(
+            k
+            for k in ("formatColumns", "formatRows", "autoFilter", "sort")
+            if getattr(protection, k) is False
+        ),
         "freeze": ws.freeze_panes,
         "merged": sorted(str(r) for r in ws.merged_cells.ranges),
-        "cells": {c.coordinate: _value(c.value) for row in ws.iter_rows() for c in row
-                  if c.value is not None},
+        "cells": {
+            c.coordinate: _value(c.value)
+            for row in ws.iter_rows()
+            for c in row
+            if c.value is not None
+        },
         "validations": _validations(ws),
         "tables": dict(ws.tables.items()),
         "unlocked": _unlocked(ws),
-        "print": {"orientation": ws.page_setup.orientation, "paper": ws.page_setup.paperSize,
-                  "fit_width": ws.page_setup.fitToWidth, "area": ws.print_area},
+        "print": {
+            "orientation": ws.page_setup.orientation,
+            "paper": ws.page_setup.paperSize,
+            "fit_width": ws.page_setup.fitToWidth,
+            "area": ws.print_area,
+        },
     }
 
 

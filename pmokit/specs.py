@@ -1,0 +1,315 @@
+"""Load form specs (templates/forms/*.toml) into schema models, checking every key on the way.
+
+A broken spec never half-loads: the first problem raises a SchemaError naming file and key.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from pmokit.errors import SchemaError
+from pmokit.schema import FieldSpec, FormSpec, Label, Section, SheetSpec, TableSpec
+from pmokit.values import FIELD_TYPES, ValueProblem, check_constraints, parse_value
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
+COMMON_FILE = "_common.toml"
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\']")
+MAX_TABLE_ROWS = 1000
+
+FIELD_KEYS = frozenset(
+    [
+        "id",
+        "use",
+        "label_zh",
+        "label_en",
+        "type",
+        "required",
+        "choices",
+        "choices_en",
+        "min",
+        "max",
+        "pattern",
+        "max_length",
+        "help_zh",
+        "help_en",
+        "example",
+        "multiline",
+        "width",
+    ]
+)
+TABLE_KEYS = frozenset(
+    ["id", "label_zh", "label_en", "help_zh", "help_en", "max_rows", "min_rows", "key", "columns"]
+)
+SECTION_KEYS = frozenset({"title_zh", "title_en", "fields"})
+SHEET_KEYS = frozenset({"id", "title_zh", "title_en", "sections", "table"})
+FORM_KEYS = frozenset({"id", "version", "title_zh", "title_en", "intro_zh", "intro_en", "sheets"})
+
+
+class _Context:
+    """Where in which file we are, so every SchemaError names the file and the key."""
+
+    def __init__(self, source: str, key: str = "") -> None:
+        self.source, self.key = source, key
+
+    def at(self, key: str | int) -> _Context:
+        if isinstance(key, int):
+            return _Context(self.source, f"{self.key}[{key}]")
+        return _Context(self.source, f"{self.key}.{key}" if self.key else key)
+
+    def fail(self, problem: str) -> SchemaError:
+        return SchemaError(self.source, self.key or "(top)", problem)
+
+
+def _table(raw: Any, ctx: _Context, allowed: set[str]) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        raise ctx.fail("expected a table of keys")
+    unknown = sorted(set(raw) - allowed)
+    if unknown:
+        raise ctx.at(unknown[0]).fail(f"unknown key (allowed: {', '.join(sorted(allowed))})")
+    return raw
+
+
+def _get(raw: dict, key: str, ctx: _Context, kind: type | tuple, default: Any = ...) -> Any:
+    if key not in raw:
+        if default is ...:
+            raise ctx.at(key).fail("missing")
+        return default
+    value = raw[key]
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise ctx.at(key).fail(f"expected {getattr(kind, '__name__', kind)}, got {value!r}")
+    return value
+
+
+def _id(raw: dict, ctx: _Context) -> str:
+    value = _get(raw, "id", ctx, str)
+    if not ID_PATTERN.match(value):
+        raise ctx.at("id").fail(f"{value!r} is not a lower_snake_case id")
+    return value
+
+
+def _label(raw: dict, prefix: str, ctx: _Context, required: bool = True) -> Label:
+    default = ... if required else ""
+    zh = _get(raw, f"{prefix}_zh", ctx, str, default)
+    en = _get(raw, f"{prefix}_en", ctx, str, default)
+    return Label(zh.strip(), en.strip())
+
+
+def _choices(raw: dict, ctx: _Context) -> tuple[Label, ...]:
+    zh = _get(raw, "choices", ctx, list, [])
+    en = _get(raw, "choices_en", ctx, list, zh)
+    if len(en) != len(zh):
+        raise ctx.at("choices_en").fail("must have as many entries as choices")
+    labels = tuple(Label(str(a), str(b)) for a, b in zip(zh, en, strict=True))
+    if len({c.zh for c in labels}) != len(labels) or len({c.en for c in labels}) != len(labels):
+        raise ctx.at("choices").fail("choices must be unique")
+    return labels
+
+
+def _limit(field: FieldSpec, raw: dict, key: str, ctx: _Context) -> Any:
+    if key not in raw:
+        return None
+    try:
+        return parse_value(field, raw[key])
+    except ValueProblem as problem:
+        raise ctx.at(key).fail(str(problem)) from None
+
+
+def _field(raw: Any, ctx: _Context, common: dict[str, dict]) -> FieldSpec:
+    raw = _table(raw, ctx, FIELD_KEYS)
+    if "use" in raw:
+        base = common.get(raw["use"])
+        if base is None:
+            raise ctx.at("use").fail(f"no common field {raw['use']!r} in {COMMON_FILE}")
+        raw = {"id": raw["use"], **base, **{k: v for k, v in raw.items() if k != "use"}}
+    field_type = _get(raw, "type", ctx, str)
+    if field_type not in FIELD_TYPES:
+        raise ctx.at("type").fail(f"unknown type {field_type!r} ({', '.join(sorted(FIELD_TYPES))})")
+    pattern = _get(raw, "pattern", ctx, str, None)
+    if pattern is not None:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ctx.at("pattern").fail(f"not a regular expression: {exc}") from None
+    choices = _choices(raw, ctx)
+    if (field_type == "choice") != bool(choices):
+        raise ctx.at("choices").fail("a choice field needs choices, and only it may have them")
+    field = FieldSpec(
+        id=_id(raw, ctx),
+        label=_label(raw, "label", ctx),
+        type=field_type,
+        required=_get(raw, "required", ctx, bool, False),
+        choices=choices,
+        min=None,
+        max=None,
+        pattern=pattern,
+        max_length=_get(raw, "max_length", ctx, int, None),
+        help=_label(raw, "help", ctx, required=False),
+        example=None,
+        multiline=_get(raw, "multiline", ctx, bool, False),
+        width=_get(raw, "width", ctx, int, None),
+    )
+    field = _replace(field, min=_limit(field, raw, "min", ctx), max=_limit(field, raw, "max", ctx))
+    return _replace(field, example=_example(field, raw, ctx))
+
+
+def _example(field: FieldSpec, raw: dict, ctx: _Context) -> Any:
+    if "example" not in raw:
+        if field.type == "choice":
+            return field.choices[0].zh
+        raise ctx.at("example").fail("missing (every field shows a valid example)")
+    try:
+        value = parse_value(field, raw["example"])
+        if value is None:
+            raise ValueProblem("type", "the example is blank")
+        check_constraints(field, value)
+    except ValueProblem as problem:
+        raise ctx.at("example").fail(f"does not pass the field's own checks: {problem}") from None
+    return value
+
+
+def _replace(field: FieldSpec, **changes: Any) -> FieldSpec:
+    return FieldSpec(**{**field.__dict__, **changes})
+
+
+def _unique(items: list, ctx: _Context, what: str) -> None:
+    seen: set = set()
+    for item in items:
+        if item in seen:
+            raise ctx.fail(f"duplicate {what} {item!r}")
+        seen.add(item)
+
+
+def _table_spec(raw: Any, ctx: _Context, common: dict[str, dict]) -> TableSpec:
+    raw = _table(raw, ctx, TABLE_KEYS)
+    columns_raw = _get(raw, "columns", ctx, list)
+    columns = tuple(_field(c, ctx.at("columns").at(i), common) for i, c in enumerate(columns_raw))
+    if not columns:
+        raise ctx.at("columns").fail("a table needs at least one column")
+    _unique([c.id for c in columns], ctx.at("columns"), "column id")
+    max_rows = _get(raw, "max_rows", ctx, int)
+    min_rows = _get(raw, "min_rows", ctx, int, 0)
+    if not 1 <= max_rows <= MAX_TABLE_ROWS or not 0 <= min_rows <= max_rows:
+        raise ctx.at("max_rows").fail(f"need 0 <= min_rows <= max_rows <= {MAX_TABLE_ROWS}")
+    key = tuple(_get(raw, "key", ctx, list, []))
+    for column_id in key:
+        if column_id not in {c.id for c in columns}:
+            raise ctx.at("key").fail(f"{column_id!r} is not a column of this table")
+    return TableSpec(
+        _id(raw, ctx),
+        _label(raw, "label", ctx),
+        _label(raw, "help", ctx, False),
+        columns,
+        max_rows,
+        min_rows,
+        key,
+    )
+
+
+def _sheet(raw: Any, ctx: _Context, common: dict[str, dict]) -> SheetSpec:
+    raw = _table(raw, ctx, SHEET_KEYS)
+    title = _label(raw, "title", ctx)
+    for name in (title.zh, title.en):
+        if not 0 < len(name) <= 31 or SHEET_NAME_FORBIDDEN.search(name) or name.startswith("_"):
+            raise ctx.at("title_zh").fail(f"{name!r} is not a valid sheet name")
+    if ("sections" in raw) == ("table" in raw):
+        raise ctx.fail("a sheet has either sections of fields or one table")
+    sections = tuple(
+        _section(s, ctx.at("sections").at(i), common)
+        for i, s in enumerate(_get(raw, "sections", ctx, list, []))
+    )
+    table = _table_spec(raw["table"], ctx.at("table"), common) if "table" in raw else None
+    return SheetSpec(_id(raw, ctx), title, sections, table)
+
+
+def _section(raw: Any, ctx: _Context, common: dict[str, dict]) -> Section:
+    raw = _table(raw, ctx, SECTION_KEYS)
+    fields = _get(raw, "fields", ctx, list)
+    if not fields:
+        raise ctx.at("fields").fail("a section needs at least one field")
+    return Section(
+        _label(raw, "title", ctx),
+        tuple(_field(f, ctx.at("fields").at(i), common) for i, f in enumerate(fields)),
+    )
+
+
+def parse_form(raw: dict, source: str, common: dict[str, dict]) -> FormSpec:
+    """Build a FormSpec from a parsed TOML document; raise SchemaError naming the broken key."""
+    ctx = _Context(source)
+    raw = _table(raw, ctx, FORM_KEYS)
+    sheets_raw = _get(raw, "sheets", ctx, list)
+    sheets = tuple(_sheet(s, ctx.at("sheets").at(i), common) for i, s in enumerate(sheets_raw))
+    if not sheets:
+        raise ctx.at("sheets").fail("a form needs at least one sheet")
+    version = _get(raw, "version", ctx, int)
+    if version < 1:
+        raise ctx.at("version").fail("must be a positive integer")
+    form = FormSpec(
+        _id(raw, ctx),
+        version,
+        _label(raw, "title", ctx),
+        _label(raw, "intro", ctx, False),
+        sheets,
+        source,
+    )
+    _unique([s.id for s in sheets], ctx.at("sheets"), "sheet id")
+    for lang in ("zh", "en"):
+        _unique([s.title.text(lang) for s in sheets], ctx.at("sheets"), f"sheet title ({lang})")
+    _unique(
+        [f.id for _, f in form.fields()] + [t.id for _, t in form.tables()],
+        ctx,
+        "field or table id",
+    )
+    return form
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise SchemaError(str(path), "(toml)", str(exc)) from None
+    except OSError as exc:
+        raise SchemaError(str(path), "(file)", exc.strerror or str(exc)) from None
+
+
+def _common_fields(folder: Path) -> dict[str, dict]:
+    path = folder / COMMON_FILE
+    if not path.exists():
+        return {}
+    raw = _read_toml(path)
+    fields = _get(raw, "fields", _Context(str(path)), dict, {})
+    for field_id, body in fields.items():
+        _field(
+            {
+                **_table(body, _Context(str(path), f"fields.{field_id}"), FIELD_KEYS - {"id"}),
+                "id": field_id,
+            },
+            _Context(str(path), f"fields.{field_id}"),
+            {},
+        )
+    return fields
+
+
+def load_forms(folder: Path) -> dict[str, FormSpec]:
+    """Load every `<form_id>.toml` in a folder (with the shared `_common.toml` fields)."""
+    if not folder.is_dir():
+        raise SchemaError(str(folder), "(folder)", "form spec folder not found")
+    common = _common_fields(folder)
+    forms: dict[str, FormSpec] = {}
+    for path in sorted(folder.glob("*.toml")):
+        if path.name.startswith("_"):
+            continue
+        form = parse_form(_read_toml(path), str(path), common)
+        if form.id != path.stem:
+            raise SchemaError(
+                str(path), "id", f"{form.id!r} must match the file name {path.stem!r}"
+            )
+        forms[form.id] = form
+    return forms
