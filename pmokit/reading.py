@@ -73,14 +73,17 @@ class _Sheets:
     book: Any
     cache: dict[str, list[list[Any]]] = field(default_factory=dict)
 
-    def value(self, sheet: str, row: int, col: int) -> Any:
+    def rows(self, sheet: str) -> list[list[Any]]:
         if sheet not in self.cache:
             try:
                 rows = self.book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
             except python_calamine.CalamineError:
                 rows = []
             self.cache[sheet] = rows
-        rows = self.cache[sheet]
+        return self.cache[sheet]
+
+    def value(self, sheet: str, row: int, col: int) -> Any:
+        rows = self.rows(sheet)
         if row < len(rows) and col < len(rows[row]):
             return rows[row][col]
         return None
@@ -196,15 +199,19 @@ def _read_table(
         if where is None:
             where = (pos.sheet.title.text(lang), pos.first_row, col.col, pos.last_row, col.col)
         columns.append((col.column.id, where))
-    rows = []
-    for offset in range(max(w[3] - w[1] + 1 for _, w in columns)):
-        cells = {}
-        for column_id, (sheet, first, col, _, _) in columns:
-            raw = sheets.value(sheet, first + offset, col)
-            cells[column_id] = CellValue(raw, sheet, f"{column_letter(col)}{first + offset + 1}")
-        if not all(is_blank(c.raw) for c in cells.values()):
-            rows.append(TableRow(columns[0][1][1] + offset + 1, cells))
-    return tuple(rows)
+    found = []
+    # Rows past the end of what the sheet holds are blank; stop there instead of at max_rows.
+    held = max(len(sheets.rows(sheet)) - first for _, (sheet, first, *_) in columns)
+    for offset in range(min(max(w[3] - w[1] + 1 for _, w in columns), held)):
+        raws = [sheets.value(sheet, first + offset, col) for _, (sheet, first, col, *_) in columns]
+        if all(is_blank(raw) for raw in raws):
+            continue
+        cells = {
+            column_id: CellValue(raw, sheet, f"{column_letter(col)}{first + offset + 1}")
+            for raw, (column_id, (sheet, first, col, *_)) in zip(raws, columns, strict=True)
+        }
+        found.append(TableRow(columns[0][1][1] + offset + 1, cells))
+    return tuple(found)
 
 
 def _parse_cell(spec: FieldSpec, value: CellValue, table: str | None, problems: list) -> Any:
