@@ -34,18 +34,32 @@ def weekly_record(form, rng: random.Random, index: int) -> Record:
     """A plausible weekly report: 5–40 tasks, hours rows, a few risks."""
     base = example_record(form, rows=1)
     friday = dt.date(2026, 1, 2) + dt.timedelta(weeks=index % 52)
-    fields = {**base.fields, "project_code": f"PRJ-2026-{index % 900 + 100:03d}",
-              "week_ending": friday, "rag": rng.choice(["绿", "黄", "红"])}
+    fields = {
+        **base.fields,
+        "project_code": f"PRJ-2026-{index % 900 + 100:03d}",
+        "week_ending": friday,
+        "rag": rng.choice(["绿", "黄", "红"]),
+    }
     tasks, hours = [], []
     for t in range(rng.randint(5, 40)):
         name = f"任务{t + 1} 模块{rng.randint(1, 99)}"
-        tasks.append({**base.tables["tasks"][0], "task_name": name,
-                      "task_status": rng.choice(STATUSES),
-                      "percent_complete": Decimal(rng.randint(0, 100)) / 100,
-                      "remaining_days": Decimal(rng.randint(0, 400)) / 4,
-                      "expected_finish": friday + dt.timedelta(days=rng.randint(0, 90))})
-        hours.append({"task_name": name, "person": rng.choice(["张伟", "李娜", "王磊", "赵敏"]),
-                      "hours": Decimal(rng.randint(1, 40))})
+        tasks.append(
+            {
+                **base.tables["tasks"][0],
+                "task_name": name,
+                "task_status": rng.choice(STATUSES),
+                "percent_complete": Decimal(rng.randint(0, 100)) / 100,
+                "remaining_days": Decimal(rng.randint(0, 400)) / 4,
+                "expected_finish": friday + dt.timedelta(days=rng.randint(0, 90)),
+            }
+        )
+        hours.append(
+            {
+                "task_name": name,
+                "person": rng.choice(["张伟", "李娜", "王磊", "赵敏"]),
+                "hours": Decimal(rng.randint(1, 40)),
+            }
+        )
     tables = {**base.tables, "tasks": tuple(tasks), "hours": tuple(hours)}
     return Record(form.id, fields, tables)
 
@@ -53,8 +67,10 @@ def weekly_record(form, rng: random.Random, index: int) -> Record:
 def make_corpus(forms, folder: Path, count: int) -> list[Path]:
     rng = random.Random(42)
     form = forms["weekly"]
-    return [build_form(form, folder / f"weekly-{i:04d}.xlsx", "zh", weekly_record(form, rng, i))
-            for i in range(count)]
+    return [
+        build_form(form, folder / f"weekly-{i:04d}.xlsx", "zh", weekly_record(form, rng, i))
+        for i in range(count)
+    ]
 
 
 def read_pmokit(paths, forms) -> None:
@@ -101,11 +117,15 @@ def main() -> None:
     paths = make_corpus(forms, folder, args.n)
     corpus_ms = (time.perf_counter() - start) * 1000 / args.n
     size_kib = statistics.mean(p.stat().st_size for p in paths) / 1024
-    print(f"corpus: {args.n} filled weekly reports, {size_kib:.1f} KiB each, "
-          f"written at {corpus_ms:.1f} ms/file -> {folder}")
+    print(
+        f"corpus: {args.n} filled weekly reports, {size_kib:.1f} KiB each, "
+        f"written at {corpus_ms:.1f} ms/file -> {folder}"
+    )
 
-    readers = {"pmokit read_workbook + parse_record": read_pmokit,
-               "bare python-calamine, all sheets": read_calamine}
+    readers = {
+        "pmokit read_workbook + parse_record": read_pmokit,
+        "bare python-calamine, all sheets": read_calamine,
+    }
     try:
         import pandas  # noqa: F401
 
@@ -119,8 +139,10 @@ def main() -> None:
     pandas_ms = min(results.get("bare pandas.read_excel(sheet_name=None)", [float("nan")]))
     print(f"\n{'reader':<42} {'ms/file min':>11} {'median':>8} {'x pandas':>9}")
     for name, runs in results.items():
-        print(f"{name:<42} {min(runs):>11.2f} {statistics.median(runs):>8.2f} "
-              f"{min(runs) / pandas_ms:>9.2f}")
+        print(
+            f"{name:<42} {min(runs):>11.2f} {statistics.median(runs):>8.2f} "
+            f"{min(runs) / pandas_ms:>9.2f}"
+        )
 
     gen = tempfile.mkdtemp(prefix="pmo-forms-")
     runs = []

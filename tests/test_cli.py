@@ -160,3 +160,12 @@ def test_unwritable_output_folder_is_one_line(tmp_path):
 def test_bad_language_in_environment_is_reported(tmp_path):
     result = run("forms", "list", env={"PMO_LANG": "fr"})
     assert result.exit_code == 3 and "语言只能是 zh 或 en" in result.output
+
+
+def test_every_command_has_help_and_is_in_the_readme():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    commands = [("demo",)] + [("forms", name) for name in cli.commands["forms"].commands]
+    for command in commands:
+        assert f"pmo {' '.join(command)}" in readme, command
+        result = run(*command, "--help")
+        assert result.exit_code == 0 and "Usage:" in result.output
