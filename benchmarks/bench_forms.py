@@ -22,7 +22,8 @@ from pathlib import Path
 import python_calamine
 
 from generators.forms import build_form, build_forms
-from pmokit.reading import parse_record, read_workbook
+from pmokit.parsing import parse_record
+from pmokit.reading import read_workbook
 from pmokit.record import Record, example_record
 from pmokit.resources import forms_dir
 from pmokit.specs import load_forms

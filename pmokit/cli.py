@@ -18,7 +18,8 @@ from generators.forms import build_form, build_forms, form_filename
 from pmokit import __version__
 from pmokit.describe import describe_form, forms_markdown
 from pmokit.errors import PmoError
-from pmokit.reading import parse_record, read_workbook
+from pmokit.parsing import parse_record
+from pmokit.reading import read_workbook
 from pmokit.record import example_record
 from pmokit.schema import FormSpec, get_form
 from pmokit.settings import LANGS, Settings, load_settings

@@ -130,5 +130,26 @@ def forms_markdown(forms: dict[str, FormSpec], lang: str = "zh") -> str:
                 rows = f"{c.letter}{t.first_row + 1}:{c.letter}{t.last_row + 1}"
                 where = f"{t.sheet.title.text(lang)}!{rows}"
                 lines.append(_markdown_row(c.column, where, lang))
+        if form.rules:
+            lines += ["", "规则：" if lang == "zh" else "Rules:", ""]
+            lines += [f"- {_rule_words(rule)}" for rule in form.rules]
         lines.append("")
     return "\n".join(lines)
+
+
+def _rule_words(rule) -> str:
+    """A rule as its check and arguments, e.g. `table_total` lines.next_month_budget -> total."""
+    parts = [f"`{rule.check}`"]
+    if rule.table:
+        parts.append(f"{rule.table}({', '.join(rule.columns)})" if rule.columns else rule.table)
+    parts += list(rule.fields)
+    if rule.total:
+        parts.append(f"= {rule.total}")
+    if rule.pairs:
+        parts.append(", ".join(f"{a} → {b}" for a, b in rule.pairs))
+    if rule.when:
+        needed = ", ".join([*rule.fields, *rule.tables])
+        parts = [f"`{rule.check}`", f"{rule.when} ∈ {{{', '.join(rule.equals)}}} ⇒ {needed}"]
+    if rule.weekday is not None:
+        parts.append(f"weekday={rule.weekday}")
+    return " ".join(parts)

@@ -55,8 +55,15 @@ class OutputError(PmoError):
 
 
 class WorkbookReadError(PmoError):
-    """A workbook that cannot be opened or is not one of our forms (issue 4 makes these issues)."""
+    """A workbook that cannot be opened or is not one of our forms; validation reports it as
+    an issue with `code` (unreadable-workbook or unknown-form)."""
 
-    def __init__(self, file: str, reason_en: str, reason_zh: str) -> None:
-        self.file = file
+    def __init__(
+        self, file: str, reason_en: str, reason_zh: str, code: str = "unreadable-workbook"
+    ) -> None:
+        self.file, self.code = file, code
+        self.reason_en, self.reason_zh = reason_en, reason_zh
         super().__init__(f"{file}: {reason_en}", f"{file}：{reason_zh}")
+
+    def reason(self, lang: str) -> str:
+        return self.reason_en if lang == "en" else self.reason_zh

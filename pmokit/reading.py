@@ -1,15 +1,19 @@
-"""Read a filled form workbook back: its metadata, and every value by field id with its sheet!cell.
+"""Read a form workbook: its metadata, then every value by field id with its sheet!cell.
 
 Positions come from the workbook's own defined names (so a form re-laid-out by Excel, WPS or
 LibreOffice still reads right), falling back to the spec's layout; values come from
-python-calamine, the fastest typed reader (research/perf.md).
+python-calamine, the fastest typed reader (research/perf.md). Call it only on bytes that
+package_check has cleared: calamine allocates whatever grid a sheet claims.
 """
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -17,16 +21,23 @@ import python_calamine
 from defusedxml import ElementTree
 
 from pmokit.errors import WorkbookReadError
-from pmokit.layout import META_SHEET, FormLayout, cell_ref, column_letter, layout_form
-from pmokit.record import Record
-from pmokit.schema import FieldSpec, FormSpec, get_form
-from pmokit.values import ValueProblem, check_constraints, is_blank, parse_value
+from pmokit.layout import (
+    META_SHEET,
+    cell_ref,
+    column_letter,
+    column_name,
+    field_name,
+    layout_form,
+)
+from pmokit.schema import FormSpec, Migration, get_form
+from pmokit.values import is_blank
 
 SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REFERENCE = re.compile(
     r"^=?(?:'(?P<quoted>(?:[^']|'')+)'|(?P<plain>[^!]+))!"
     r"\$?(?P<c1>[A-Z]{1,3})\$?(?P<r1>\d+)(?::\$?(?P<c2>[A-Z]{1,3})\$?(?P<r2>\d+))?$"
 )
+Where = tuple[str, int, int, int, int]  # sheet, first row, column, last row, column (0-based)
 
 
 @dataclass(frozen=True)
@@ -46,31 +57,24 @@ class TableRow:
 
 @dataclass(frozen=True)
 class WorkbookRead:
-    path: Path
+    name: str
     form: FormSpec
     meta: dict[str, str]
     fields: dict[str, CellValue]
     tables: dict[str, tuple[TableRow, ...]]
-
-
-@dataclass(frozen=True)
-class CellProblem:
-    """A value that does not parse or breaks a limit; issue 4 turns these into issues."""
-
-    field: str
-    table: str | None
-    sheet: str
-    cell: str
-    raw: Any
-    kind: str
-    detail: str
+    overflow: dict[str, CellValue] = field(default_factory=dict)  # content below a table
+    date1904: bool = False
 
 
 @dataclass
-class _Sheets:
-    """Sheets of one open workbook, each read once, addressed by 0-based row and column."""
+class Opened:
+    """A workbook opened for reading: its name, defined names, metadata and sheets."""
 
+    name: str
     book: Any
+    names: dict[str, str]
+    meta: dict[str, str]
+    date1904: bool
     cache: dict[str, list[list[Any]]] = field(default_factory=dict)
 
     def rows(self, sheet: str) -> list[list[Any]]:
@@ -88,6 +92,9 @@ class _Sheets:
             return rows[row][col]
         return None
 
+    def close(self) -> None:
+        self.book.close()
+
 
 def _column_index(letters: str) -> int:
     index = 0
@@ -96,7 +103,7 @@ def _column_index(letters: str) -> int:
     return index - 1
 
 
-def parse_reference(text: str) -> tuple[str, int, int, int, int] | None:
+def parse_reference(text: str) -> Where | None:
     """'周报'!$B$4:$B$9 -> (sheet, first_row, col, last_row, col), 0-based; None if not a range."""
     match = REFERENCE.match(text.strip())
     if not match:
@@ -108,35 +115,37 @@ def parse_reference(text: str) -> tuple[str, int, int, int, int] | None:
     return sheet, r1, c1, r2, c2
 
 
-def read_defined_names(path: Path) -> dict[str, str]:
-    """Workbook-level defined names and their formulas, from xl/workbook.xml."""
+def _unreadable(name: str, exc: Exception) -> WorkbookReadError:
+    return WorkbookReadError(name, f"cannot read the workbook ({exc})", f"无法读取工作簿（{exc}）")
+
+
+def read_workbook_xml(data: bytes, name: str) -> tuple[dict[str, str], bool]:
+    """Workbook-level defined names, and whether dates count from 1904, from xl/workbook.xml."""
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             root = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError) as exc:
-        raise WorkbookReadError(
-            path.name,
-            f"not a readable .xlsx workbook ({exc})",
-            f"不是可读取的 .xlsx 工作簿（{exc}）",
-        ) from None
+    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, ValueError) as exc:
+        raise _unreadable(name, exc) from None
     names = {}
     for node in root.iter(f"{SHEET_NS}definedName"):
         if node.get("localSheetId") is None and node.text:
             names[node.get("name", "")] = node.text
-    return names
+    props = root.find(f"{SHEET_NS}workbookPr")
+    date1904 = props is not None and props.get("date1904", "0").lower() in ("1", "true")
+    return names, date1904
 
 
-def read_metadata(book: Any, path: Path) -> dict[str, str]:
+def _metadata(book: Any, name: str) -> dict[str, str]:
     """The key/value pairs of the hidden metadata sheet; a workbook without it is not our form."""
     if META_SHEET not in book.sheet_names:
         raise WorkbookReadError(
-            path.name,
-            f"not a pmokit form (no {META_SHEET} sheet)",
-            "不是 pmokit 生成的标准表单（缺少表单标识），请使用 PMO 下发的模板",
+            name,
+            f"no {META_SHEET} sheet with the form's identity",
+            "找不到表单标识",
+            code="unknown-form",
         )
-    rows = book.get_sheet_by_name(META_SHEET).to_python(skip_empty_area=False)
     meta = {}
-    for row in rows[1:]:
+    for row in book.get_sheet_by_name(META_SHEET).to_python(skip_empty_area=False)[1:]:
         if len(row) >= 2 and isinstance(row[0], str) and row[0]:
             value = row[1]
             meta[row[0]] = (
@@ -145,65 +154,72 @@ def read_metadata(book: Any, path: Path) -> dict[str, str]:
     return meta
 
 
-def open_workbook(path: Path) -> Any:
+def open_workbook(source: Path | bytes, name: str | None = None) -> Opened:
+    """Open a workbook (a path or its bytes) and read its metadata sheet."""
+    if isinstance(source, (str, Path)):
+        name = name or Path(source).name
+        try:
+            source = Path(source).read_bytes()
+        except OSError as exc:
+            raise _unreadable(name, exc.strerror or exc) from None
+    name = name or "workbook.xlsx"
+    names, date1904 = read_workbook_xml(source, name)
     try:
-        return python_calamine.CalamineWorkbook.from_path(str(path))
-    except (OSError, python_calamine.CalamineError, ValueError) as exc:
-        raise WorkbookReadError(
-            path.name, f"cannot open the workbook ({exc})", f"无法打开工作簿（{exc}）"
-        ) from None
-
-
-def read_workbook(path: Path, forms: dict[str, FormSpec]) -> WorkbookRead:
-    """Identify the form of a workbook and read every field and table row with its position."""
-    path = Path(path)
-    names = read_defined_names(path)
-    book = open_workbook(path)
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(source))
+    except (python_calamine.CalamineError, ValueError, OSError) as exc:
+        raise _unreadable(name, exc) from None
     try:
-        meta = read_metadata(book, path)
-        form = get_form(forms, meta.get("form_id", ""))
-        layout = layout_form(form)
-        sheets = _Sheets(book)
-        lang = meta.get("lang", "zh")
-        fields = {
-            pos.field.id: _read_field(sheets, names, layout, pos.field, lang)
-            for pos in layout.fields
-        }
-        tables = {
-            pos.table.id: _read_table(sheets, names, layout, pos.table.id, lang)
-            for pos in layout.tables
-        }
-    finally:
+        return Opened(name, book, names, _metadata(book, name), date1904)
+    except Exception:
         book.close()
-    return WorkbookRead(path, form, meta, fields, tables)
+        raise
 
 
-def _read_field(
-    sheets: _Sheets, names: dict, layout: FormLayout, field: FieldSpec, lang: str
-) -> CellValue:
-    pos = layout.field(field.id)
-    where = parse_reference(names.get(pos.name, ""))
-    sheet, row, col = (
-        (where[0], where[1], where[2]) if where else (pos.sheet.title.text(lang), pos.row, pos.col)
-    )
-    return CellValue(sheets.value(sheet, row, col), sheet, cell_ref(row, col))
+def read_form(opened: Opened, form: FormSpec, migration: Migration | None = None) -> WorkbookRead:
+    """Every field and table row of `form` from an opened workbook.
+
+    A file of the current version falls back to the spec's positions for any name it lacks; a
+    migrated older file is read by name only (its layout differs), renamed ids mapped.
+    """
+    layout, lang = layout_form(form), opened.meta.get("lang", "zh")
+    old_names = {new: old for old, new in (migration.renamed if migration else ())}
+
+    def where(spec_id: str, name_of: Callable[[str], str], fallback: Where) -> Where | None:
+        found = parse_reference(opened.names.get(name_of(old_names.get(spec_id, spec_id)), ""))
+        return found if found or migration else fallback
+
+    fields = {}
+    for pos in layout.fields:
+        fallback = (pos.sheet.title.text(lang), pos.row, pos.col, pos.row, pos.col)
+        at = where(pos.field.id, field_name, fallback)
+        if at is None:  # a field the older version did not have
+            fields[pos.field.id] = CellValue(None, fallback[0], cell_ref(pos.row, pos.col))
+        else:
+            fields[pos.field.id] = CellValue(opened.value(*at[:3]), at[0], cell_ref(at[1], at[2]))
+    tables, overflow = {}, {}
+    for pos in layout.tables:
+        columns = []
+        for col in pos.columns:
+            fallback = (pos.sheet.title.text(lang), pos.first_row, col.col, pos.last_row, col.col)
+            name_of = partial(column_name, pos.table.id)
+            columns.append((col.column.id, where(col.column.id, name_of, fallback)))
+        tables[pos.table.id], spill = _read_rows(opened, [c for c in columns if c[1]])
+        if spill is not None:
+            overflow[pos.table.id] = spill
+    return WorkbookRead(opened.name, form, opened.meta, fields, tables, overflow, opened.date1904)
 
 
-def _read_table(
-    sheets: _Sheets, names: dict, layout: FormLayout, table_id: str, lang: str
-) -> tuple[TableRow, ...]:
-    pos = layout.table(table_id)
-    columns = []
-    for col in pos.columns:
-        where = parse_reference(names.get(col.name, ""))
-        if where is None:
-            where = (pos.sheet.title.text(lang), pos.first_row, col.col, pos.last_row, col.col)
-        columns.append((col.column.id, where))
+def _read_rows(
+    opened: Opened, columns: list[tuple[str, Where]]
+) -> tuple[tuple[TableRow, ...], CellValue | None]:
+    """The non-blank rows of a table's column ranges, and the first non-blank cell below them."""
+    if not columns:
+        return (), None
     found = []
-    # Rows past the end of what the sheet holds are blank; stop there instead of at max_rows.
-    held = max(len(sheets.rows(sheet)) - first for _, (sheet, first, *_) in columns)
-    for offset in range(min(max(w[3] - w[1] + 1 for _, w in columns), held)):
-        raws = [sheets.value(sheet, first + offset, col) for _, (sheet, first, col, *_) in columns]
+    held = max(len(opened.rows(sheet)) - first for _, (sheet, first, *_) in columns)
+    length = max(last - first + 1 for _, (_, first, _, last, _) in columns)
+    for offset in range(min(length, held)):
+        raws = [opened.value(sheet, first + offset, col) for _, (sheet, first, col, *_) in columns]
         if all(is_blank(raw) for raw in raws):
             continue
         cells = {
@@ -211,40 +227,25 @@ def _read_table(
             for raw, (column_id, (sheet, first, col, *_)) in zip(raws, columns, strict=True)
         }
         found.append(TableRow(columns[0][1][1] + offset + 1, cells))
-    return tuple(found)
+    return tuple(found), _spill(opened, columns, length)
 
 
-def _parse_cell(spec: FieldSpec, value: CellValue, table: str | None, problems: list) -> Any:
+def _spill(opened: Opened, columns: list[tuple[str, Where]], length: int) -> CellValue | None:
+    sheet, first = columns[0][1][0], columns[0][1][1]
+    rows = opened.rows(sheet)
+    for row in range(first + length, len(rows)):
+        for _, (_, _, col, _, _) in columns:
+            if col < len(rows[row]) and not is_blank(rows[row][col]):
+                return CellValue(rows[row][col], sheet, cell_ref(row, col))
+    return None
+
+
+def read_workbook(
+    source: Path | bytes, forms: dict[str, FormSpec], name: str | None = None
+) -> WorkbookRead:
+    """Identify the form of a workbook of the current version and read all of it."""
+    opened = open_workbook(source, name)
     try:
-        parsed = parse_value(spec, value.raw)
-        if parsed is not None:
-            check_constraints(spec, parsed)
-        return parsed
-    except ValueProblem as problem:
-        problems.append(
-            CellProblem(
-                spec.id, table, value.sheet, value.cell, value.raw, problem.kind, problem.detail
-            )
-        )
-        return None
-
-
-def parse_record(read: WorkbookRead) -> tuple[Record, list[CellProblem]]:
-    """Typed values of a read workbook; cells that do not fit their field come back as problems."""
-    problems: list[CellProblem] = []
-    fields = {}
-    for field_id, value in read.fields.items():
-        parsed = _parse_cell(read.form.field(field_id), value, None, problems)
-        if parsed is not None:
-            fields[field_id] = parsed
-    tables = {}
-    for table_id, rows in read.tables.items():
-        spec = read.form.table(table_id)
-        parsed_rows = []
-        for row in rows:
-            parsed = {
-                c.id: _parse_cell(c, row.cells[c.id], table_id, problems) for c in spec.columns
-            }
-            parsed_rows.append({k: v for k, v in parsed.items() if v is not None})
-        tables[table_id] = tuple(parsed_rows)
-    return Record(read.form.id, fields, tables), problems
+        return read_form(opened, get_form(forms, opened.meta.get("form_id", "")))
+    finally:
+        opened.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from pmokit.schema import FormSpec
+from pmokit.schema import FormSpec, TableSpec
 from pmokit.values import to_json
 
 
@@ -34,13 +34,19 @@ def example_record(form: FormSpec, rows: int = 2) -> Record:
     tables = {}
     for _, table in form.tables():
         count = max(1, min(rows, table.max_rows))
-        tables[table.id] = tuple(_example_row(table.columns, i) for i in range(count))
+        tables[table.id] = tuple(_example_row(table, i) for i in range(count))
+    for rule in form.rules:  # totals follow the rows, however many there are
+        if rule.check == "table_total":
+            fields[rule.total] = sum(row[rule.columns[0]] for row in tables[rule.table])
     return Record(form.id, fields, tables)
 
 
-def _example_row(columns, index: int) -> dict[str, Any]:
+def _example_row(table: TableSpec, index: int) -> dict[str, Any]:
+    columns = table.columns
     row = {c.id: c.example for c in columns}
     for column in columns:
+        if column.type == "choice" and column.id in table.key:
+            row[column.id] = column.choices[index % len(column.choices)].zh
         # Key columns must differ between rows, so free-text values are numbered after the first.
         numbered = f"{column.example} {index + 1}"
         fits = column.max_length is None or len(numbered) <= column.max_length

@@ -73,6 +73,30 @@ class SheetSpec:
 
 
 @dataclass(frozen=True)
+class RuleSpec:
+    """A cross-field rule by name (see rules.py for what each check does with its arguments)."""
+
+    check: str
+    fields: tuple[str, ...] = ()
+    table: str | None = None
+    columns: tuple[str, ...] = ()
+    total: str | None = None
+    pairs: tuple[tuple[str, str], ...] = ()
+    when: str | None = None
+    equals: tuple[str, ...] = ()
+    tables: tuple[str, ...] = ()
+    weekday: int | None = None
+
+
+@dataclass(frozen=True)
+class Migration:
+    """How a workbook of an older form version is read: field ids renamed since (old -> new)."""
+
+    from_version: int
+    renamed: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class FormSpec:
     id: str
     version: int
@@ -80,6 +104,12 @@ class FormSpec:
     intro: Label
     sheets: tuple[SheetSpec, ...]
     source: str
+    period: str | None = None  # the date field that says which period a submission covers
+    rules: tuple[RuleSpec, ...] = ()
+    migrations: tuple[Migration, ...] = ()
+
+    def migration(self, from_version: int) -> Migration | None:
+        return next((m for m in self.migrations if m.from_version == from_version), None)
 
     def fields(self) -> Iterator[tuple[SheetSpec, FieldSpec]]:
         for sheet in self.sheets:

@@ -11,6 +11,8 @@ from typing import Any
 
 from pmokit.errors import SchemaError
 from pmokit.schema import FieldSpec, FormSpec, Label, Section, SheetSpec, TableSpec
+from pmokit.spec_keys import Context, checked_id, checked_table, get_key, get_label, unique
+from pmokit.spec_rules import with_rules
 from pmokit.values import FIELD_TYPES, ValueProblem, check_constraints, parse_value
 
 try:
@@ -19,7 +21,6 @@ except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
 COMMON_FILE = "_common.toml"
-ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\']")
 MAX_TABLE_ROWS = 1000
 
@@ -49,61 +50,25 @@ TABLE_KEYS = frozenset(
 )
 SECTION_KEYS = frozenset({"title_zh", "title_en", "fields"})
 SHEET_KEYS = frozenset({"id", "title_zh", "title_en", "sections", "table"})
-FORM_KEYS = frozenset({"id", "version", "title_zh", "title_en", "intro_zh", "intro_en", "sheets"})
+FORM_KEYS = frozenset(
+    [
+        "id",
+        "version",
+        "title_zh",
+        "title_en",
+        "intro_zh",
+        "intro_en",
+        "sheets",
+        "period",
+        "rules",
+        "migrations",
+    ]
+)
 
 
-class _Context:
-    """Where in which file we are, so every SchemaError names the file and the key."""
-
-    def __init__(self, source: str, key: str = "") -> None:
-        self.source, self.key = source, key
-
-    def at(self, key: str | int) -> _Context:
-        if isinstance(key, int):
-            return _Context(self.source, f"{self.key}[{key}]")
-        return _Context(self.source, f"{self.key}.{key}" if self.key else key)
-
-    def fail(self, problem: str) -> SchemaError:
-        return SchemaError(self.source, self.key or "(top)", problem)
-
-
-def _table(raw: Any, ctx: _Context, allowed: set[str]) -> dict[str, Any]:
-    if not isinstance(raw, dict):
-        raise ctx.fail("expected a table of keys")
-    unknown = sorted(set(raw) - allowed)
-    if unknown:
-        raise ctx.at(unknown[0]).fail(f"unknown key (allowed: {', '.join(sorted(allowed))})")
-    return raw
-
-
-def _get(raw: dict, key: str, ctx: _Context, kind: type | tuple, default: Any = ...) -> Any:
-    if key not in raw:
-        if default is ...:
-            raise ctx.at(key).fail("missing")
-        return default
-    value = raw[key]
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise ctx.at(key).fail(f"expected {getattr(kind, '__name__', kind)}, got {value!r}")
-    return value
-
-
-def _id(raw: dict, ctx: _Context) -> str:
-    value = _get(raw, "id", ctx, str)
-    if not ID_PATTERN.match(value):
-        raise ctx.at("id").fail(f"{value!r} is not a lower_snake_case id")
-    return value
-
-
-def _label(raw: dict, prefix: str, ctx: _Context, required: bool = True) -> Label:
-    default = ... if required else ""
-    zh = _get(raw, f"{prefix}_zh", ctx, str, default)
-    en = _get(raw, f"{prefix}_en", ctx, str, default)
-    return Label(zh.strip(), en.strip())
-
-
-def _choices(raw: dict, ctx: _Context) -> tuple[Label, ...]:
-    zh = _get(raw, "choices", ctx, list, [])
-    en = _get(raw, "choices_en", ctx, list, zh)
+def _choices(raw: dict, ctx: Context) -> tuple[Label, ...]:
+    zh = get_key(raw, "choices", ctx, list, [])
+    en = get_key(raw, "choices_en", ctx, list, zh)
     if len(en) != len(zh):
         raise ctx.at("choices_en").fail("must have as many entries as choices")
     labels = tuple(Label(str(a), str(b)) for a, b in zip(zh, en, strict=True))
@@ -112,7 +77,7 @@ def _choices(raw: dict, ctx: _Context) -> tuple[Label, ...]:
     return labels
 
 
-def _limit(field: FieldSpec, raw: dict, key: str, ctx: _Context) -> Any:
+def _limit(field: FieldSpec, raw: dict, key: str, ctx: Context) -> Any:
     if key not in raw:
         return None
     try:
@@ -121,17 +86,17 @@ def _limit(field: FieldSpec, raw: dict, key: str, ctx: _Context) -> Any:
         raise ctx.at(key).fail(str(problem)) from None
 
 
-def _field(raw: Any, ctx: _Context, common: dict[str, dict]) -> FieldSpec:
-    raw = _table(raw, ctx, FIELD_KEYS)
+def _field(raw: Any, ctx: Context, common: dict[str, dict]) -> FieldSpec:
+    raw = checked_table(raw, ctx, FIELD_KEYS)
     if "use" in raw:
         base = common.get(raw["use"])
         if base is None:
             raise ctx.at("use").fail(f"no common field {raw['use']!r} in {COMMON_FILE}")
         raw = {"id": raw["use"], **base, **{k: v for k, v in raw.items() if k != "use"}}
-    field_type = _get(raw, "type", ctx, str)
+    field_type = get_key(raw, "type", ctx, str)
     if field_type not in FIELD_TYPES:
         raise ctx.at("type").fail(f"unknown type {field_type!r} ({', '.join(sorted(FIELD_TYPES))})")
-    pattern = _get(raw, "pattern", ctx, str, None)
+    pattern = get_key(raw, "pattern", ctx, str, None)
     if pattern is not None:
         try:
             re.compile(pattern)
@@ -141,25 +106,25 @@ def _field(raw: Any, ctx: _Context, common: dict[str, dict]) -> FieldSpec:
     if (field_type == "choice") != bool(choices):
         raise ctx.at("choices").fail("a choice field needs choices, and only it may have them")
     field = FieldSpec(
-        id=_id(raw, ctx),
-        label=_label(raw, "label", ctx),
+        id=checked_id(raw, ctx),
+        label=get_label(raw, "label", ctx),
         type=field_type,
-        required=_get(raw, "required", ctx, bool, False),
+        required=get_key(raw, "required", ctx, bool, False),
         choices=choices,
         min=None,
         max=None,
         pattern=pattern,
-        max_length=_get(raw, "max_length", ctx, int, None),
-        help=_label(raw, "help", ctx, required=False),
+        max_length=get_key(raw, "max_length", ctx, int, None),
+        help=get_label(raw, "help", ctx, required=False),
         example=None,
-        multiline=_get(raw, "multiline", ctx, bool, False),
-        width=_get(raw, "width", ctx, int, None),
+        multiline=get_key(raw, "multiline", ctx, bool, False),
+        width=get_key(raw, "width", ctx, int, None),
     )
     field = _replace(field, min=_limit(field, raw, "min", ctx), max=_limit(field, raw, "max", ctx))
     return _replace(field, example=_example(field, raw, ctx))
 
 
-def _example(field: FieldSpec, raw: dict, ctx: _Context) -> Any:
+def _example(field: FieldSpec, raw: dict, ctx: Context) -> Any:
     if "example" not in raw:
         if field.type == "choice":
             return field.choices[0].zh
@@ -178,33 +143,25 @@ def _replace(field: FieldSpec, **changes: Any) -> FieldSpec:
     return FieldSpec(**{**field.__dict__, **changes})
 
 
-def _unique(items: list, ctx: _Context, what: str) -> None:
-    seen: set = set()
-    for item in items:
-        if item in seen:
-            raise ctx.fail(f"duplicate {what} {item!r}")
-        seen.add(item)
-
-
-def _table_spec(raw: Any, ctx: _Context, common: dict[str, dict]) -> TableSpec:
-    raw = _table(raw, ctx, TABLE_KEYS)
-    columns_raw = _get(raw, "columns", ctx, list)
+def _table_spec(raw: Any, ctx: Context, common: dict[str, dict]) -> TableSpec:
+    raw = checked_table(raw, ctx, TABLE_KEYS)
+    columns_raw = get_key(raw, "columns", ctx, list)
     columns = tuple(_field(c, ctx.at("columns").at(i), common) for i, c in enumerate(columns_raw))
     if not columns:
         raise ctx.at("columns").fail("a table needs at least one column")
-    _unique([c.id for c in columns], ctx.at("columns"), "column id")
-    max_rows = _get(raw, "max_rows", ctx, int)
-    min_rows = _get(raw, "min_rows", ctx, int, 0)
+    unique([c.id for c in columns], ctx.at("columns"), "column id")
+    max_rows = get_key(raw, "max_rows", ctx, int)
+    min_rows = get_key(raw, "min_rows", ctx, int, 0)
     if not 1 <= max_rows <= MAX_TABLE_ROWS or not 0 <= min_rows <= max_rows:
         raise ctx.at("max_rows").fail(f"need 0 <= min_rows <= max_rows <= {MAX_TABLE_ROWS}")
-    key = tuple(_get(raw, "key", ctx, list, []))
+    key = tuple(get_key(raw, "key", ctx, list, []))
     for column_id in key:
         if column_id not in {c.id for c in columns}:
             raise ctx.at("key").fail(f"{column_id!r} is not a column of this table")
     return TableSpec(
-        _id(raw, ctx),
-        _label(raw, "label", ctx),
-        _label(raw, "help", ctx, False),
+        checked_id(raw, ctx),
+        get_label(raw, "label", ctx),
+        get_label(raw, "help", ctx, False),
         columns,
         max_rows,
         min_rows,
@@ -212,9 +169,9 @@ def _table_spec(raw: Any, ctx: _Context, common: dict[str, dict]) -> TableSpec:
     )
 
 
-def _sheet(raw: Any, ctx: _Context, common: dict[str, dict]) -> SheetSpec:
-    raw = _table(raw, ctx, SHEET_KEYS)
-    title = _label(raw, "title", ctx)
+def _sheet(raw: Any, ctx: Context, common: dict[str, dict]) -> SheetSpec:
+    raw = checked_table(raw, ctx, SHEET_KEYS)
+    title = get_label(raw, "title", ctx)
     for name in (title.zh, title.en):
         if not 0 < len(name) <= 31 or SHEET_NAME_FORBIDDEN.search(name) or name.startswith("_"):
             raise ctx.at("title_zh").fail(f"{name!r} is not a valid sheet name")
@@ -222,51 +179,51 @@ def _sheet(raw: Any, ctx: _Context, common: dict[str, dict]) -> SheetSpec:
         raise ctx.fail("a sheet has either sections of fields or one table")
     sections = tuple(
         _section(s, ctx.at("sections").at(i), common)
-        for i, s in enumerate(_get(raw, "sections", ctx, list, []))
+        for i, s in enumerate(get_key(raw, "sections", ctx, list, []))
     )
     table = _table_spec(raw["table"], ctx.at("table"), common) if "table" in raw else None
-    return SheetSpec(_id(raw, ctx), title, sections, table)
+    return SheetSpec(checked_id(raw, ctx), title, sections, table)
 
 
-def _section(raw: Any, ctx: _Context, common: dict[str, dict]) -> Section:
-    raw = _table(raw, ctx, SECTION_KEYS)
-    fields = _get(raw, "fields", ctx, list)
+def _section(raw: Any, ctx: Context, common: dict[str, dict]) -> Section:
+    raw = checked_table(raw, ctx, SECTION_KEYS)
+    fields = get_key(raw, "fields", ctx, list)
     if not fields:
         raise ctx.at("fields").fail("a section needs at least one field")
     return Section(
-        _label(raw, "title", ctx),
+        get_label(raw, "title", ctx),
         tuple(_field(f, ctx.at("fields").at(i), common) for i, f in enumerate(fields)),
     )
 
 
 def parse_form(raw: dict, source: str, common: dict[str, dict]) -> FormSpec:
     """Build a FormSpec from a parsed TOML document; raise SchemaError naming the broken key."""
-    ctx = _Context(source)
-    raw = _table(raw, ctx, FORM_KEYS)
-    sheets_raw = _get(raw, "sheets", ctx, list)
+    ctx = Context(source)
+    raw = checked_table(raw, ctx, FORM_KEYS)
+    sheets_raw = get_key(raw, "sheets", ctx, list)
     sheets = tuple(_sheet(s, ctx.at("sheets").at(i), common) for i, s in enumerate(sheets_raw))
     if not sheets:
         raise ctx.at("sheets").fail("a form needs at least one sheet")
-    version = _get(raw, "version", ctx, int)
+    version = get_key(raw, "version", ctx, int)
     if version < 1:
         raise ctx.at("version").fail("must be a positive integer")
     form = FormSpec(
-        _id(raw, ctx),
+        checked_id(raw, ctx),
         version,
-        _label(raw, "title", ctx),
-        _label(raw, "intro", ctx, False),
+        get_label(raw, "title", ctx),
+        get_label(raw, "intro", ctx, False),
         sheets,
         source,
     )
-    _unique([s.id for s in sheets], ctx.at("sheets"), "sheet id")
+    unique([s.id for s in sheets], ctx.at("sheets"), "sheet id")
     for lang in ("zh", "en"):
-        _unique([s.title.text(lang) for s in sheets], ctx.at("sheets"), f"sheet title ({lang})")
-    _unique(
+        unique([s.title.text(lang) for s in sheets], ctx.at("sheets"), f"sheet title ({lang})")
+    unique(
         [f.id for _, f in form.fields()] + [t.id for _, t in form.tables()],
         ctx,
         "field or table id",
     )
-    return form
+    return with_rules(form, raw, ctx)
 
 
 def _read_toml(path: Path) -> dict:
@@ -284,14 +241,16 @@ def _common_fields(folder: Path) -> dict[str, dict]:
     if not path.exists():
         return {}
     raw = _read_toml(path)
-    fields = _get(raw, "fields", _Context(str(path)), dict, {})
+    fields = get_key(raw, "fields", Context(str(path)), dict, {})
     for field_id, body in fields.items():
         _field(
             {
-                **_table(body, _Context(str(path), f"fields.{field_id}"), FIELD_KEYS - {"id"}),
+                **checked_table(
+                    body, Context(str(path), f"fields.{field_id}"), FIELD_KEYS - {"id"}
+                ),
                 "id": field_id,
             },
-            _Context(str(path), f"fields.{field_id}"),
+            Context(str(path), f"fields.{field_id}"),
             {},
         )
     return fields

@@ -30,8 +30,8 @@ EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 class ValueProblem(ValueError):
     """A value that does not fit its field; `kind` is type, choice, range, pattern or length."""
 
-    def __init__(self, kind: str, detail: str) -> None:
-        self.kind, self.detail = kind, detail
+    def __init__(self, kind: str, detail: str, value: Any = None) -> None:
+        self.kind, self.detail, self.value = kind, detail, value
         super().__init__(detail)
 
 
@@ -132,17 +132,17 @@ _PARSERS = {
 def check_constraints(field: FieldSpec, value: Any) -> None:
     """Raise ValueProblem when a parsed, non-blank value breaks the field's range or pattern."""
     if field.min is not None and value < field.min:
-        raise ValueProblem("range", f"{value} is below the minimum {field.min}")
+        raise ValueProblem("range", f"{value} is below the minimum {field.min}", value)
     if field.max is not None and value > field.max:
-        raise ValueProblem("range", f"{value} is above the maximum {field.max}")
+        raise ValueProblem("range", f"{value} is above the maximum {field.max}", value)
     if not isinstance(value, str):
         return
     if field.max_length is not None and len(value) > field.max_length:
-        raise ValueProblem("length", f"{len(value)} characters, at most {field.max_length}")
+        raise ValueProblem("length", f"{len(value)} characters, at most {field.max_length}", value)
     if field.type == "email" and not EMAIL_PATTERN.match(value):
-        raise ValueProblem("pattern", f"{value!r} is not an e-mail address")
+        raise ValueProblem("pattern", f"{value!r} is not an e-mail address", value)
     if field.pattern is not None and not re.fullmatch(field.pattern, value):
-        raise ValueProblem("pattern", f"{value!r} does not match {field.pattern}")
+        raise ValueProblem("pattern", f"{value!r} does not match {field.pattern}", value)
 
 
 def to_cell(field: FieldSpec, value: Any, lang: str) -> Any:

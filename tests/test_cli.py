@@ -13,7 +13,8 @@ from conftest import REPO
 
 from pmokit.cli import cli
 from pmokit.describe import describe_form, forms_markdown
-from pmokit.reading import parse_record, read_workbook
+from pmokit.parsing import parse_record
+from pmokit.reading import read_workbook
 from pmokit.record import example_record
 
 

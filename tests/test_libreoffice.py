@@ -9,7 +9,8 @@ import shutil
 import pytest
 
 from generators.forms import build_form
-from pmokit.reading import parse_record, read_workbook
+from pmokit.parsing import parse_record
+from pmokit.reading import read_workbook
 from pmokit.record import example_record
 
 FORM_IDS = ["budget", "change", "closure", "initiation", "weekly"]

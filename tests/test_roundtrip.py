@@ -12,7 +12,8 @@ from conftest import fill_form
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pmokit.reading import parse_record, read_workbook
+from pmokit.parsing import parse_record
+from pmokit.reading import read_workbook
 from pmokit.record import Record, example_record
 from pmokit.schema import FieldSpec, FormSpec
 from pmokit.values import QUANTUM
@@ -138,7 +139,7 @@ def test_cells_that_do_not_fit_come_back_as_problems(forms, blank_forms, tmp_pat
 
     book = openpyxl.load_workbook(path)
     book["周报"]["B11"] = "下周五"  # week_ending as words
-    book["任务"]["C4"] = 1.5  # 150 % complete
+    book["任务"]["C4"] = 150  # neither a fraction nor percentage points
     book.save(path)
     back, problems = parse_record(read_workbook(path, forms))
     found = {(p.field, p.sheet, p.cell, p.kind) for p in problems}

@@ -1,0 +1,163 @@
+"""Turn a read workbook's raw cells into typed values (a Record), keeping every cell that did not
+fit its field, and every value that needed a guess, as a CellProblem with its position."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from pmokit.coerce import CellContext, Note, coerce_value
+from pmokit.layout import layout_form
+from pmokit.reading import CellValue, WorkbookRead
+from pmokit.record import Record
+from pmokit.schema import FieldSpec, FormSpec
+from pmokit.values import ValueProblem, is_blank
+
+NORMALISED = "normalised"
+
+
+@dataclass(frozen=True)
+class CellProblem:
+    """A cell that does not fit (kind type/choice/range/length/pattern), or was read by a guess
+    (kind normalised: `value` holds what it was read as, `note` how)."""
+
+    field: str
+    table: str | None
+    row: int | None  # index into the table's rows
+    sheet: str
+    cell: str
+    raw: Any
+    kind: str
+    detail: str
+    value: Any = None
+    note: Note = ()
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A read workbook with its typed record and problems, and the lookups rules need."""
+
+    read: WorkbookRead
+    record: Record
+    problems: tuple[CellProblem, ...]
+
+    @property
+    def form(self) -> FormSpec:
+        return self.read.form
+
+    @cached_property
+    def _bad(self) -> set[tuple[str | None, int | None, str]]:
+        return {(p.table, p.row, p.field) for p in self.problems if p.kind != NORMALISED}
+
+    def value(self, field_id: str) -> Any:
+        return self.record.fields.get(field_id)
+
+    def is_blank(self, field_id: str) -> bool:
+        """Blank in the workbook (not merely unreadable)."""
+        return is_blank(self.read.fields[field_id].raw)
+
+    def rows(self, table: str) -> list[tuple[int, dict[str, Any]]]:
+        return list(enumerate(self.record.tables.get(table, ())))
+
+    def row_has_problem(self, table: str, index: int) -> bool:
+        return any(t == table and r == index for t, r, _ in self._bad)
+
+    def column(self, table: str, column: str) -> list[Any] | None:
+        """Every row's value of a column, or None when any row's value is missing or wrong."""
+        values = [row.get(column) for row in self.record.tables.get(table, ())]
+        return None if any(v is None for v in values) else values
+
+    def table_anchor(self, table: str) -> tuple[str, str]:
+        """Where a table's first input cell is, for issues about the table as a whole."""
+        pos = layout_form(self.form).table(table)
+        sheet = pos.sheet.title.text(self.read.meta.get("lang", "zh"))
+        return sheet, f"A{pos.first_row + 1}"
+
+
+def _period_year(read: WorkbookRead) -> int:
+    """The year that '3月15日' means: the form's period field, else this year."""
+    form = read.form
+    if form.period is not None:
+        try:
+            day, _ = coerce_value(
+                form.field(form.period), read.fields[form.period].raw, CellContext(read.date1904)
+            )
+            if isinstance(day, dt.date):
+                return day.year
+        except ValueProblem:
+            pass
+    return dt.date.today().year
+
+
+def _parse_cell(
+    spec: FieldSpec,
+    value: CellValue,
+    where: tuple[str | None, int | None],
+    ctx: CellContext,
+    problems: list[CellProblem],
+) -> Any:
+    table, row = where
+    try:
+        parsed, note = coerce_value(spec, value.raw, ctx)
+    except ValueProblem as problem:
+        problems.append(
+            CellProblem(
+                spec.id,
+                table,
+                row,
+                value.sheet,
+                value.cell,
+                value.raw,
+                problem.kind,
+                problem.detail,
+                problem.value,
+            )
+        )
+        return None
+    if note:
+        problems.append(
+            CellProblem(
+                spec.id,
+                table,
+                row,
+                value.sheet,
+                value.cell,
+                value.raw,
+                NORMALISED,
+                "",
+                parsed,
+                note,
+            )
+        )
+    return parsed
+
+
+def parse(read: WorkbookRead) -> Parsed:
+    """Typed values of every field and table row, with the problems met on the way."""
+    ctx = CellContext(read.date1904, _period_year(read))
+    problems: list[CellProblem] = []
+    fields = {}
+    for field_id, value in read.fields.items():
+        parsed = _parse_cell(read.form.field(field_id), value, (None, None), ctx, problems)
+        if parsed is not None:
+            fields[field_id] = parsed
+    tables = {}
+    for table_id, rows in read.tables.items():
+        spec = read.form.table(table_id)
+        parsed_rows = []
+        for index, row in enumerate(rows):
+            values = {
+                c.id: _parse_cell(c, row.cells[c.id], (table_id, index), ctx, problems)
+                for c in spec.columns
+            }
+            parsed_rows.append({k: v for k, v in values.items() if v is not None})
+        tables[table_id] = tuple(parsed_rows)
+    return Parsed(read, Record(read.form.id, fields, tables), tuple(problems))
+
+
+def parse_record(read: WorkbookRead) -> tuple[Record, list[CellProblem]]:
+    """The typed record and its problems (guesses included), for callers that need no rules."""
+    parsed = parse(read)
+    return parsed.record, list(parsed.problems)

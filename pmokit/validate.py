@@ -1,0 +1,109 @@
+"""Validation, the whole of it: package safety -> identify the form -> read -> schema checks ->
+cross-field rules, giving one Report per file. Ledger checks join in the ledger issue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pmokit.checks import cell_issues, table_issues
+from pmokit.errors import PmoError, WorkbookReadError
+from pmokit.issues import Issue, Report, make_issue
+from pmokit.layout import layout_form
+from pmokit.package_check import check_package
+from pmokit.parsing import Parsed, parse
+from pmokit.reading import Opened, open_workbook, read_form
+from pmokit.rules import RuleContext, check_rules
+from pmokit.schema import FormSpec, Migration
+from pmokit.settings import Settings
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A validation result with what intake records: the report, and the parsed form if any."""
+
+    report: Report
+    parsed: Parsed | None = None
+
+
+def _known(forms: dict[str, FormSpec], lang: str) -> str:
+    return ", ".join(f"{f.id} ({f.title.text(lang)})" for f in forms.values())
+
+
+def _identify(
+    opened: Opened, forms: dict[str, FormSpec], lang: str
+) -> tuple[FormSpec | None, Migration | None, list[Issue]]:
+    """Which form and version a workbook is, from its metadata sheet."""
+    meta = opened.meta
+    form = forms.get(meta.get("form_id", ""))
+    known = _known(forms, lang)
+    try:
+        version = int(meta.get("form_version", ""))
+    except ValueError:
+        version = None
+    if form is None or version is None:
+        detail = f"form_id={meta.get('form_id', '')!r}"
+        return None, None, [make_issue("unknown-form", lang, detail=detail, forms=known)]
+    args = {"form": form.id, "version": version, "current": form.version}
+    if version > form.version:
+        return None, None, [make_issue("template-newer", lang, **args)]
+    if version < form.version:
+        migration = form.migration(version)
+        if migration is None:
+            return None, None, [make_issue("template-outdated", lang, **args)]
+        return form, migration, [make_issue("template-migrated", lang, **args)]
+    if meta.get("structure_hash") != layout_form(form).structure_hash:
+        return form, None, [make_issue("template-modified", lang, **args)]
+    return form, None, []
+
+
+def check_bytes(data: bytes, name: str, forms: dict[str, FormSpec], settings: Settings) -> Checked:
+    """Validate a submission held in memory (intake reads a file once and hashes it)."""
+    lang = settings.lang
+    issues = check_package(data, settings.limits, lang, settings.allowed_vba_hashes)
+    if issues:
+        return Checked(Report(name, issues=tuple(issues)))
+    try:
+        opened = open_workbook(data, name)
+    except WorkbookReadError as exc:
+        issue = make_issue(exc.code, lang, detail=exc.reason(lang), forms=_known(forms, lang))
+        return Checked(Report(name, issues=(issue,)))
+    try:
+        form, migration, issues = _identify(opened, forms, lang)
+        if form is None:
+            return Checked(Report(name, issues=tuple(issues)))
+        parsed = parse(read_form(opened, form, migration))
+    finally:
+        opened.close()
+    ctx = RuleContext(parsed, lang, settings.max_weekly_hours, settings.max_duration_years)
+    issues += cell_issues(parsed, lang) + table_issues(parsed, lang) + check_rules(ctx)
+    return Checked(Report(name, form.id, int(opened.meta["form_version"]), tuple(issues)), parsed)
+
+
+def check_workbook(
+    source: Path | bytes, forms: dict[str, FormSpec], settings: Settings, name: str | None = None
+) -> Checked:
+    """check_bytes for a path; an unexpected failure becomes an internal-error issue on the file."""
+    if isinstance(source, (str, Path)):
+        name = name or Path(source).name
+        try:
+            source = Path(source).read_bytes()
+        except OSError as exc:
+            raise PmoError(
+                f"cannot read {name}: {exc.strerror}", f"无法读取 {name}：{exc.strerror}"
+            ) from None
+    name = name or "workbook.xlsx"
+    try:
+        return check_bytes(source, name, forms, settings)
+    except Exception as exc:  # one bad file must never stop a run; the file is reported instead
+        detail = f"{type(exc).__name__}: {exc}"[:200]
+        return Checked(
+            Report(name, issues=(make_issue("internal-error", settings.lang, detail=detail),))
+        )
+
+
+def validate_workbook(
+    source: Path | bytes, forms: dict[str, FormSpec], settings: Settings
+) -> Report:
+    """The Report of one workbook: valid, or every issue with its code, sheet and cell."""
+    return check_workbook(source, forms, settings).report
