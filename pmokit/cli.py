@@ -14,16 +14,19 @@ from typing import Any
 
 import click
 
+from generators.feedback import write_feedback
 from generators.forms import build_form, build_forms, form_filename
 from pmokit import __version__
 from pmokit.describe import describe_form, forms_markdown
 from pmokit.errors import PmoError
+from pmokit.issue_codes import codes_markdown
 from pmokit.parsing import parse_record
 from pmokit.reading import read_workbook
 from pmokit.record import example_record
 from pmokit.schema import FormSpec, get_form
 from pmokit.settings import LANGS, Settings, load_settings
 from pmokit.specs import load_forms
+from pmokit.validate import check_workbook
 
 
 class _Group(click.Group):
@@ -172,6 +175,56 @@ def forms_read(ctx: click.Context, files: tuple[Path, ...]) -> None:
         )
     _print_json(results if len(results) > 1 else results[0])
     sys.exit(1 if any(r["problems"] for r in results) else 0)
+
+
+@cli.command()
+def codes() -> None:
+    """Print every issue code with its messages (docs/issue-codes.md)."""
+    click.echo(codes_markdown(), nl=False)
+
+
+@cli.command()
+@lang_option
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the reports as JSON.")
+@click.option(
+    "--feedback-dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Where to write feedback for invalid files (default: beside each file).",
+)
+@click.option("--no-feedback", is_flag=True, help="Write no feedback files.")
+@click.pass_context
+def validate(
+    ctx: click.Context,
+    files: tuple[Path, ...],
+    as_json: bool,
+    feedback_dir: Path | None,
+    no_feedback: bool,
+) -> None:
+    """Check filled forms cell by cell; exit 0 when all are valid, 1 when any is not."""
+    settings, all_forms = ctx.obj, _forms(ctx)
+    reports = []
+    for path in files:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise PmoError(
+                f"cannot read {path}: {exc.strerror}", f"无法读取 {path}：{exc.strerror}"
+            ) from None
+        report = check_workbook(data, all_forms, settings, name=path.name).report
+        if not report.valid and not no_feedback:
+            for written in write_feedback(
+                data, report, feedback_dir or path.parent, path.stem, settings.lang
+            ):
+                click.echo(f"pmo: {written}", err=True)
+        reports.append(report)
+        if not as_json:
+            click.echo(report.summary(settings.lang), nl=False)
+    if as_json:
+        dicts = [r.to_dict() for r in reports]
+        _print_json(dicts[0] if len(dicts) == 1 else dicts)
+    sys.exit(0 if all(r.valid for r in reports) else 1)
 
 
 @cli.command()

@@ -98,3 +98,59 @@ def _write(book, name: str, offset: int, value) -> None:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         value = dt.datetime.combine(value, dt.time())
     cell.value = value
+
+
+def submission(
+    forms: dict[str, FormSpec],
+    blank_forms,
+    tmp_path: Path,
+    form_id: str,
+    fields: dict | None = None,
+    rows: dict | None = None,
+    lang: str = "zh",
+    record: Record | None = None,
+    rows_per_table: int = 2,
+) -> Path:
+    """A filled form as a project manager would save it: the example record, then raw edits
+    typed over it. `fields` maps field id -> raw value; `rows` maps (table, index, column) ->
+    raw value. None blanks a cell; text is stored as text even when it starts with '='."""
+    from pmokit.record import example_record
+
+    form = forms[form_id]
+    record = record or example_record(form, rows=rows_per_table)
+    path = fill_form(blank_forms[lang][form_id], record, form, tmp_path / f"{form_id}.xlsx", lang)
+    if not fields and not rows:
+        return path
+    book = openpyxl.load_workbook(path)
+    layout = layout_form(form)
+    for field_id, raw in (fields or {}).items():
+        _write_raw(book, layout.field(field_id).name, 0, raw)
+    for (table, index, column), raw in (rows or {}).items():
+        name = next(c.name for c in layout.table(table).columns if c.column.id == column)
+        _write_raw(book, name, index, raw)
+    book.save(path)
+    return path
+
+
+def _write_raw(book, name: str, offset: int, raw) -> None:
+    _write(book, name, offset, raw)
+    sheet, ref = next(iter(book.defined_names[name].destinations))
+    cell = book[sheet][ref.replace("$", "").split(":")[0]].offset(row=offset)
+    if isinstance(raw, str):
+        cell.data_type = "s"  # what a person typed, never a formula
+
+
+def cell_of(
+    forms: dict[str, FormSpec],
+    form_id: str,
+    field_id: str,
+    table: str | None = None,
+    index: int = 0,
+) -> str:
+    """The A1 address of a field, or of a table column in row `index`."""
+    layout = layout_form(forms[form_id])
+    if table is None:
+        return layout.field(field_id).cell
+    pos = layout.table(table)
+    column = next(c for c in pos.columns if c.column.id == field_id)
+    return f"{column.letter}{pos.first_row + 1 + index}"
