@@ -66,7 +66,7 @@ def make_issue(
 ) -> Issue:
     """Build an Issue from a registered code; `details` fill the message template."""
     kind: IssueType = ISSUE_TYPES[code]
-    message = kind.template(lang).format(value=shown(value) or "", **details)
+    message = kind.template(lang).format(value=shown(value) or "", sheet=sheet or "", **details)
     return Issue(code, severity or kind.severity, message, sheet, cell, field, shown(value))
 
 

@@ -188,7 +188,7 @@ def hours_cap(rule: RuleSpec, ctx: RuleContext) -> list[Issue]:
                     index,
                     hours_col,
                     person=person,
-                    hours=f"{totals[person]:g}",
+                    hours=f"{totals[person].normalize():f}",
                     cap=f"{ctx.max_weekly_hours:g}",
                 )
             )
