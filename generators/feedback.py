@@ -16,6 +16,7 @@ import openpyxl
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.hyperlink import Hyperlink
 
 from pmokit.errors import OutputError
 from pmokit.issues import ERROR, Issue, Report
@@ -30,7 +31,7 @@ HEADERS = {
     "en": ("No.", "Severity", "Sheet", "Cell", "Issue", "Value entered"),
 }
 SEVERITY = {"zh": {ERROR: "错误", "warning": "提示"}, "en": {ERROR: "error", "warning": "warning"}}
-WIDTHS = (6, 8, 14, 8, 80, 30)
+WIDTHS = (6, 8, 14, 8, 64, 24)
 
 
 def safe_text(value: object) -> str:
@@ -85,10 +86,16 @@ def _summary_sheet(book, report: Report, lang: str) -> None:
             cell.alignment = Alignment(wrap_text=col == 5, vertical="top")
         if issue.sheet in book.sheetnames and issue.cell:
             link = ws.cell(row=number + 1, column=4)
-            link.hyperlink = f"#'{issue.sheet}'!{issue.cell}"
+            # An in-workbook link (location), not an external target a client might open.
+            link.hyperlink = Hyperlink(
+                ref=link.coordinate, location=f"'{issue.sheet}'!{issue.cell}"
+            )
             link.font = Font(color="0563C1", underline="single")
         ws.cell(row=number + 1, column=2).fill = FILLS[issue.severity]
     ws.freeze_panes = "A2"
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     book.active = 0
     for sheet in book.worksheets:
         sheet.sheet_view.tabSelected = sheet is ws
