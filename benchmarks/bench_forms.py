@@ -11,67 +11,19 @@ the time to generate each blank form. Timings drift on shared machines: compare 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import random
 import statistics
 import tempfile
 import time
-from decimal import Decimal
 from pathlib import Path
 
 import python_calamine
+from corpus import make_corpus
 
-from generators.forms import build_form, build_forms
+from generators.forms import build_forms
 from pmokit.parsing import parse_record
 from pmokit.reading import read_workbook
-from pmokit.record import Record, example_record
 from pmokit.resources import forms_dir
 from pmokit.specs import load_forms
-
-STATUSES = ["未开始", "进行中", "已完成", "延期"]
-
-
-def weekly_record(form, rng: random.Random, index: int) -> Record:
-    """A plausible weekly report: 5–40 tasks, hours rows, a few risks."""
-    base = example_record(form, rows=1)
-    friday = dt.date(2026, 1, 2) + dt.timedelta(weeks=index % 52)
-    fields = {
-        **base.fields,
-        "project_code": f"PRJ-2026-{index % 900 + 100:03d}",
-        "week_ending": friday,
-        "rag": rng.choice(["绿", "黄", "红"]),
-    }
-    tasks, hours = [], []
-    for t in range(rng.randint(5, 40)):
-        name = f"任务{t + 1} 模块{rng.randint(1, 99)}"
-        tasks.append(
-            {
-                **base.tables["tasks"][0],
-                "task_name": name,
-                "task_status": rng.choice(STATUSES),
-                "percent_complete": Decimal(rng.randint(0, 100)) / 100,
-                "remaining_days": Decimal(rng.randint(0, 400)) / 4,
-                "expected_finish": friday + dt.timedelta(days=rng.randint(0, 90)),
-            }
-        )
-        hours.append(
-            {
-                "task_name": name,
-                "person": rng.choice(["张伟", "李娜", "王磊", "赵敏"]),
-                "hours": Decimal(rng.randint(1, 40)),
-            }
-        )
-    tables = {**base.tables, "tasks": tuple(tasks), "hours": tuple(hours)}
-    return Record(form.id, fields, tables)
-
-
-def make_corpus(forms, folder: Path, count: int) -> list[Path]:
-    rng = random.Random(42)
-    form = forms["weekly"]
-    return [
-        build_form(form, folder / f"weekly-{i:04d}.xlsx", "zh", weekly_record(form, rng, i))
-        for i in range(count)
-    ]
 
 
 def read_pmokit(paths, forms) -> None:

@@ -70,6 +70,13 @@ def far_cell(valid: bytes) -> bytes:
     return rebuild(valid, {name: xml.replace(b"</sheetData>", far, 1)})
 
 
+def far_cell_tabs(valid: bytes) -> bytes:
+    """The same, with tabs between tag and attribute, which XML allows and Excel never writes."""
+    name, xml = sheet_part(valid)
+    far = b'<row\tr="1048576"><c\tr="XFD1048576"><v>1</v></c></row></sheetData>'
+    return rebuild(valid, {name: xml.replace(b"</sheetData>", far, 1)})
+
+
 def many_rows(valid: bytes, rows: int = 6000) -> bytes:
     name, xml = sheet_part(valid)
     filler = b"".join(

@@ -170,3 +170,88 @@ def test_every_command_has_help_and_is_in_the_readme():
         assert f"pmo {' '.join(command)}" in readme, command
         result = run(*command, "--help")
         assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_validate_json_is_the_report(forms, blank_forms, tmp_path):
+    from conftest import submission
+
+    from pmokit.settings import Settings
+    from pmokit.validate import validate_workbook
+
+    path = submission(forms, blank_forms, tmp_path, "weekly", fields={"rag": "紫"})
+    result = run("validate", str(path), "--json", "--no-feedback")
+    assert result.exit_code == 1
+    assert json.loads(result.output) == validate_workbook(path, forms, Settings()).to_dict()
+    assert not list(tmp_path.glob("*.feedback.*"))
+
+
+def test_validate_valid_file_exits_0_and_writes_nothing(forms, blank_forms, tmp_path):
+    from conftest import submission
+
+    path = submission(forms, blank_forms, tmp_path, "budget")
+    result = run("validate", str(path))
+    assert result.exit_code == 0 and "校验通过" in result.output
+    assert not list(tmp_path.glob("*.feedback.*"))
+
+
+def test_validate_writes_feedback_beside_the_file(forms, blank_forms, tmp_path):
+    from conftest import submission
+
+    path = submission(forms, blank_forms, tmp_path, "weekly", fields={"week_ending": "下周五"})
+    result = run("--lang", "en", "validate", str(path))
+    assert result.exit_code == 1
+    assert "Report" not in result.output  # zh workbook: sheet names stay as in the file
+    assert "'Week ending (Friday)' must be a date" in result.output
+    assert sorted(p.name for p in tmp_path.glob("weekly.feedback.*")) == [
+        "weekly.feedback.txt", "weekly.feedback.xlsx"]
+
+
+def test_validate_many_files_json_is_a_list(forms, blank_forms, tmp_path):
+    from conftest import submission
+
+    good = submission(forms, blank_forms, tmp_path, "budget")
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"")
+    result = run("validate", str(good), str(bad), "--json", "--no-feedback")
+    reports = json.loads(result.output)
+    assert result.exit_code == 1
+    assert [(r["valid"], [i["code"] for i in r["issues"]]) for r in reports] == [
+        (True, []), (False, ["file-empty"])]
+
+
+def test_validate_missing_file_could_not_run(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "pmokit", "validate", str(tmp_path / "no.xlsx")],
+                            capture_output=True, text=True, encoding="utf-8")
+    assert result.returncode == 3 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("pmo: 无法读取")
+
+
+def test_issue_codes_are_documented():
+    """docs/issue-codes.md is `pmo codes`; every code has both messages and a meaning."""
+    from pmokit.issue_codes import ISSUE_TYPES, codes_markdown
+
+    docs = (REPO / "docs" / "issue-codes.md").read_text(encoding="utf-8")
+    assert docs == codes_markdown() == run("codes").output, (
+        "docs/issue-codes.md is stale: run `pmo codes > docs/issue-codes.md`")
+    for kind in ISSUE_TYPES.values():
+        assert kind.zh and kind.en and kind.description and f"`{kind.code}`" in docs
+
+
+def test_every_code_the_source_raises_is_registered():
+    """An AST walk finds each literal code passed to make_issue/at_field/at_row."""
+    import ast
+
+    from pmokit.issue_codes import ISSUE_TYPES
+
+    used = set()
+    for path in (REPO / "pmokit").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) in (
+                "make_issue", "at_field", "at_row"
+            ) and node.args and isinstance(node.args[0], ast.Constant):
+                used.add(node.args[0].value)
+    from pmokit.checks import TYPE_CODES
+
+    used |= set(TYPE_CODES.values())
+    assert used and used <= set(ISSUE_TYPES), used - set(ISSUE_TYPES)
+    assert len(used) >= 30
