@@ -1,4 +1,4 @@
-"""Benchmark: intake validation of filled weekly reports beside a bare pandas read of the same files.
+"""Benchmark: validating filled weekly reports, beside a bare pandas read of the same files.
 
 For each file, `validate_workbook` reads the bytes, runs the package safety checks (zip
 directory, XML entity scan, sheet extents), identifies the form, reads it with calamine, types

@@ -203,7 +203,9 @@ def test_validate_writes_feedback_beside_the_file(forms, blank_forms, tmp_path):
     assert "Report" not in result.output  # zh workbook: sheet names stay as in the file
     assert "'Week ending (Friday)' must be a date" in result.output
     assert sorted(p.name for p in tmp_path.glob("weekly.feedback.*")) == [
-        "weekly.feedback.txt", "weekly.feedback.xlsx"]
+        "weekly.feedback.txt",
+        "weekly.feedback.xlsx",
+    ]
 
 
 def test_validate_many_files_json_is_a_list(forms, blank_forms, tmp_path):
@@ -216,12 +218,18 @@ def test_validate_many_files_json_is_a_list(forms, blank_forms, tmp_path):
     reports = json.loads(result.output)
     assert result.exit_code == 1
     assert [(r["valid"], [i["code"] for i in r["issues"]]) for r in reports] == [
-        (True, []), (False, ["file-empty"])]
+        (True, []),
+        (False, ["file-empty"]),
+    ]
 
 
 def test_validate_missing_file_could_not_run(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "pmokit", "validate", str(tmp_path / "no.xlsx")],
-                            capture_output=True, text=True, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "pmokit", "validate", str(tmp_path / "no.xlsx")],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
     assert result.returncode == 3 and "Traceback" not in result.stderr
     assert result.stderr.startswith("pmo: 无法读取")
 
@@ -232,7 +240,8 @@ def test_issue_codes_are_documented():
 
     docs = (REPO / "docs" / "issue-codes.md").read_text(encoding="utf-8")
     assert docs == codes_markdown() == run("codes").output, (
-        "docs/issue-codes.md is stale: run `pmo codes > docs/issue-codes.md`")
+        "docs/issue-codes.md is stale: run `pmo codes > docs/issue-codes.md`"
+    )
     for kind in ISSUE_TYPES.values():
         assert kind.zh and kind.en and kind.description and f"`{kind.code}`" in docs
 
@@ -243,12 +252,14 @@ def test_every_code_the_source_raises_is_registered():
 
     from pmokit.issue_codes import ISSUE_TYPES
 
+    makers = ("make_issue", "at_field", "at_row")
     used = set()
     for path in (REPO / "pmokit").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) in (
-                "make_issue", "at_field", "at_row"
-            ) and node.args and isinstance(node.args[0], ast.Constant):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+            if name in makers and isinstance(node.args[0], ast.Constant):
                 used.add(node.args[0].value)
     from pmokit.checks import TYPE_CODES
 
