@@ -22,7 +22,7 @@ from pmokit.errors import PmoError
 from pmokit.issue_codes import codes_markdown
 from pmokit.parsing import parse_record
 from pmokit.reading import read_workbook
-from pmokit.record import example_record
+from pmokit.record import Record, example_record
 from pmokit.schema import FormSpec, get_form
 from pmokit.settings import LANGS, Settings, load_settings
 from pmokit.specs import load_forms
@@ -239,22 +239,42 @@ def validate(
 )
 @click.pass_context
 def demo(ctx: click.Context, out_dir: Path) -> None:
-    """Run pmokit on built-in sample data: build the forms, fill samples, read them back."""
-    lang, all_forms = ctx.obj.lang, _forms(ctx)
-    blank = build_forms(all_forms, out_dir / "forms", lang)
+    """Run pmokit on built-in sample data: build the forms, fill samples, validate them."""
+    settings, all_forms = ctx.obj, _forms(ctx)
+    blank = build_forms(all_forms, out_dir / "forms", settings.lang)
     click.echo(f"{len(blank)} blank forms  -> {out_dir / 'forms'}")
     (out_dir / "samples").mkdir(parents=True, exist_ok=True)
     for form in all_forms.values():
         record = example_record(form)
-        path = build_form(form, out_dir / "samples" / form_filename(form, lang), lang, record)
-        back, problems = parse_record(read_workbook(path, all_forms))
-        rows = sum(len(r) for r in back.tables.values())
-        status = "OK" if back == record and not problems else "MISMATCH"
+        path = out_dir / "samples" / form_filename(form, settings.lang)
+        checked = check_workbook(build_form(form, path, settings.lang, record), all_forms, settings)
+        ok = checked.report.valid and checked.parsed.record == record
+        rows = sum(len(r) for r in record.tables.values())
         click.echo(
-            f"sample {form.id:<11} {len(back.fields):>3} fields {rows:>3} rows  {status}  -> {path}"
+            f"sample {form.id:<11} {len(record.fields):>3} fields {rows:>3} rows  "
+            f"{'valid' if ok else 'MISMATCH'}  -> {path}"
         )
-        if status != "OK":
+        if not ok:
             sys.exit(1)
+    _demo_rejected(all_forms, settings, out_dir)
+
+
+def _demo_rejected(all_forms: dict[str, FormSpec], settings: Settings, out_dir: Path) -> None:
+    """A weekly report with the mistakes people make, and the feedback they get back."""
+    form = all_forms["weekly"]
+    good = example_record(form)
+    task = {**good.tables["tasks"][0], "remaining_days": "约5", "percent_complete": 80}
+    record = Record(
+        form.id, {**good.fields, "week_ending": "下周五"}, {**good.tables, "tasks": (task,)}
+    )
+    path = build_form(
+        form, out_dir / "samples" / "weekly-with-mistakes.xlsx", settings.lang, record
+    )
+    report = check_workbook(path, all_forms, settings).report
+    written = write_feedback(
+        path.read_bytes(), report, out_dir / "feedback", path.stem, settings.lang
+    )
+    click.echo(f"\n{report.summary(settings.lang)}feedback -> {written[-1]}")
 
 
 def main() -> None:

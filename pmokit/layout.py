@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 
 from pmokit.schema import FieldSpec, FormSpec, Section, SheetSpec, TableSpec
@@ -27,6 +28,17 @@ def column_letter(col: int) -> str:
         col, rest = divmod(col - 1, 26)
         letters = chr(65 + rest) + letters
     return letters
+
+
+CELL = re.compile(r"^([A-Z]{1,3})(\d+)$")
+
+
+def column_number(letters: str) -> int:
+    """A -> 1, Z -> 26, AA -> 27."""
+    number = 0
+    for ch in letters:
+        number = number * 26 + ord(ch) - 64
+    return number
 
 
 def cell_ref(row: int, col: int) -> str:

@@ -15,6 +15,7 @@ import zipfile
 import zlib
 
 from pmokit.issues import Issue, make_issue
+from pmokit.layout import column_number
 from pmokit.settings import PackageLimits
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -167,18 +168,11 @@ def _check_xml(
     return []
 
 
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for byte in letters:
-        number = number * 26 + byte - 64
-    return number
-
-
 def _check_extent(xml: bytes, sheet: str, limits: PackageLimits, lang: str) -> Issue | None:
     """How far a sheet's cells reach; a reader would allocate that whole grid."""
     xml = xml.translate(TO_SPACE)
     rows = max(max(map(int, ROW_NUMBER.findall(xml)), default=0), len(ROW_TAG.findall(xml)))
-    columns = max((_column_number(c) for c in set(WIDE_COLUMN.findall(xml))), default=0)
+    columns = max((column_number(c.decode()) for c in set(WIDE_COLUMN.findall(xml))), default=0)
     cells = len(CELL_TAG.findall(xml))
     over = [
         (rows, limits.max_sheet_rows, "行", "rows"),

@@ -26,6 +26,7 @@ from pmokit.layout import (
     cell_ref,
     column_letter,
     column_name,
+    column_number,
     field_name,
     layout_form,
 )
@@ -96,22 +97,15 @@ class Opened:
         self.book.close()
 
 
-def _column_index(letters: str) -> int:
-    index = 0
-    for ch in letters:
-        index = index * 26 + ord(ch) - 64
-    return index - 1
-
-
 def parse_reference(text: str) -> Where | None:
     """'周报'!$B$4:$B$9 -> (sheet, first_row, col, last_row, col), 0-based; None if not a range."""
     match = REFERENCE.match(text.strip())
     if not match:
         return None
     sheet = match["quoted"].replace("''", "'") if match["quoted"] else match["plain"]
-    r1, c1 = int(match["r1"]) - 1, _column_index(match["c1"])
+    r1, c1 = int(match["r1"]) - 1, column_number(match["c1"]) - 1
     r2 = int(match["r2"]) - 1 if match["r2"] else r1
-    c2 = _column_index(match["c2"]) if match["c2"] else c1
+    c2 = column_number(match["c2"]) - 1 if match["c2"] else c1
     return sheet, r1, c1, r2, c2
 
 

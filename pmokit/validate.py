@@ -9,7 +9,7 @@ from pathlib import Path
 from pmokit.checks import cell_issues, table_issues
 from pmokit.errors import PmoError, WorkbookReadError
 from pmokit.issues import Issue, Report, make_issue
-from pmokit.layout import layout_form
+from pmokit.layout import CELL, column_number, layout_form
 from pmokit.package_check import check_package
 from pmokit.parsing import Parsed, parse
 from pmokit.reading import Opened, open_workbook, read_form
@@ -57,6 +57,18 @@ def _identify(
     return form, None, []
 
 
+def _position_key(form: FormSpec):
+    """Order issues as a person reads the workbook: sheet by sheet, row by row, left to right."""
+    sheets = {s.title.text(lang): i for i, s in enumerate(form.sheets) for lang in ("zh", "en")}
+
+    def key(issue: Issue) -> tuple[int, int, int]:
+        match = CELL.match(issue.cell or "")
+        row, col = (int(match[2]), column_number(match[1])) if match else (0, 0)
+        return sheets.get(issue.sheet or "", len(sheets)), row, col
+
+    return key
+
+
 def check_bytes(data: bytes, name: str, forms: dict[str, FormSpec], settings: Settings) -> Checked:
     """Validate a submission held in memory (intake reads a file once and hashes it)."""
     lang = settings.lang
@@ -76,7 +88,8 @@ def check_bytes(data: bytes, name: str, forms: dict[str, FormSpec], settings: Se
     finally:
         opened.close()
     ctx = RuleContext(parsed, lang, settings.max_weekly_hours, settings.max_duration_years)
-    issues += cell_issues(parsed, lang) + table_issues(parsed, lang) + check_rules(ctx)
+    found = cell_issues(parsed, lang) + table_issues(parsed, lang) + check_rules(ctx)
+    issues += sorted(found, key=_position_key(form))
     return Checked(Report(name, form.id, int(opened.meta["form_version"]), tuple(issues)), parsed)
 
 

@@ -104,7 +104,9 @@ def test_demo_builds_forms_and_samples(tmp_path):
     result = run("demo", "--out", str(tmp_path / "demo"))
     assert result.exit_code == 0, result.output
     assert len(list((tmp_path / "demo" / "forms").glob("*.xlsx"))) == 5
-    assert result.output.count(" OK ") == 5
+    assert result.output.count(" valid ") == 5
+    assert "weekly-with-mistakes.feedback.xlsx" in result.output
+    assert (tmp_path / "demo" / "feedback" / "weekly-with-mistakes.feedback.xlsx").exists()
 
 
 def test_list_shows_titles_in_the_chosen_language():
