@@ -55,9 +55,20 @@ def coerce_value(field: FieldSpec, raw: Any, ctx: CellContext) -> tuple[Any, Not
     """(value, note): the canonical value of a cell, and how it was guessed (empty if not)."""
     if is_blank(raw):
         return None, ()
-    value, note = _COERCERS.get(field.type, _text)(field, raw, ctx)
+    value, note = _COERCERS[field.type](field, raw, ctx)
     check_constraints(field, value)
     return value, note
+
+
+def parse_literal(field: FieldSpec, raw: Any) -> Any:
+    """A value written in a form spec (a limit or an example): exact, no guessing allowed."""
+    if is_blank(raw):
+        return None
+    value, note = _COERCERS[field.type](field, raw, CellContext())
+    if note:
+        how = ", ".join(n.en for n in note)
+        raise ValueProblem("type", f"{raw!r} needs a guess ({how}); write the value exactly")
+    return value
 
 
 def _text(field: FieldSpec, raw: Any, ctx: CellContext) -> tuple[str, Note]:

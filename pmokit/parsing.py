@@ -99,38 +99,19 @@ def _parse_cell(
     problems: list[CellProblem],
 ) -> Any:
     table, row = where
+
+    def problem(kind: str, detail: str, read_as: Any = None, note: Note = ()) -> CellProblem:
+        return CellProblem(
+            spec.id, table, row, value.sheet, value.cell, value.raw, kind, detail, read_as, note
+        )
+
     try:
         parsed, note = coerce_value(spec, value.raw, ctx)
-    except ValueProblem as problem:
-        problems.append(
-            CellProblem(
-                spec.id,
-                table,
-                row,
-                value.sheet,
-                value.cell,
-                value.raw,
-                problem.kind,
-                problem.detail,
-                problem.value,
-            )
-        )
+    except ValueProblem as exc:
+        problems.append(problem(exc.kind, exc.detail, exc.value))
         return None
     if note:
-        problems.append(
-            CellProblem(
-                spec.id,
-                table,
-                row,
-                value.sheet,
-                value.cell,
-                value.raw,
-                NORMALISED,
-                "",
-                parsed,
-                note,
-            )
-        )
+        problems.append(problem(NORMALISED, "", parsed, note))
     return parsed
 
 

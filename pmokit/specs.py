@@ -9,11 +9,12 @@ import re
 from pathlib import Path
 from typing import Any
 
+from pmokit.coerce import parse_literal
 from pmokit.errors import SchemaError
 from pmokit.schema import FieldSpec, FormSpec, Label, Section, SheetSpec, TableSpec
 from pmokit.spec_keys import Context, checked_id, checked_table, get_key, get_label, unique
 from pmokit.spec_rules import with_rules
-from pmokit.values import FIELD_TYPES, ValueProblem, check_constraints, parse_value
+from pmokit.values import FIELD_TYPES, ValueProblem, check_constraints
 
 try:
     import tomllib
@@ -81,7 +82,7 @@ def _limit(field: FieldSpec, raw: dict, key: str, ctx: Context) -> Any:
     if key not in raw:
         return None
     try:
-        return parse_value(field, raw[key])
+        return parse_literal(field, raw[key])
     except ValueProblem as problem:
         raise ctx.at(key).fail(str(problem)) from None
 
@@ -130,7 +131,7 @@ def _example(field: FieldSpec, raw: dict, ctx: Context) -> Any:
             return field.choices[0].zh
         raise ctx.at("example").fail("missing (every field shows a valid example)")
     try:
-        value = parse_value(field, raw["example"])
+        value = parse_literal(field, raw["example"])
         if value is None:
             raise ValueProblem("type", "the example is blank")
         check_constraints(field, value)

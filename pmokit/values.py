@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -22,8 +22,6 @@ FIELD_TYPES = TEXT_TYPES | NUMBER_TYPES | DATE_TYPES | {"choice", "bool"}
 # Decimal places kept for each decimal type; percent is a fraction (0.8 = 80 %).
 QUANTUM = {"decimal": Decimal("0.01"), "money": Decimal("0.01"), "percent": Decimal("0.0001")}
 BOOL_WORDS = {"zh": ("是", "否"), "en": ("Yes", "No")}
-_TRUE = {"是", "yes", "y", "true", "1"}
-_FALSE = {"否", "no", "n", "false", "0"}
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -37,96 +35,6 @@ class ValueProblem(ValueError):
 
 def is_blank(raw: Any) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip())
-
-
-def parse_value(field: FieldSpec, raw: Any) -> Any:
-    """Convert a raw cell or spec literal to the field's canonical value (None when blank)."""
-    if is_blank(raw):
-        return None
-    parser = _PARSERS.get(field.type, _parse_text)
-    return parser(field, raw)
-
-
-def _parse_text(field: FieldSpec, raw: Any) -> str:
-    if isinstance(raw, bool):
-        raise ValueProblem("type", f"expected text, got {raw!r}")
-    if isinstance(raw, float) and raw.is_integer():
-        return str(int(raw))  # a contract number typed as a number
-    if isinstance(raw, (dt.date, dt.datetime)):
-        raise ValueProblem("type", f"expected text, got date {raw}")
-    return str(raw).strip()
-
-
-def _parse_int(field: FieldSpec, raw: Any) -> int:
-    if isinstance(raw, bool):
-        raise ValueProblem("type", f"expected a whole number, got {raw!r}")
-    if isinstance(raw, int):
-        return raw
-    if isinstance(raw, float) and raw.is_integer():
-        return int(raw)
-    if isinstance(raw, str) and re.fullmatch(r"[+-]?\d+", raw.strip()):
-        return int(raw.strip())
-    raise ValueProblem("type", f"expected a whole number, got {raw!r}")
-
-
-def _parse_decimal(field: FieldSpec, raw: Any) -> Decimal:
-    if isinstance(raw, (bool, dt.date, dt.datetime)):
-        raise ValueProblem("type", f"expected a number, got {raw!r}")
-    # repr() of a float is the shortest string that round-trips, so 0.1 stays 0.1.
-    text = repr(raw) if isinstance(raw, float) else str(raw).strip()
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise ValueProblem("type", f"expected a number, got {raw!r}") from None
-    if not number.is_finite():
-        raise ValueProblem("type", f"expected a number, got {raw!r}")
-    return number.quantize(QUANTUM[field.type])
-
-
-def _parse_date(field: FieldSpec, raw: Any) -> dt.date:
-    if isinstance(raw, dt.datetime):
-        day = raw.date()
-    elif isinstance(raw, dt.date):
-        day = raw
-    elif isinstance(raw, str):
-        try:
-            day = dt.date.fromisoformat(raw.strip())
-        except ValueError:
-            raise ValueProblem("type", f"expected a date (YYYY-MM-DD), got {raw!r}") from None
-    else:
-        raise ValueProblem("type", f"expected a date, got {raw!r}")
-    return day.replace(day=1) if field.type == "month" else day
-
-
-def _parse_choice(field: FieldSpec, raw: Any) -> str:
-    text = _parse_text(field, raw)
-    for choice in field.choices:
-        if text in (choice.zh, choice.en):
-            return choice.zh
-    raise ValueProblem("choice", f"{text!r} is not one of {', '.join(c.zh for c in field.choices)}")
-
-
-def _parse_bool(field: FieldSpec, raw: Any) -> bool:
-    if isinstance(raw, bool):
-        return raw
-    word = str(raw).strip().lower()
-    if word in _TRUE:
-        return True
-    if word in _FALSE:
-        return False
-    raise ValueProblem("type", f"expected 是/否, got {raw!r}")
-
-
-_PARSERS = {
-    "int": _parse_int,
-    "decimal": _parse_decimal,
-    "money": _parse_decimal,
-    "percent": _parse_decimal,
-    "date": _parse_date,
-    "month": _parse_date,
-    "choice": _parse_choice,
-    "bool": _parse_bool,
-}
 
 
 def check_constraints(field: FieldSpec, value: Any) -> None:

@@ -113,7 +113,7 @@ BROKEN = [
     ('title_zh = "明细"', 'title_zh = "明细/表"', "sheets[1].title_zh", "not a valid sheet name"),
     ("max_rows = 10", "max_rows = 0", "sheets[1].table.max_rows", "max_rows"),
     ('key = ["qty"]', 'key = ["qtty"]', "sheets[1].table.key", "not a column"),
-    ("min = 0\n", 'min = "zero"\n', "sheets[1].table.columns[0].min", "whole number"),
+    ("min = 0\n", 'min = "zero"\n', "sheets[1].table.columns[0].min", "not a number"),
     ("version = 1", "version = 0", "version", "positive"),
     (
         'type = "int"',
@@ -368,3 +368,12 @@ def test_every_field_type_is_used(forms):
         "project_code",
         "bool",
     }
+
+
+def test_spec_literals_must_be_exact(tmp_path):
+    """A limit or example that would need a guess in a cell is refused in a spec."""
+    folder = write_spec(tmp_path, MINIMAL.replace("example = 3", 'example = "1,234"'))
+    with pytest.raises(SchemaError) as caught:
+        load_forms(folder)
+    assert caught.value.key == "sheets[1].table.columns[0].example"
+    assert "write the value exactly" in caught.value.problem
