@@ -7,9 +7,12 @@ filled rows, row counts, content below a table and duplicate keys.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from pmokit.describe import field_rules
 from pmokit.issues import Issue, make_issue
 from pmokit.parsing import NORMALISED, CellProblem, Parsed
+from pmokit.reading import CellValue
 from pmokit.schema import FieldSpec, TableSpec
 from pmokit.values import display_value, is_blank
 
@@ -61,37 +64,30 @@ def _details(spec: FieldSpec, problem: CellProblem, lang: str) -> tuple[str, dic
     return TYPE_CODES.get(spec.type, "not-text"), {"label": label}
 
 
+def _cells(parsed: Parsed) -> Iterator[tuple[FieldSpec, CellValue]]:
+    """Every single field and every cell of every filled table row, with its spec."""
+    for field_id, value in parsed.read.fields.items():
+        yield parsed.form.field(field_id), value
+    for table_id, rows in parsed.read.tables.items():
+        for column in parsed.form.table(table_id).columns:
+            for row in rows:
+                yield column, row.cells[column.id]
+
+
 def cell_issues(parsed: Parsed, lang: str) -> list[Issue]:
     """One issue per cell that is blank but required, does not fit, or was read by a guess."""
     issues = [
         make_issue(
             "required-missing",
             lang,
-            sheet=v.sheet,
-            cell=v.cell,
-            field=field_id,
-            label=parsed.form.field(field_id).label.text(lang),
+            sheet=value.sheet,
+            cell=value.cell,
+            field=spec.id,
+            label=spec.label.text(lang),
         )
-        for field_id, v in parsed.read.fields.items()
-        if parsed.form.field(field_id).required and is_blank(v.raw)
+        for spec, value in _cells(parsed)
+        if spec.required and is_blank(value.raw)
     ]
-    for table_id, rows in parsed.read.tables.items():
-        for column in parsed.form.table(table_id).columns:
-            if not column.required:
-                continue
-            for row in rows:
-                value = row.cells[column.id]
-                if is_blank(value.raw):
-                    issues.append(
-                        make_issue(
-                            "required-missing",
-                            lang,
-                            sheet=value.sheet,
-                            cell=value.cell,
-                            field=column.id,
-                            label=column.label.text(lang),
-                        )
-                    )
     for problem in parsed.problems:
         code, details = _details(_spec(parsed, problem), problem, lang)
         value = problem.raw if not isinstance(problem.raw, float) else f"{problem.raw:g}"
