@@ -20,7 +20,7 @@ from pmokit import __version__
 from pmokit.describe import describe_form, forms_markdown
 from pmokit.errors import PmoError
 from pmokit.issue_codes import codes_markdown
-from pmokit.parsing import parse_record
+from pmokit.parsing import NORMALISED, parse_record
 from pmokit.reading import read_workbook
 from pmokit.record import Record, example_record
 from pmokit.schema import FormSpec, get_form
@@ -174,7 +174,9 @@ def forms_read(ctx: click.Context, files: tuple[Path, ...]) -> None:
             }
         )
     _print_json(results if len(results) > 1 else results[0])
-    sys.exit(1 if any(r["problems"] for r in results) else 0)
+    # A value read by a guess is a warning, not a failure.
+    failed = any(p["kind"] != NORMALISED for r in results for p in r["problems"])
+    sys.exit(1 if failed else 0)
 
 
 @cli.command()
