@@ -67,3 +67,7 @@ class WorkbookReadError(PmoError):
 
     def reason(self, lang: str) -> str:
         return self.reason_en if lang == "en" else self.reason_zh
+
+
+class LedgerError(PmoError):
+    """The ledger cannot be opened, migrated or written."""

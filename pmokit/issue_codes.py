@@ -347,6 +347,42 @@ _CODES = (
         "'{label}' is required when {condition}.",
         "A field that becomes required because of another field's value.",
     ),
+    # Against the ledger: the project over time.
+    (
+        "project-unknown",
+        _E,
+        "台账中没有项目“{project}”。请先提交已审批的立项申请表，或核对项目编号。",
+        "The ledger has no project '{project}'. Submit its initiation first, or check the project code.",
+        "A form for a project the ledger does not know.",
+    ),
+    (
+        "project-not-active",
+        _E,
+        "项目“{project}”当前状态为“{state}”，不接受{form}：只有实施中的项目提交周报和费用（R8、R15）。",
+        "Project '{project}' is '{state}': it takes no {form}; only projects in implementation report weekly and spend (R8, R15).",
+        "A weekly report or budget for a project not in 实施.",
+    ),
+    (
+        "lifecycle-illegal",
+        _E,
+        "项目“{project}”当前状态为“{state}”，{form}不能使其转为“{target}”（R25）。",
+        "Project '{project}' is '{state}'; a {form} cannot move it to '{target}' (R25).",
+        "A transition the lifecycle does not allow.",
+    ),
+    (
+        "cancellation-incomplete",
+        _E,
+        "撤项须随表提交设备签收单和成果文档，并经财务部资产审核签字（R15）。",
+        "Cancelling needs the equipment receipt, the deliverables and finance's signed asset review (R15).",
+        "An approved cancellation without its required evidence.",
+    ),
+    (
+        "closure-without-acceptance",
+        _E,
+        "启动结项须有经客户确认的验收报告（R16）。",
+        "Closure needs an acceptance report confirmed by the customer (R16).",
+        "A closure application whose acceptance report is not customer-confirmed.",
+    ),
     # The service.
     (
         "internal-error",

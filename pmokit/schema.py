@@ -105,6 +105,9 @@ class FormSpec:
     sheets: tuple[SheetSpec, ...]
     source: str
     period: str | None = None  # the date field that says which period a submission covers
+    key: tuple[
+        str, ...
+    ] = ()  # with the project code: a newer submission with the same key supersedes
     rules: tuple[RuleSpec, ...] = ()
     migrations: tuple[Migration, ...] = ()
 

@@ -1,20 +1,30 @@
 """One settings object, loaded once at the edge (CLI, service, button) and passed down.
 
-Precedence: command-line flags > PMO_* environment variables > defaults. (Issue 5 adds
-`pmo.toml` between the environment and the defaults.)
+Precedence: command-line flags > PMO_* environment variables > `pmo.toml` > defaults. The
+settings file is found as git finds its repository: `pmo.toml` in the current folder or the
+nearest parent. Without one, the ledger is `.pmo/ledger.sqlite` under the current folder, so
+commands run from one folder share one ledger with no setup.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 
 from pmokit.errors import ConfigError
 from pmokit.resources import forms_dir
 
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
 LANGS = ("zh", "en")
+SETTINGS_FILE = "pmo.toml"
+STATE_DIR = ".pmo"
 
 
 @dataclass(frozen=True)
@@ -35,6 +45,9 @@ class PackageLimits:
 class Settings:
     lang: str = "zh"  # language of generated forms and messages
     forms_dir: Path | None = None  # folder of form specs; None means the shipped templates/forms
+    ledger: str | None = None  # SQLAlchemy URL or SQLite path; None means <home>/.pmo/ledger.sqlite
+    home: Path | None = None  # the folder of pmo.toml, else the current folder
+    settings_file: Path | None = None  # the pmo.toml in use, if any
     max_weekly_hours: float = 60.0  # a person's hours in one weekly report
     max_duration_years: int = 2  # R21: planned duration of a project
     allowed_vba_hashes: frozenset[str] = frozenset()  # sha256 of vbaProject.bin parts we built
@@ -43,27 +56,108 @@ class Settings:
     def spec_folder(self) -> Path:
         return self.forms_dir if self.forms_dir is not None else forms_dir()
 
+    def state_dir(self) -> Path:
+        """Where pmokit keeps its own files (ledger, archive) by default."""
+        return (self.home or Path.cwd()) / STATE_DIR
+
+    def ledger_url(self) -> str:
+        """The ledger's SQLAlchemy URL; a bare path means a SQLite file."""
+        target = self.ledger or str(self.state_dir() / "ledger.sqlite")
+        if "://" in target:
+            return target
+        path = Path(target)
+        if not path.is_absolute():
+            path = (self.home or Path.cwd()) / path
+        return f"sqlite:///{path}"
+
+    def archive_dir(self) -> Path:
+        """Accepted originals, stored by content hash, replayed by `pmo ledger rebuild`."""
+        return self.state_dir() / "archive"
+
+
+# Settings a pmo.toml or the environment may set, with how to read each value.
+_FILE_KEYS = {
+    "lang": str,
+    "forms_dir": Path,
+    "ledger": str,
+    "max_weekly_hours": float,
+    "max_duration_years": int,
+    "allowed_vba_hashes": frozenset,
+}
+_ENV = {
+    "lang": "PMO_LANG",
+    "forms_dir": "PMO_FORMS_DIR",
+    "ledger": "PMO_LEDGER",
+    "max_weekly_hours": "PMO_MAX_WEEKLY_HOURS",
+}
+
+
+def find_settings_file(start: Path) -> Path | None:
+    """pmo.toml in `start` or its nearest parent."""
+    for folder in (start, *start.parents):
+        candidate = folder / SETTINGS_FILE
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _convert(key: str, value: Any, source: str) -> Any:
+    kind = _FILE_KEYS[key]
+    try:
+        if kind is frozenset:
+            return frozenset(str(v) for v in value)
+        return kind(value)
+    except (TypeError, ValueError):
+        raise ConfigError(
+            f"{source}: {key} cannot be {value!r}", f"{source}：{key} 的值 {value!r} 无效"
+        ) from None
+
+
+def _from_file(path: Path) -> dict[str, Any]:
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: {exc}", f"{path}：{exc}") from None
+    limits = raw.pop("limits", {})
+    values = {}
+    for key, value in raw.items():
+        if key not in _FILE_KEYS:
+            raise ConfigError(f"{path}: unknown setting {key!r}", f"{path}：未知设置项 {key!r}")
+        values[key] = _convert(key, value, str(path))
+    if limits:
+        known = {f.name for f in fields(PackageLimits)}
+        unknown = sorted(set(limits) - known)
+        if unknown:
+            raise ConfigError(
+                f"{path}: unknown setting limits.{unknown[0]}",
+                f"{path}：未知设置项 limits.{unknown[0]}",
+            )
+        values["limits"] = PackageLimits(**{k: int(v) for k, v in limits.items()})
+    if "forms_dir" in values and not values["forms_dir"].is_absolute():
+        values["forms_dir"] = path.parent / values["forms_dir"]
+    return values
+
 
 def load_settings(
-    flags: Mapping[str, object] | None = None, environ: Mapping[str, str] | None = None
+    flags: Mapping[str, object] | None = None,
+    environ: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
 ) -> Settings:
-    """Build Settings from flags (None means not given), then PMO_* variables, then defaults."""
-    flags = {k: v for k, v in (flags or {}).items() if v is not None}
+    """Build Settings from flags (None means not given), PMO_* variables, pmo.toml, defaults."""
     environ = os.environ if environ is None else environ
-    lang = str(flags.get("lang") or environ.get("PMO_LANG") or "zh")
-    if lang not in LANGS:
+    cwd = cwd or Path.cwd()
+    found = find_settings_file(cwd)
+    values: dict[str, Any] = _from_file(found) if found else {}
+    for key, variable in _ENV.items():
+        if environ.get(variable):
+            values[key] = _convert(key, environ[variable], variable)
+    for key, value in (flags or {}).items():
+        if value is not None:
+            values[key] = _convert(key, value, f"--{key.replace('_', '-')}")
+    settings = replace(Settings(home=found.parent if found else cwd, settings_file=found), **values)
+    if settings.lang not in LANGS:
         raise ConfigError(
-            f"language must be zh or en, not {lang!r}", f"语言只能是 zh 或 en，而不是 {lang!r}"
+            f"language must be zh or en, not {settings.lang!r}",
+            f"语言只能是 zh 或 en，而不是 {settings.lang!r}",
         )
-    folder = flags.get("forms_dir") or environ.get("PMO_FORMS_DIR")
-    hours = flags.get("max_weekly_hours") or environ.get("PMO_MAX_WEEKLY_HOURS") or 60
-    try:
-        hours = float(hours)
-    except ValueError:
-        raise ConfigError(
-            f"PMO_MAX_WEEKLY_HOURS must be a number, not {hours!r}",
-            f"PMO_MAX_WEEKLY_HOURS 必须是数字，而不是 {hours!r}",
-        ) from None
-    return Settings(
-        lang=lang, forms_dir=Path(str(folder)) if folder else None, max_weekly_hours=hours
-    )
+    return settings

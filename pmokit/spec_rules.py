@@ -1,4 +1,4 @@
-"""Load a form spec's period, [[rules]] and [[migrations]], checking every name they refer to."""
+"""Load a form spec's period, key, [[rules]] and [[migrations]], checking every name they use."""
 
 from __future__ import annotations
 
@@ -86,6 +86,10 @@ def with_rules(form: FormSpec, raw: dict, ctx: Context) -> FormSpec:
         f.id == period and f.type in ("date", "month") for _, f in form.fields()
     ):
         raise ctx.at("period").fail(f"{period!r} is not a date or month field of this form")
+    key = tuple(get_key(raw, "key", ctx, list, []))
+    for field_id in key:
+        if not any(f.id == field_id for _, f in form.fields()):
+            raise ctx.at("key").fail(f"{field_id!r} is not a field of this form")
     rules = tuple(
         _rule(r, ctx.at("rules").at(i), form)
         for i, r in enumerate(get_key(raw, "rules", ctx, list, []))
@@ -94,4 +98,5 @@ def with_rules(form: FormSpec, raw: dict, ctx: Context) -> FormSpec:
         _migration(m, ctx.at("migrations").at(i), form)
         for i, m in enumerate(get_key(raw, "migrations", ctx, list, []))
     )
-    return FormSpec(**{**form.__dict__, "period": period, "rules": rules, "migrations": migrations})
+    extra = {"period": period, "key": key, "rules": rules, "migrations": migrations}
+    return FormSpec(**{**form.__dict__, **extra})

@@ -52,18 +52,7 @@ TABLE_KEYS = frozenset(
 SECTION_KEYS = frozenset({"title_zh", "title_en", "fields"})
 SHEET_KEYS = frozenset({"id", "title_zh", "title_en", "sections", "table"})
 FORM_KEYS = frozenset(
-    [
-        "id",
-        "version",
-        "title_zh",
-        "title_en",
-        "intro_zh",
-        "intro_en",
-        "sheets",
-        "period",
-        "rules",
-        "migrations",
-    ]
+    "id version title_zh title_en intro_zh intro_en sheets period key rules migrations".split()
 )
 
 

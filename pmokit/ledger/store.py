@@ -1,0 +1,123 @@
+"""Open the ledger database, create or migrate its tables, and give out write transactions.
+
+SQLite runs in WAL mode with synchronous=FULL and every write transaction starts with
+BEGIN IMMEDIATE (research/reliability.md §3.2: deferred BEGIN loses writes to "database is
+locked"); PostgreSQL needs none of that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, create_engine, event, insert, inspect, select, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from pmokit.errors import LedgerError
+from pmokit.ledger.tables import SCHEMA_VERSION, build_metadata, forms_fingerprint
+from pmokit.schema import FormSpec
+
+# Schema migrations by the version they lead to; each runs in the migrating transaction.
+MIGRATIONS: dict[int, object] = {}
+
+
+def _sqlite_engine(url: str) -> Engine:
+    path = Path(url.removeprefix("sqlite:///"))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise LedgerError(
+            f"cannot create {path.parent}: {exc.strerror}",
+            f"无法创建 {path.parent}：{exc.strerror}",
+        ) from None
+    engine = create_engine(url, connect_args={"timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        for pragma in (
+            "journal_mode=WAL",
+            "synchronous=FULL",
+            "foreign_keys=ON",
+            "busy_timeout=30000",
+        ):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+class Ledger:
+    """The ledger of one PMO: tables built from the form specs, migrated on open."""
+
+    def __init__(self, url: str, forms: dict[str, FormSpec]) -> None:
+        self.url, self.forms = url, forms
+        self.metadata = build_metadata(forms)
+        try:
+            self.engine = _sqlite_engine(url) if url.startswith("sqlite") else create_engine(url)
+            self._prepare()
+        except SQLAlchemyError as exc:
+            raise LedgerError(
+                f"cannot open the ledger {url}: {exc}", f"无法打开台账 {url}：{exc}"
+            ) from None
+
+    def table(self, name: str):
+        return self.metadata.tables[name]
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """One write transaction: committed on success, rolled back on any exception."""
+        with self.engine.begin() as connection:
+            yield connection
+
+    def read(self) -> Connection:
+        return self.engine.connect()
+
+    def _prepare(self) -> None:
+        fingerprint = forms_fingerprint(self.forms)
+        with self.write() as db:
+            if not inspect(db).has_table("meta"):
+                self.metadata.create_all(db)
+                db.execute(
+                    insert(self.table("meta")),
+                    [
+                        {"key": "schema_version", "value": str(SCHEMA_VERSION)},
+                        {"key": "forms", "value": fingerprint},
+                    ],
+                )
+                return
+            meta = dict(
+                db.execute(select(self.table("meta").c.key, self.table("meta").c.value)).all()
+            )
+            self._migrate(db, int(meta.get("schema_version", "0")))
+            if meta.get("forms") != fingerprint:
+                raise LedgerError(
+                    "the form specs changed since this ledger was built; run `pmo ledger rebuild`",
+                    "表单定义已变更，台账需重建：请运行 pmo ledger rebuild",
+                )
+
+    def _migrate(self, db: Connection, version: int) -> None:
+        if version > SCHEMA_VERSION:
+            raise LedgerError(
+                f"the ledger is schema version {version}, newer than this pmokit",
+                f"台账结构版本 {version} 比当前 pmokit 更新，请升级 pmokit",
+            )
+        for step in range(version + 1, SCHEMA_VERSION + 1):
+            MIGRATIONS[step](db)  # type: ignore[operator]
+        db.execute(
+            text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
+            {"v": str(SCHEMA_VERSION)},
+        )
+
+    def drop_all(self) -> None:
+        with self.write() as db:
+            self.metadata.drop_all(db)
+
+    def close(self) -> None:
+        self.engine.dispose()

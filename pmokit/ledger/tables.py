@@ -1,0 +1,136 @@
+"""The ledger's tables: hand-written core tables (versioned) and one table per form and per form
+table, generated from the form specs so the ledger's columns come from the one schema."""
+
+from __future__ import annotations
+
+import hashlib
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from pmokit.layout import layout_form
+from pmokit.schema import FieldSpec, FormSpec
+
+SCHEMA_VERSION = 1
+COLUMN_TYPES = {
+    "int": Integer,
+    "decimal": lambda: Numeric(18, 4),
+    "money": lambda: Numeric(18, 4),
+    "percent": lambda: Numeric(18, 4),
+    "date": Date,
+    "month": Date,
+    "bool": Boolean,
+}
+
+
+def _core(metadata: MetaData) -> None:
+    Table("meta", metadata, Column("key", String(64), primary_key=True), Column("value", Text))
+    Table(
+        "submissions",
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("seq", Integer, nullable=False, unique=True),  # our arrival order
+        Column("sha256", String(64), nullable=False, unique=True),
+        Column("original_name", Text, nullable=False),
+        Column("form", String(40)),
+        Column("form_version", Integer),
+        Column("project_code", String(40), index=True),
+        Column("period", String(40)),
+        Column("received_utc", String(32), nullable=False),
+        Column("outcome", String(16), nullable=False),  # accepted / rejected
+        Column("issues_json", Text, nullable=False),
+        Column("superseded_by", Integer),
+    )
+    Table(
+        "projects",
+        metadata,
+        Column("code", String(40), primary_key=True),
+        Column("short_name", Text),
+        Column("name", Text),
+        Column("project_type", Text),
+        Column("department", Text),
+        Column("project_manager", Text),
+        Column("pm_email", Text),
+        Column("customer", Text),
+        Column("account_manager", Text),
+        Column("planned_start", Date),
+        Column("planned_end", Date),
+        Column("state", String(16), nullable=False),
+        Column("state_since", Date),
+        Column("registered_by", Integer, ForeignKey("submissions.id"), nullable=False),
+    )
+    Table(
+        "transitions",
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("project_code", String(40), ForeignKey("projects.code"), nullable=False),
+        Column("from_state", String(16)),
+        Column("to_state", String(16), nullable=False),
+        Column("effective", Date),
+        Column("form", String(40), nullable=False),
+        Column("submission_id", Integer, ForeignKey("submissions.id"), nullable=False),
+    )
+    Table(
+        "baselines",
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("project_code", String(40), ForeignKey("projects.code"), nullable=False),
+        Column("kind", String(16), nullable=False),  # budget / procurement / schedule
+        Column("version", Integer, nullable=False),
+        Column("submission_id", Integer, ForeignKey("submissions.id"), nullable=False),
+        UniqueConstraint("project_code", "kind", "version"),
+    )
+
+
+def _column(field: FieldSpec) -> Column:
+    kind = COLUMN_TYPES.get(field.type, Text)
+    return Column(field.id, kind())
+
+
+def form_table_name(form_id: str, table_id: str | None = None) -> str:
+    return f"form_{form_id}" if table_id is None else f"form_{form_id}__{table_id}"
+
+
+def _forms(metadata: MetaData, forms: dict[str, FormSpec]) -> None:
+    for form in forms.values():
+        Table(
+            form_table_name(form.id),
+            metadata,
+            Column("submission_id", Integer, ForeignKey("submissions.id"), primary_key=True),
+            *(_column(f) for _, f in form.fields()),
+        )
+        for _, table in form.tables():
+            Table(
+                form_table_name(form.id, table.id),
+                metadata,
+                Column("submission_id", Integer, ForeignKey("submissions.id"), primary_key=True),
+                Column("row_number", Integer, primary_key=True),
+                *(_column(c) for c in table.columns),
+            )
+
+
+def build_metadata(forms: dict[str, FormSpec]) -> MetaData:
+    metadata = MetaData()
+    _core(metadata)
+    _forms(metadata, forms)
+    return metadata
+
+
+def forms_fingerprint(forms: dict[str, FormSpec]) -> str:
+    """Changes when any form's structure does: its generated tables must then be rebuilt."""
+    text = ",".join(
+        f"{f.id}:{layout_form(f).structure_hash}"
+        for f in sorted(forms.values(), key=lambda f: f.id)
+    )
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

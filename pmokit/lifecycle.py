@@ -1,0 +1,108 @@
+"""The project lifecycle: its states, and what an accepted form does to its project.
+
+启动 → 实施 (an approved initiation) → 暂停 ⇄ 实施 → 撤项 / 结项中 → 结项, with the guards of R8,
+R15, R16, R17 and R25. A form that would make an illegal move is refused with an issue that says
+why; every move is logged with the form that made it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+STATES = ("启动", "实施", "暂停", "撤项", "结项中", "结项", "终验", "运维")
+ACTIVE = "实施"
+APPROVED = "通过"
+FORM_NAMES = {
+    "zh": {
+        "initiation": "立项申请表",
+        "budget": "月度费用预算表",
+        "weekly": "项目周报",
+        "change": "变更申请表",
+        "closure": "结项申请表",
+    },
+    "en": {
+        "initiation": "initiation",
+        "budget": "monthly budget",
+        "weekly": "weekly report",
+        "change": "change request",
+        "closure": "closure",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What a form does to its project: state moves, a new baseline, or why it may not."""
+
+    moves: tuple[tuple[str, dt.date | None], ...] = ()
+    baseline: str | None = None  # budget / procurement / schedule: a new baseline version
+    refusal: str | None = None  # an issue code
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def _refuse(code: str, **details: Any) -> Decision:
+    return Decision(refusal=code, details=details)
+
+
+def _initiation(fields: dict, state: str | None, today: dt.date) -> Decision:
+    if state not in (None, "启动"):
+        return _refuse("lifecycle-illegal", target=ACTIVE)
+    approved = fields.get("approval_result") == APPROVED
+    moves = [("启动", today)] if state is None else []
+    if approved:
+        moves.append((ACTIVE, fields.get("approval_date")))
+    return Decision(tuple(moves), baseline="initiation" if approved else None)
+
+
+CHANGE_MOVES = {
+    "暂停": ({ACTIVE}, "暂停"),
+    "恢复": ({"暂停"}, ACTIVE),
+    "撤项": ({ACTIVE, "暂停"}, "撤项"),
+}
+BASELINE_CHANGES = {"费用预算": "budget", "采购计划": "procurement", "进度计划": "schedule"}
+
+
+def _change(fields: dict, state: str) -> Decision:
+    kind = fields.get("change_type")
+    if fields.get("approval_result") != APPROVED:
+        return Decision()  # recorded; changes nothing until approved
+    if kind in CHANGE_MOVES:
+        allowed, target = CHANGE_MOVES[kind]
+        if state not in allowed:
+            return _refuse("lifecycle-illegal", target=target)
+        if kind == "撤项" and not (
+            fields.get("finance_asset_review") and fields.get("receipt_submitted")
+        ):
+            return _refuse("cancellation-incomplete")
+        return Decision(((target, fields.get("effective_date") or fields.get("approval_date")),))
+    if state not in (ACTIVE, "暂停") or (kind in BASELINE_CHANGES and state != ACTIVE):
+        return _refuse("lifecycle-illegal", target=state)
+    return Decision(baseline=BASELINE_CHANGES.get(kind))
+
+
+def _closure(fields: dict, state: str, today: dt.date) -> Decision:
+    if state not in (ACTIVE, "结项中"):
+        return _refuse("lifecycle-illegal", target="结项中")
+    if not fields.get("customer_confirmed"):
+        return _refuse("closure-without-acceptance")
+    moves = [("结项中", today)] if state == ACTIVE else []
+    if fields.get("approval_result") == APPROVED:
+        moves.append(("结项", fields.get("approval_date")))
+    return Decision(tuple(moves))
+
+
+def decide(form_id: str, fields: dict, state: str | None, today: dt.date) -> Decision:
+    """What an accepted form does to a project in `state` (None: not in the ledger)."""
+    if form_id == "initiation":
+        return _initiation(fields, state, today)
+    if state is None:
+        return _refuse("project-unknown")
+    if form_id in ("weekly", "budget"):
+        return Decision() if state == ACTIVE else _refuse("project-not-active")
+    if form_id == "change":
+        return _change(fields, state)
+    if form_id == "closure":
+        return _closure(fields, state, today)
+    return Decision()
