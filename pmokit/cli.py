@@ -19,7 +19,9 @@ from generators.forms import build_form, build_forms, form_filename
 from pmokit import __version__
 from pmokit.describe import describe_form, forms_markdown
 from pmokit.errors import PmoError
+from pmokit.intake import arrival_from_path, intake, rebuild_ledger
 from pmokit.issue_codes import codes_markdown
+from pmokit.ledger.store import Ledger, ledger_summary
 from pmokit.parsing import NORMALISED, parse_record
 from pmokit.reading import read_workbook
 from pmokit.record import Record, example_record
@@ -177,6 +179,88 @@ def forms_read(ctx: click.Context, files: tuple[Path, ...]) -> None:
     # A value read by a guess is a warning, not a failure.
     failed = any(p["kind"] != NORMALISED for r in results for p in r["problems"])
     sys.exit(1 if failed else 0)
+
+
+def _ledger(ctx: click.Context) -> Ledger:
+    return Ledger(ctx.obj.ledger_url(), _forms(ctx))
+
+
+def _submitted_files(paths: tuple[Path, ...]) -> list[Path]:
+    """Files as given, and the workbooks in given folders (not our feedback copies or locks)."""
+    found = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(
+                p
+                for p in path.iterdir()
+                if p.suffix.lower() in (".xlsx", ".xlsm")
+                and not p.name.startswith(("~$", "."))
+                and ".feedback." not in p.name
+            )
+        else:
+            found.append(path)
+    return found
+
+
+@cli.command()
+@lang_option
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.pass_context
+def ingest(ctx: click.Context, paths: tuple[Path, ...]) -> None:
+    """Validate files and record them in the ledger; exit 1 when any is rejected."""
+    settings, all_forms, ledger = ctx.obj, _forms(ctx), _ledger(ctx)
+    rejected = 0
+    try:
+        for path in _submitted_files(paths):
+            try:
+                arrival = arrival_from_path(path)
+            except OSError as exc:
+                raise PmoError(
+                    f"cannot read {path}: {exc.strerror}", f"无法读取 {path}：{exc.strerror}"
+                ) from None
+            recorded = intake(arrival, settings, ledger, all_forms)
+            moves = " ".join(f"{a or '-'}→{b}" for a, b in recorded.moves)
+            click.echo(f"{recorded.outcome:<9} {path.name}  {moves}".rstrip())
+            if recorded.outcome == "rejected":
+                rejected += 1
+                click.echo(recorded.report.summary(settings.lang), nl=False)
+    finally:
+        ledger.close()
+    sys.exit(1 if rejected else 0)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+@click.pass_context
+def status(ctx: click.Context, as_json: bool) -> None:
+    """Say which settings file and ledger are in use, and what the ledger holds."""
+    ledger = _ledger(ctx)
+    try:
+        data = {
+            "settings_file": str(ctx.obj.settings_file or ""),
+            "ledger": ctx.obj.ledger_url(),
+            **ledger_summary(ledger),
+        }
+    finally:
+        ledger.close()
+    if as_json:
+        _print_json(data)
+        return
+    for key, value in data.items():
+        click.echo(f"{key:<14} {value}")
+
+
+@cli.group()
+def ledger() -> None:
+    """Maintain the ledger."""
+
+
+@ledger.command("rebuild")
+@click.pass_context
+def ledger_rebuild(ctx: click.Context) -> None:
+    """Empty the ledger and replay every archived submission in arrival order."""
+    count = rebuild_ledger(ctx.obj, _forms(ctx))
+    click.echo(f"replayed {count} submissions into {ctx.obj.ledger_url()}")
 
 
 @cli.command()

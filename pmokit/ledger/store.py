@@ -11,7 +11,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, event, insert, inspect, select, text
+from sqlalchemy import (
+    Connection,
+    Engine,
+    MetaData,
+    create_engine,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+    text,
+)
 from sqlalchemy.exc import SQLAlchemyError
 
 from pmokit.errors import LedgerError
@@ -56,11 +67,13 @@ def _sqlite_engine(url: str) -> Engine:
 class Ledger:
     """The ledger of one PMO: tables built from the form specs, migrated on open."""
 
-    def __init__(self, url: str, forms: dict[str, FormSpec]) -> None:
+    def __init__(self, url: str, forms: dict[str, FormSpec], rebuild: bool = False) -> None:
         self.url, self.forms = url, forms
         self.metadata = build_metadata(forms)
         try:
             self.engine = _sqlite_engine(url) if url.startswith("sqlite") else create_engine(url)
+            if rebuild:
+                self._drop_everything()
             self._prepare()
         except SQLAlchemyError as exc:
             raise LedgerError(
@@ -115,9 +128,26 @@ class Ledger:
             {"v": str(SCHEMA_VERSION)},
         )
 
-    def drop_all(self) -> None:
+    def _drop_everything(self) -> None:
+        """Every table in the database, including form tables of specs since changed."""
         with self.write() as db:
-            self.metadata.drop_all(db)
+            existing = MetaData()
+            existing.reflect(db)
+            existing.drop_all(db)
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def ledger_summary(ledger: Ledger) -> dict[str, dict[str, int]]:
+    """Submissions by outcome and projects by state."""
+    submissions, projects = ledger.table("submissions"), ledger.table("projects")
+    with ledger.read() as db:
+        outcomes = db.execute(
+            select(submissions.c.outcome, func.count()).group_by(submissions.c.outcome)
+        ).all()
+        states = db.execute(select(projects.c.state, func.count()).group_by(projects.c.state)).all()
+    return {
+        "submissions": {k: v for k, v in sorted(outcomes)},
+        "projects": {k: v for k, v in sorted(states)},
+    }
