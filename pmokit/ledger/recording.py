@@ -1,5 +1,10 @@
 """Record one checked submission in one transaction: the submission, its form data, supersession,
-the project register and its lifecycle moves. The same bytes twice are recognised by hash."""
+the project register and its lifecycle moves.
+
+The same bytes as an accepted submission are a duplicate and change nothing. Bytes that were
+refused are checked again when they come back: a weekly report refused while its project was
+suspended is accepted once the project has resumed.
+"""
 
 from __future__ import annotations
 
@@ -74,7 +79,11 @@ def record_submission(
     digest = content_hash(data)
     submissions = ledger.table("submissions")
     with ledger.write() as db:
-        seen = db.execute(select(submissions.c.id).where(submissions.c.sha256 == digest)).first()
+        seen = db.execute(
+            select(submissions.c.id).where(
+                (submissions.c.sha256 == digest) & (submissions.c.outcome == "accepted")
+            )
+        ).first()
         if seen:
             return Recorded("duplicate", seen.id, checked.report)
         report, parsed, decision, state = checked.report, checked.parsed, None, None

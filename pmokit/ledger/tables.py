@@ -41,7 +41,8 @@ def _core(metadata: MetaData) -> None:
         metadata,
         Column("id", Integer, primary_key=True, autoincrement=True),
         Column("seq", Integer, nullable=False, unique=True),  # our arrival order
-        Column("sha256", String(64), nullable=False, unique=True),
+        # Not unique: bytes refused once (say, for a suspended project) may be tried again.
+        Column("sha256", String(64), nullable=False, index=True),
         Column("original_name", Text, nullable=False),
         Column("form", String(40)),
         Column("form_version", Integer),

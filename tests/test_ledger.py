@@ -1,0 +1,216 @@
+"""The ledger: one transaction per submission, duplicates by hash, supersession, the project
+register and its lifecycle (R8, R15, R16, R17, R25), baselines, and a rebuild that reproduces
+the same state. A real SQLite file in a temporary folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from conftest import cell_of, submission
+from sqlalchemy import MetaData, select
+
+from pmokit.intake import Arrival, intake, rebuild_ledger
+from pmokit.ledger.store import Ledger
+from pmokit.settings import load_settings
+
+DAY = dt.datetime(2026, 3, 16, 9, 0, tzinfo=dt.timezone.utc)
+
+
+class Desk:
+    """A PMO's folder with its ledger, and a hand to submit forms into it."""
+
+    def __init__(self, forms, blank_forms, tmp_path):
+        self.forms, self.blank_forms, self.tmp_path = forms, blank_forms, tmp_path
+        self.settings = load_settings(environ={}, cwd=tmp_path)
+        self.ledger = Ledger(self.settings.ledger_url(), forms)
+        self.count = 0
+
+    def submit(self, form_id, days=0, **edits):
+        self.count += 1
+        folder = self.tmp_path / f"s{self.count}"
+        folder.mkdir()
+        path = submission(self.forms, self.blank_forms, folder, form_id, **edits)
+        arrival = Arrival(path.read_bytes(), path.name, DAY + dt.timedelta(days=days))
+        return intake(arrival, self.settings, self.ledger, self.forms)
+
+    def rows(self, table, *columns):
+        t = self.ledger.table(table)
+        with self.ledger.read() as db:
+            return [
+                tuple(r)
+                for r in db.execute(
+                    select(*(t.c[c] for c in columns)).order_by(*(t.c[c] for c in columns))
+                )
+            ]
+
+    def state(self):
+        return self.rows("projects", "code", "state")[0][1]
+
+
+@pytest.fixture
+def desk(forms, blank_forms, tmp_path):
+    desk = Desk(forms, blank_forms, tmp_path)
+    yield desk
+    desk.ledger.close()
+
+
+def codes(recorded):
+    return [(i.code, i.cell) for i in recorded.report.errors]
+
+
+def test_approved_initiation_registers_the_project_in_implementation(desk):
+    recorded = desk.submit("initiation")
+    assert recorded.outcome == "accepted" and recorded.moves == ((None, "启动"), ("启动", "实施"))
+    assert desk.rows("projects", "code", "state", "project_manager") == [
+        ("PRJ-2026-001", "实施", "张伟")
+    ]
+    assert desk.rows("transitions", "from_state", "to_state", "form") == [
+        (None, "启动", "initiation"),
+        ("启动", "实施", "initiation"),
+    ]
+    assert desk.rows("baselines", "kind", "version") == [
+        ("budget", 1),
+        ("procurement", 1),
+        ("schedule", 1),
+    ]
+    assert len(desk.rows("form_initiation__procurement", "submission_id", "row_number")) == 2
+
+
+def test_unapproved_initiation_waits_in_start_then_the_approved_one_supersedes(desk):
+    first = desk.submit("initiation", fields={"approval_result": "退回"})
+    assert first.outcome == "accepted" and first.moves == ((None, "启动"),)
+    assert desk.state() == "启动" and desk.rows("baselines", "kind") == []
+    second = desk.submit("initiation", days=1)
+    assert second.moves == (("启动", "实施"),) and second.superseded == (first.submission_id,)
+    history = desk.rows("submissions", "id", "superseded_by")
+    assert history == [(first.submission_id, second.submission_id), (second.submission_id, None)]
+
+
+def test_refused_bytes_are_checked_again_when_they_come_back(desk):
+    first = desk.submit("weekly")
+    assert first.outcome == "rejected"
+    desk.submit("initiation")
+    path = desk.tmp_path / "s1" / "weekly.xlsx"
+    again = intake(
+        Arrival(path.read_bytes(), path.name, DAY), desk.settings, desk.ledger, desk.forms
+    )
+    assert again.outcome == "accepted" and again.submission_id != first.submission_id
+
+
+def test_the_same_file_twice_is_recorded_once(desk):
+    first = desk.submit("initiation")
+    path = desk.tmp_path / "s1" / "initiation.xlsx"
+    again = intake(
+        Arrival(path.read_bytes(), "copy.xlsx", DAY), desk.settings, desk.ledger, desk.forms
+    )
+    assert again.outcome == "duplicate" and again.submission_id == first.submission_id
+    assert len(desk.rows("submissions", "id")) == 1
+
+
+def test_weekly_report_for_an_unknown_project_is_refused(desk, forms):
+    recorded = desk.submit("weekly")
+    assert recorded.outcome == "rejected"
+    assert codes(recorded) == [("project-unknown", cell_of(forms, "weekly", "project_code"))]
+    assert desk.rows("submissions", "outcome") == [("rejected",)]
+
+
+def test_a_newer_weekly_report_for_the_same_week_supersedes(desk):
+    desk.submit("initiation")
+    first = desk.submit("weekly", days=4)
+    second = desk.submit("weekly", days=5, fields={"rag": "黄"})
+    assert second.superseded == (first.submission_id,)
+    other_week = desk.submit("weekly", days=6, fields={"week_ending": dt.datetime(2026, 3, 20)})
+    assert other_week.superseded == ()
+
+
+def test_suspension_stops_reports_and_spend_until_resumed_r8_r15(desk, forms):
+    desk.submit("initiation")
+    suspend = desk.submit("change", fields={"change_type": "暂停"})
+    assert suspend.moves == (("实施", "暂停"),)
+    weekly = desk.submit("weekly", days=4)
+    assert codes(weekly) == [("project-not-active", cell_of(forms, "weekly", "project_code"))]
+    assert "“暂停”" in weekly.report.errors[0].message
+    assert codes(desk.submit("budget", days=10))[0][0] == "project-not-active"
+    resume = desk.submit(
+        "change", days=20, fields={"change_type": "恢复", "change_no": "PRJ-2026-001-C02"}
+    )
+    assert resume.moves == (("暂停", "实施"),)
+    assert desk.submit("weekly", days=21).outcome == "accepted"
+
+
+def test_illegal_moves_are_refused_with_the_reason_r25(desk):
+    desk.submit("initiation")
+    resume = desk.submit("change", fields={"change_type": "恢复"})
+    assert [c for c, _ in codes(resume)] == ["lifecycle-illegal"]
+    assert "不能使其转为“实施”" in resume.report.errors[0].message
+    cancel = desk.submit(
+        "change",
+        fields={
+            "change_type": "撤项",
+            "change_no": "PRJ-2026-001-C03",
+            "finance_asset_review": False,
+        },
+    )
+    assert [c for c, _ in codes(cancel)] == ["cancellation-incomplete"]
+    assert desk.state() == "实施"
+
+
+def test_closure_needs_customer_confirmed_acceptance_then_closes_r16_r17(desk):
+    desk.submit("initiation")
+    unconfirmed = desk.submit("closure", fields={"customer_confirmed": False})
+    assert [c for c, _ in codes(unconfirmed)] == ["closure-without-acceptance"]
+    pending = desk.submit("closure", days=1, fields={"approval_result": "退回"})
+    assert pending.moves == (("实施", "结项中"),)
+    closed = desk.submit("closure", days=2, fields={"acceptance_report": "终验报告 v2.pdf"})
+    assert closed.moves == (("结项中", "结项"),)
+    assert [c for c, _ in codes(desk.submit("weekly", days=3))] == ["project-not-active"]
+    assert [
+        c for c, _ in codes(desk.submit("initiation", days=4, fields={"project_name": "再立项"}))
+    ] == ["lifecycle-illegal"]
+
+
+def test_approved_pm_change_updates_the_register_and_budget_change_bumps_the_baseline(desk):
+    desk.submit("initiation")
+    desk.submit("change", fields={"change_type": "项目经理"})
+    assert desk.rows("projects", "project_manager", "pm_email") == [
+        ("刘洋", "liu.yang@example.com")
+    ]
+    desk.submit("change", fields={"change_type": "费用预算", "change_no": "PRJ-2026-001-C02"})
+    assert ("budget", 2) in desk.rows("baselines", "kind", "version")
+    refused = desk.submit(
+        "change",
+        fields={
+            "change_type": "费用预算",
+            "approval_result": "不通过",
+            "change_no": "PRJ-2026-001-C03",
+        },
+    )
+    assert refused.outcome == "accepted" and ("budget", 3) not in desk.rows(
+        "baselines", "kind", "version"
+    )
+
+
+def _dump(ledger):
+    dump = {}
+    with ledger.read() as db:
+        existing = MetaData()
+        existing.reflect(db)
+        for name, table in sorted(existing.tables.items()):
+            dump[name] = sorted(map(repr, db.execute(select(table)).all()))
+    return dump
+
+
+def test_rebuild_replays_the_archive_to_the_same_state(desk):
+    desk.submit("initiation")
+    desk.submit("weekly", days=4)
+    desk.submit("weekly", days=5, fields={"rag": "红"})
+    desk.submit("change", days=6, fields={"change_type": "暂停"})
+    desk.submit("weekly", days=11, fields={"week_ending": dt.datetime(2026, 3, 27)})
+    desk.submit("budget", days=12, fields={"next_month_total": 1})
+    before = _dump(desk.ledger)
+    assert len(before["submissions"]) == 6
+    desk.ledger.close()
+    assert rebuild_ledger(desk.settings, desk.forms) == 6
+    desk.ledger = Ledger(desk.settings.ledger_url(), desk.forms)
+    assert _dump(desk.ledger) == before
