@@ -166,9 +166,20 @@ def test_bad_language_in_environment_is_reported(tmp_path):
 
 
 def test_every_command_has_help_and_is_in_the_readme():
+    import click
+
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    commands = [("demo",)] + [("forms", name) for name in cli.commands["forms"].commands]
-    for command in commands:
+
+    def commands(group, prefix=()):
+        for name, command in group.commands.items():
+            if isinstance(command, click.Group):
+                yield from commands(command, (*prefix, name))
+            else:
+                yield (*prefix, name)
+
+    found = list(commands(cli))
+    assert len(found) >= 10
+    for command in found:
         assert f"pmo {' '.join(command)}" in readme, command
         result = run(*command, "--help")
         assert result.exit_code == 0 and "Usage:" in result.output
