@@ -214,3 +214,61 @@ def test_rebuild_replays_the_archive_to_the_same_state(desk):
     assert rebuild_ledger(desk.settings, desk.forms) == 6
     desk.ledger = Ledger(desk.settings.ledger_url(), desk.forms)
     assert _dump(desk.ledger) == before
+
+
+def _budget(desk, month, actual, forecast, days):
+    """A monthly budget whose 实施 line has these figures (the other line stays small)."""
+    rows = {
+        ("lines", 0, "this_month_actual"): actual,
+        ("lines", 0, "next_month_budget"): forecast,
+        ("lines", 1, "this_month_actual"): 100,
+        ("lines", 1, "next_month_budget"): 100,
+    }
+    fields = {
+        "budget_month": month,
+        "this_month_total": actual + 100,
+        "next_month_total": forecast + 100,
+    }
+    return desk.submit("budget", days=days, rows=rows, fields=fields)
+
+
+def test_spend_over_the_baseline_is_flagged_until_a_budget_change_r10(desk, forms):
+    desk.submit("initiation")  # baseline: 实施 45,000
+    first = _budget(desk, dt.datetime(2026, 4, 1), 20000, 20000, days=10)
+    assert first.outcome == "accepted" and first.report.issues == ()
+    second = _budget(desk, dt.datetime(2026, 5, 1), 20000, 10000, days=40)
+    assert second.outcome == "accepted"  # recorded, but flagged for finance
+    assert [(i.code, i.severity, i.cell) for i in second.report.issues] == [
+        ("over-budget", "warning", "B4")
+    ]
+    assert "财务不予报销" in second.report.issues[0].message
+    assert "已支出 40,000.00，加下月预算 10,000.00，超出基线预算 45,000.00" in (
+        second.report.issues[0].message
+    )
+    desk.submit("change", days=41, rows={("budget_changes", 0, "budget_after"): 150000})
+    third = _budget(desk, dt.datetime(2026, 6, 1), 20000, 10000, days=70)
+    assert third.report.issues == ()
+
+
+def test_milestone_forecast_past_plan_needs_a_schedule_change_r12(desk):
+    desk.submit("initiation")  # 系统上线 planned 2026-06-30
+    on_time = desk.submit("weekly", days=4)
+    assert on_time.report.issues == ()
+    late_date = dt.datetime(2026, 7, 15)
+    late = desk.submit(
+        "weekly",
+        days=11,
+        fields={"week_ending": dt.datetime(2026, 3, 20)},
+        rows={("milestone_forecasts", 0, "forecast_date"): late_date},
+    )
+    assert [(i.code, i.sheet, i.cell) for i in late.report.issues] == [
+        ("milestone-late", "里程碑预测", "B4")
+    ]
+    desk.submit("change", days=12, fields={"change_type": "进度计划"})  # 系统上线 -> 2026-07-31
+    again = desk.submit(
+        "weekly",
+        days=18,
+        fields={"week_ending": dt.datetime(2026, 3, 27)},
+        rows={("milestone_forecasts", 0, "forecast_date"): late_date},
+    )
+    assert again.report.issues == ()

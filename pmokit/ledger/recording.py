@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, update
 
 from pmokit.issues import Report, make_issue
+from pmokit.ledger.baseline_checks import baseline_issues
 from pmokit.ledger.store import Ledger
 from pmokit.ledger.tables import form_table_name
 from pmokit.lifecycle import FORM_NAMES, Decision, decide
@@ -96,8 +97,10 @@ def record_submission(
             )
             decision = decide(parsed.form.id, parsed.record.fields, state, received.date())
             if decision.refusal:
-                issue = _refusal_issue(parsed, decision, state, lang)
-                report = replace(report, issues=(*report.issues, issue))
+                found = [_refusal_issue(parsed, decision, state, lang)]
+            else:
+                found = baseline_issues(db, ledger, parsed, lang)
+            report = replace(report, issues=(*report.issues, *found))
         accepted = report.valid and parsed is not None
         row = {
             "seq": (db.scalar(select(func.max(submissions.c.seq))) or 0) + 1,

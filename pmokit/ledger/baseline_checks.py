@@ -1,0 +1,162 @@
+"""Ledger checks against the current baseline: spend over the approved budget (R10) and
+milestone forecasts past their planned dates (R12), each needing an approved change.
+
+The current baseline is the approved initiation's table, with each approved change of that
+kind (in arrival order) replacing the lines it names.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import Connection, select
+
+from pmokit.issues import Issue, make_issue
+from pmokit.ledger.store import Ledger
+from pmokit.ledger.tables import form_table_name
+from pmokit.parsing import Parsed
+from pmokit.values import display_value
+
+
+def _accepted(ledger: Ledger, form: str, code: str):
+    """Accepted, current submissions of one form for one project, oldest first."""
+    s = ledger.table("submissions")
+    return (
+        select(s.c.id)
+        .where(
+            (s.c.form == form)
+            & (s.c.project_code == code)
+            & (s.c.outcome == "accepted")
+            & s.c.superseded_by.is_(None)
+        )
+        .order_by(s.c.seq)
+    )
+
+
+def _baseline(
+    db: Connection,
+    ledger: Ledger,
+    code: str,
+    table: str,
+    key: str,
+    value: str,
+    change_table: str,
+    change_value: str,
+    change_type: str,
+) -> dict:
+    """key -> baseline value: the initiation's lines, then approved changes in order."""
+    lines = ledger.table(form_table_name("initiation", table))
+    baseline: dict = {}
+    summed = value == "amount"  # budget lines add up by category; milestones have one date
+    for name, amount in db.execute(
+        select(lines.c[key], lines.c[value]).where(
+            lines.c.submission_id.in_(_accepted(ledger, "initiation", code))
+        )
+    ):
+        baseline[name] = baseline.get(name, 0) + amount if summed else amount
+    changes, header = (
+        ledger.table(form_table_name("change", change_table)),
+        ledger.table(form_table_name("change")),
+    )
+    approved = select(header.c.submission_id).where(
+        header.c.submission_id.in_(_accepted(ledger, "change", code))
+        & (header.c.change_type == change_type)
+        & (header.c.approval_result == "通过")
+    )
+    for row in db.execute(
+        select(changes.c[key], changes.c[change_value])
+        .where(changes.c.submission_id.in_(approved))
+        .order_by(changes.c.submission_id)
+    ):
+        baseline[row[0]] = row[1]
+    return baseline
+
+
+def spend_over_budget(db: Connection, ledger: Ledger, parsed: Parsed, lang: str) -> list[Issue]:
+    """R10: actual spend so far plus next month's budget above the category's baseline."""
+    code = parsed.record.fields["project_code"]
+    baseline = _baseline(
+        db,
+        ledger,
+        code,
+        "budget",
+        "category",
+        "amount",
+        "budget_changes",
+        "budget_after",
+        "费用预算",
+    )
+    lines = ledger.table(form_table_name("budget", "lines"))
+    spent: dict[str, Decimal] = {}
+    for category, actual in db.execute(
+        select(lines.c.category, lines.c.this_month_actual).where(
+            lines.c.submission_id.in_(_accepted(ledger, "budget", code))
+        )
+    ):
+        spent[category] = spent.get(category, Decimal(0)) + (actual or 0)
+    issues = []
+    money = parsed.form.table("lines").columns[1]
+    for index, row in parsed.rows("lines"):
+        category = row.get("category")
+        if category is None or category not in baseline:
+            continue
+        actual = spent.get(category, Decimal(0)) + row.get("this_month_actual", 0)
+        forecast = row.get("next_month_budget", 0)
+        if actual + forecast > baseline[category]:
+            cell = parsed.read.tables["lines"][index].cells["next_month_budget"]
+            issues.append(
+                make_issue(
+                    "over-budget",
+                    lang,
+                    sheet=cell.sheet,
+                    cell=cell.cell,
+                    field="next_month_budget",
+                    category=category,
+                    spent=display_value(money, actual, lang),
+                    forecast=display_value(money, forecast, lang),
+                    baseline=display_value(money, Decimal(baseline[category]), lang),
+                )
+            )
+    return issues
+
+
+def milestones_late(db: Connection, ledger: Ledger, parsed: Parsed, lang: str) -> list[Issue]:
+    """R12: a milestone forecast later than its planned date in the current baseline."""
+    code = parsed.record.fields["project_code"]
+    planned = _baseline(
+        db,
+        ledger,
+        code,
+        "milestones",
+        "milestone",
+        "planned_date",
+        "schedule_changes",
+        "date_after",
+        "进度计划",
+    )
+    issues = []
+    for index, row in parsed.rows("milestone_forecasts"):
+        name, forecast = row.get("milestone"), row.get("forecast_date")
+        if name in planned and forecast is not None and forecast > planned[name]:
+            cell = parsed.read.tables["milestone_forecasts"][index].cells["forecast_date"]
+            issues.append(
+                make_issue(
+                    "milestone-late",
+                    lang,
+                    sheet=cell.sheet,
+                    cell=cell.cell,
+                    field="forecast_date",
+                    milestone=name,
+                    forecast=forecast.isoformat(),
+                    planned=planned[name].isoformat(),
+                )
+            )
+    return issues
+
+
+def baseline_issues(db: Connection, ledger: Ledger, parsed: Parsed, lang: str) -> list[Issue]:
+    if parsed.form.id == "budget":
+        return spend_over_budget(db, ledger, parsed, lang)
+    if parsed.form.id == "weekly":
+        return milestones_late(db, ledger, parsed, lang)
+    return []
