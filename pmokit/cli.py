@@ -6,6 +6,7 @@ Exit codes: 0 ok, 1 ran and found invalid input, 2 usage, 3 could not run.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from dataclasses import replace
@@ -17,6 +18,7 @@ import click
 from generators.feedback import write_feedback
 from generators.forms import build_form, build_forms, form_filename
 from pmokit import __version__
+from pmokit.alerts import open_alerts
 from pmokit.describe import describe_form, forms_markdown
 from pmokit.errors import PmoError
 from pmokit.intake import arrival_from_path, intake, rebuild_ledger
@@ -248,6 +250,34 @@ def status(ctx: click.Context, as_json: bool) -> None:
         return
     for key, value in data.items():
         click.echo(f"{key:<14} {value}")
+
+
+@cli.command()
+@lang_option
+@click.option("--json", "as_json", is_flag=True, help="Print the alerts as JSON.")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M"]),
+    default=None,
+    help="See the alerts as they stood on this date (default: now).",
+)
+@click.pass_context
+def alerts(ctx: click.Context, as_json: bool, as_of) -> None:
+    """List every open alert: rule, project, severity, since when, what closes it."""
+    moment = as_of.replace(tzinfo=dt.timezone.utc) if as_of else dt.datetime.now(dt.timezone.utc)
+    if as_of and as_of.time() == dt.time():
+        moment = as_of.date()  # a date means the end of that day
+    ledger = _ledger(ctx)
+    try:
+        found = open_alerts(ledger, ctx.obj, moment)
+    finally:
+        ledger.close()
+    if as_json:
+        _print_json([a.to_dict() for a in found])
+        return
+    for a in found:
+        click.echo(f"{a.since}  {a.rule:<4} {a.severity:<7} {a.project}  {a.message} → {a.closes}")
 
 
 @cli.group()

@@ -8,6 +8,7 @@ commands run from one folder share one ledger with no setup.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -16,6 +17,7 @@ from typing import Any
 
 from pmokit.errors import ConfigError
 from pmokit.resources import forms_dir
+from pmokit.workdays import WorkCalendar
 
 try:
     import tomllib
@@ -52,6 +54,12 @@ class Settings:
     max_duration_years: int = 2  # R21: planned duration of a project
     allowed_vba_hashes: frozenset[str] = frozenset()  # sha256 of vbaProject.bin parts we built
     limits: PackageLimits = field(default_factory=PackageLimits)
+    calendar: WorkCalendar = field(default_factory=WorkCalendar)
+    missing_weeks_for_suspension: int = 3  # R7: weeks without a report that mean 事实上已暂停
+    suspension_months: int = 3  # R9
+    closure_workdays: int = 10  # R16
+    initiation_workdays: int = 10  # R22: from registration to an approved plan and budget
+    budget_due_day: int = 27  # R14: next month's budget is due by this day of the month
 
     def spec_folder(self) -> Path:
         return self.forms_dir if self.forms_dir is not None else forms_dir()
@@ -83,6 +91,11 @@ _FILE_KEYS = {
     "max_weekly_hours": float,
     "max_duration_years": int,
     "allowed_vba_hashes": frozenset,
+    "missing_weeks_for_suspension": int,
+    "suspension_months": int,
+    "closure_workdays": int,
+    "initiation_workdays": int,
+    "budget_due_day": int,
 }
 _ENV = {
     "lang": "PMO_LANG",
@@ -119,6 +132,7 @@ def _from_file(path: Path) -> dict[str, Any]:
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: {exc}", f"{path}：{exc}") from None
     limits = raw.pop("limits", {})
+    calendar = raw.pop("calendar", {})
     values = {}
     for key, value in raw.items():
         if key not in _FILE_KEYS:
@@ -133,9 +147,31 @@ def _from_file(path: Path) -> dict[str, Any]:
                 f"{path}：未知设置项 limits.{unknown[0]}",
             )
         values["limits"] = PackageLimits(**{k: int(v) for k, v in limits.items()})
+    if calendar:
+        values["calendar"] = _calendar(calendar, path)
     if "forms_dir" in values and not values["forms_dir"].is_absolute():
         values["forms_dir"] = path.parent / values["forms_dir"]
     return values
+
+
+def _calendar(raw: dict, path: Path) -> WorkCalendar:
+    """[calendar] holidays = [dates], workdays = [dates]: the PMO's own days off and make-ups."""
+    unknown = sorted(set(raw) - {"holidays", "workdays"})
+    if unknown:
+        raise ConfigError(
+            f"{path}: unknown setting calendar.{unknown[0]}",
+            f"{path}：未知设置项 calendar.{unknown[0]}",
+        )
+    days = {}
+    for key in ("holidays", "workdays"):
+        values = raw.get(key, [])
+        if not all(isinstance(v, dt.date) for v in values):
+            raise ConfigError(
+                f"{path}: calendar.{key} must be a list of dates (2027-01-01)",
+                f"{path}：calendar.{key} 应为日期列表（如 2027-01-01）",
+            )
+        days[key] = frozenset(values)
+    return WorkCalendar(**days)
 
 
 def load_settings(

@@ -1,0 +1,350 @@
+"""Deadline and compliance alerts as of a date, from the ledger and the working-day calendar.
+
+Each alert names its rule as numbered in requirements.md §6 (R2, R7, R9, R10, R12, R14, R16,
+R18, R22), its project, severity, since when, and what closes it. The ledger is read as it
+stood on the as-of date: submissions received by then, states from transition dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from calendar import monthrange
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from pmokit.ledger.store import Ledger
+from pmokit.ledger.tables import form_table_name
+from pmokit.schema import Label
+from pmokit.settings import Settings
+
+DUE_TIME, LATE_TIME = dt.time(18, 0), dt.time(12, 0)  # Friday end of work; Monday noon
+TEXTS = {
+    "R2-due": (
+        Label(
+            "{week} 的周报尚未提交，最晚下周一中午前补交",
+            "The weekly report for {week} is not in; the late window closes Monday noon",
+        ),
+        Label("提交该周周报", "submit that week's report"),
+    ),
+    "R2": (
+        Label("{week} 的周报未提交", "No weekly report for the week ending {week}"),
+        Label("提交该周周报", "submit that week's report"),
+    ),
+    "R7": (
+        Label(
+            "已连续 {weeks} 周未提交周报，项目事实上已暂停",
+            "{weeks} weeks without a weekly report: the project has de facto stopped",
+        ),
+        Label("提交周报，或提交暂停申请", "submit a weekly report, or a suspension request"),
+    ),
+    "R9": (
+        Label(
+            "暂停已超过 {months} 个月（自 {since}）",
+            "Suspended for over {months} months (since {since})",
+        ),
+        Label(
+            "PMO 提出处理意见报总裁室：恢复、撤项或结项",
+            "a PMO proposal approved by the executives: resume, cancel or close",
+        ),
+    ),
+    "R10": (
+        Label(
+            "支出超出基线预算，未获批的部分财务不予报销",
+            "Spend above the budget baseline; finance will not reimburse the excess",
+        ),
+        Label("提交并批准费用预算变更", "an approved budget change"),
+    ),
+    "R12": (
+        Label("里程碑预计晚于计划日期", "A milestone is forecast after its planned date"),
+        Label("提交并批准进度计划变更", "an approved schedule change"),
+    ),
+    "R14": (
+        Label("{month} 的费用预算应在 {due} 前提交", "The budget for {month} was due by {due}"),
+        Label("提交该月费用预算", "submit that month's budget"),
+    ),
+    "R16": (
+        Label(
+            "结项自 {since} 启动，应在 {due} 前完成（10 个工作日）",
+            "Closure started {since} and was due by {due} (10 working days)",
+        ),
+        Label("提交已批准的结项申请", "an approved closure"),
+    ),
+    "R18": (
+        Label(
+            "合同约定终验日期 {date}，请提前准备终验",
+            "Contractual final acceptance on {date}: prepare it now",
+        ),
+        Label("取得经客户确认的终验报告", "a customer-confirmed final acceptance report"),
+    ),
+    "R22": (
+        Label(
+            "立项资料应在 {due} 前完成审批（自 {since} 起 10 个工作日）",
+            "The initiation package was due for approval by {due} (10 working days from {since})",
+        ),
+        Label("提交已审批通过的立项申请表", "an approved initiation"),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Alert:
+    rule: str
+    project: str
+    severity: str
+    since: dt.date
+    message: str
+    closes: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "project": self.project,
+            "severity": self.severity,
+            "since": self.since.isoformat(),
+            "message": self.message,
+            "closes": self.closes,
+        }
+
+
+class _View:
+    """The ledger as it stood at `as_of`: states by date, and what had been received."""
+
+    def __init__(self, ledger: Ledger, as_of: dt.datetime) -> None:
+        t, s = ledger.table("transitions"), ledger.table("submissions")
+        with ledger.read() as db:
+            self.moves = db.execute(
+                select(t.c.project_code, t.c.to_state, t.c.effective).order_by(t.c.id)
+            ).all()
+            received = db.execute(
+                select(
+                    s.c.id,
+                    s.c.form,
+                    s.c.project_code,
+                    s.c.received_utc,
+                    s.c.issues_json,
+                    s.c.superseded_by,
+                )
+                .where(s.c.outcome == "accepted")
+                .order_by(s.c.seq)
+            ).all()
+            self.dates = {
+                name: dict(
+                    db.execute(
+                        select(
+                            ledger.table(form_table_name(form)).c.submission_id,
+                            ledger.table(form_table_name(form)).c[name],
+                        )
+                    ).all()
+                )
+                for form, name in (
+                    ("weekly", "week_ending"),
+                    ("budget", "budget_month"),
+                    ("closure", "contract_final_acceptance"),
+                )
+            }
+        self.received = [r for r in received if dt.datetime.fromisoformat(r.received_utc) <= as_of]
+
+    def projects(self) -> list[str]:
+        return sorted({m.project_code for m in self.moves})
+
+    def state(self, code: str, day: dt.date) -> tuple[str | None, dt.date | None]:
+        """The project's state on `day`, and since when."""
+        state, since = None, None
+        for move in self.moves:
+            if move.project_code == code and move.effective <= day:
+                state, since = move.to_state, move.effective
+        return state, since
+
+    def submitted(self, code: str, form: str) -> list:
+        return [r for r in self.received if r.project_code == code and r.form == form]
+
+    def values(self, code: str, form: str, name: str) -> set:
+        return {self.dates[name].get(r.id) for r in self.submitted(code, form)}
+
+
+def _as_datetime(as_of: dt.date | dt.datetime) -> dt.datetime:
+    if isinstance(as_of, dt.datetime):
+        return as_of if as_of.tzinfo else as_of.replace(tzinfo=dt.timezone.utc)
+    return dt.datetime.combine(as_of, dt.time(23, 59, 59), dt.timezone.utc)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later (or earlier), clamped to the month's last day."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, monthrange(year, month)[1]))
+
+
+def _fridays(start: dt.date, end: dt.date) -> list[dt.date]:
+    first = start + dt.timedelta(days=(4 - start.weekday()) % 7)
+    return [first + dt.timedelta(weeks=n) for n in range((end - first).days // 7 + 1)]
+
+
+def open_alerts(ledger: Ledger, settings: Settings, as_of: dt.date | dt.datetime) -> list[Alert]:
+    """Every alert open at `as_of`, project by project, rule by rule."""
+    moment = _as_datetime(as_of)
+    view = _View(ledger, moment)
+    found: list[Alert] = []
+    for code in view.projects():
+        for check in (
+            _weekly,
+            _suspension,
+            _budget,
+            _closure,
+            _final_acceptance,
+            _initiation,
+            _baseline_flags,
+        ):
+            found += check(view, code, moment, settings)
+    return sorted(found, key=lambda a: (a.project, a.since, a.rule))
+
+
+def _alert(
+    key: str, code: str, severity: str, since: dt.date, settings: Settings, **details: Any
+) -> Alert:
+    message, closes = TEXTS[key]
+    lang = settings.lang
+    return Alert(
+        key.split("-")[0],
+        code,
+        severity,
+        since,
+        message.text(lang).format(**details),
+        closes.text(lang),
+    )
+
+
+def _weekly(view: _View, code: str, moment: dt.datetime, settings: Settings) -> list[Alert]:
+    """R2 for each week in 实施 without a report, and R7 after N such weeks in a row."""
+    calendar, alerts, run = settings.calendar, [], 0
+    start = next(
+        (m.effective for m in view.moves if m.project_code == code and m.to_state == "实施"), None
+    )
+    if start is None:
+        return []
+    reported = view.values(code, "weekly", "week_ending")
+    for friday in _fridays(start, moment.date()):
+        due = dt.datetime.combine(
+            calendar.last_workday_on_or_before(friday), DUE_TIME, moment.tzinfo
+        )
+        late = dt.datetime.combine(calendar.next_workday_after(friday), LATE_TIME, moment.tzinfo)
+        if moment <= due:
+            break
+        if view.state(code, friday)[0] != "实施" or friday in reported:
+            run = 0
+            continue
+        week = friday.isoformat()
+        if moment <= late:
+            alerts.append(_alert("R2-due", code, "warning", friday, settings, week=week))
+            continue
+        run += 1
+        alerts.append(_alert("R2", code, "error", late.date(), settings, week=week))
+        if run == settings.missing_weeks_for_suspension:
+            alerts.append(_alert("R7", code, "error", late.date(), settings, weeks=run))
+    return alerts
+
+
+def _suspension(view: _View, code: str, moment: dt.datetime, settings: Settings) -> list[Alert]:
+    state, since = view.state(code, moment.date())
+    if state != "暂停":
+        return []
+    months = settings.suspension_months
+    limit = add_months(since, months)
+    if moment.date() <= limit:
+        return []
+    return [_alert("R9", code, "error", limit, settings, months=months, since=since.isoformat())]
+
+
+def _budget(view: _View, code: str, moment: dt.datetime, settings: Settings) -> list[Alert]:
+    """R14: next month's budget after the due day of this month."""
+    today = moment.date()
+    if view.state(code, today)[0] != "实施" or today.day <= settings.budget_due_day:
+        return []
+    month = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    if month in view.values(code, "budget", "budget_month"):
+        return []
+    due = today.replace(day=settings.budget_due_day)
+    return [
+        _alert(
+            "R14",
+            code,
+            "error",
+            due + dt.timedelta(days=1),
+            settings,
+            month=month.strftime("%Y-%m"),
+            due=due.isoformat(),
+        )
+    ]
+
+
+def _closure(view: _View, code: str, moment: dt.datetime, settings: Settings) -> list[Alert]:
+    """R16: closure finished within N working days of its start."""
+    state, since = view.state(code, moment.date())
+    if state != "结项中":
+        return []
+    due = settings.calendar.add_workdays(since, settings.closure_workdays)
+    if moment.date() <= due:
+        return []
+    return [
+        _alert(
+            "R16",
+            code,
+            "error",
+            due + dt.timedelta(days=1),
+            settings,
+            since=since.isoformat(),
+            due=due.isoformat(),
+        )
+    ]
+
+
+def _final_acceptance(
+    view: _View, code: str, moment: dt.datetime, settings: Settings
+) -> list[Alert]:
+    """R18: one month before the contractual final acceptance."""
+    today = moment.date()
+    dates = {d for d in view.values(code, "closure", "contract_final_acceptance") if d}
+    alerts = []
+    for day in sorted(dates):
+        notice = add_months(day, -1)
+        if notice <= today < day:
+            alerts.append(_alert("R18", code, "warning", notice, settings, date=day.isoformat()))
+    return alerts
+
+
+def _initiation(view: _View, code: str, moment: dt.datetime, settings: Settings) -> list[Alert]:
+    """R22: a registered project whose initiation is not approved within N working days."""
+    state, since = view.state(code, moment.date())
+    if state != "启动":
+        return []
+    due = settings.calendar.add_workdays(since, settings.initiation_workdays)
+    if moment.date() <= due:
+        return []
+    return [
+        _alert(
+            "R22",
+            code,
+            "error",
+            due + dt.timedelta(days=1),
+            settings,
+            since=since.isoformat(),
+            due=due.isoformat(),
+        )
+    ]
+
+
+def _baseline_flags(view: _View, code: str, moment: dt.datetime, settings: Settings) -> list[Alert]:
+    """R10 and R12, open while the latest budget or weekly report still carries the flag."""
+    alerts = []
+    for form, issue, rule in (
+        ("budget", "over-budget", "R10"),
+        ("weekly", "milestone-late", "R12"),
+    ):
+        current = [r for r in view.submitted(code, form) if r.superseded_by is None]
+        if current and any(i["code"] == issue for i in json.loads(current[-1].issues_json)):
+            since = dt.datetime.fromisoformat(current[-1].received_utc).date()
+            alerts.append(_alert(rule, code, "warning", since, settings))
+    return alerts
