@@ -203,7 +203,7 @@ def open_alerts(ledger: Ledger, settings: Settings, as_of: dt.date | dt.datetime
 
 
 def _alert(
-    key: str, code: str, severity: str, since: dt.date, settings: Settings, **details: Any
+    key: str, code: str, severity: str, opened: dt.date, settings: Settings, **details: Any
 ) -> Alert:
     message, closes = TEXTS[key]
     lang = settings.lang
@@ -211,7 +211,7 @@ def _alert(
         key.split("-")[0],
         code,
         severity,
-        since,
+        opened,
         message.text(lang).format(**details),
         closes.text(lang),
     )

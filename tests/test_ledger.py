@@ -6,53 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-from conftest import cell_of, submission
+from conftest import DAY, cell_of
 from sqlalchemy import MetaData, select
 
 from pmokit.intake import Arrival, intake, rebuild_ledger
 from pmokit.ledger.store import Ledger
-from pmokit.settings import load_settings
-
-DAY = dt.datetime(2026, 3, 16, 9, 0, tzinfo=dt.timezone.utc)
-
-
-class Desk:
-    """A PMO's folder with its ledger, and a hand to submit forms into it."""
-
-    def __init__(self, forms, blank_forms, tmp_path):
-        self.forms, self.blank_forms, self.tmp_path = forms, blank_forms, tmp_path
-        self.settings = load_settings(environ={}, cwd=tmp_path)
-        self.ledger = Ledger(self.settings.ledger_url(), forms)
-        self.count = 0
-
-    def submit(self, form_id, days=0, **edits):
-        self.count += 1
-        folder = self.tmp_path / f"s{self.count}"
-        folder.mkdir()
-        path = submission(self.forms, self.blank_forms, folder, form_id, **edits)
-        arrival = Arrival(path.read_bytes(), path.name, DAY + dt.timedelta(days=days))
-        return intake(arrival, self.settings, self.ledger, self.forms)
-
-    def rows(self, table, *columns):
-        t = self.ledger.table(table)
-        with self.ledger.read() as db:
-            return [
-                tuple(r)
-                for r in db.execute(
-                    select(*(t.c[c] for c in columns)).order_by(*(t.c[c] for c in columns))
-                )
-            ]
-
-    def state(self):
-        return self.rows("projects", "code", "state")[0][1]
-
-
-@pytest.fixture
-def desk(forms, blank_forms, tmp_path):
-    desk = Desk(forms, blank_forms, tmp_path)
-    yield desk
-    desk.ledger.close()
 
 
 def codes(recorded):
