@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
@@ -166,10 +167,15 @@ DAY = dt.datetime(2026, 3, 16, 9, 0, tzinfo=dt.timezone.utc)
 class Desk:
     """A PMO's folder with its ledger, and a hand to submit forms into it."""
 
-    def __init__(self, forms, blank_forms, tmp_path):
+    def __init__(self, forms, blank_forms, tmp_path, backend="sqlite"):
         self.forms, self.blank_forms, self.tmp_path = forms, blank_forms, tmp_path
-        self.settings = load_settings(environ={}, cwd=tmp_path)
-        self.ledger = Ledger(self.settings.ledger_url(), forms)
+        self.backend = backend
+        settings = load_settings(environ={}, cwd=tmp_path)
+        if backend == "postgres":
+            settings = replace(settings, ledger=os.environ["PMO_TEST_POSTGRES"])
+        self.settings = settings
+        # A shared PostgreSQL database starts each test empty; a SQLite file is new anyway.
+        self.ledger = Ledger(settings.ledger_url(), forms, rebuild=backend == "postgres")
         self.count = 0
 
     def submit(self, form_id, days=0, **edits):
@@ -181,21 +187,30 @@ class Desk:
         return intake(arrival, self.settings, self.ledger, self.forms)
 
     def rows(self, table, *columns):
+        """Rows in the order they were written (primary key): the same on every backend."""
         t = self.ledger.table(table)
         with self.ledger.read() as db:
-            return [
-                tuple(r)
-                for r in db.execute(
-                    select(*(t.c[c] for c in columns)).order_by(*(t.c[c] for c in columns))
-                )
-            ]
+            query = select(*(t.c[c] for c in columns)).order_by(*t.primary_key.columns)
+            return [tuple(r) for r in db.execute(query)]
 
     def state(self):
         return self.rows("projects", "code", "state")[0][1]
 
 
+# The ledger's tests run on SQLite, and also on PostgreSQL when PMO_TEST_POSTGRES names a
+# server (.ci/run starts one): postgresql+psycopg://user:password@127.0.0.1/database
+BACKENDS = ["sqlite"] + (["postgres"] if os.environ.get("PMO_TEST_POSTGRES") else [])
+
+
+@pytest.fixture(params=BACKENDS)
+def desk(forms, blank_forms, tmp_path, request):
+    desk = Desk(forms, blank_forms, tmp_path, request.param)
+    yield desk
+    desk.ledger.close()
+
+
 @pytest.fixture
-def desk(forms, blank_forms, tmp_path):
+def sqlite_desk(forms, blank_forms, tmp_path):
     desk = Desk(forms, blank_forms, tmp_path)
     yield desk
     desk.ledger.close()

@@ -112,7 +112,8 @@ def test_budget_and_schedule_flags_stay_open_until_changed_r10_r12(desk):
 def test_pmo_alerts_cli_lists_rule_project_since_and_what_closes_it(desk, monkeypatch):
     desk.submit("initiation")
     monkeypatch.chdir(desk.tmp_path)
-    result = CliRunner().invoke(cli, ["alerts", "--json", "--as-of", "2026-03-23"], env={})
+    env = {"PMO_LEDGER": desk.settings.ledger or ""}
+    result = CliRunner().invoke(cli, ["alerts", "--json", "--as-of", "2026-03-23"], env=env)
     assert result.exit_code == 0, result.output
     assert json.loads(result.output) == [
         {

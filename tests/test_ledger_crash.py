@@ -73,7 +73,10 @@ def _consistent(ledger: Ledger) -> int:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
-def test_kill_during_recording_never_leaves_half_a_submission(forms, blank_forms, desk, tmp_path):
+def test_kill_during_recording_never_leaves_half_a_submission(
+    forms, blank_forms, sqlite_desk, tmp_path
+):
+    desk = sqlite_desk
     desk.submit("initiation")
     inbox = tmp_path / "inbox"
     inbox.mkdir()
