@@ -1,6 +1,6 @@
 """Deadline and compliance alerts as of a date, from the ledger and the working-day calendar.
 
-Each alert names its rule as numbered in requirements.md §6 (R2, R7, R9, R10, R12, R14, R16,
+Each alert names its rule as numbered in requirements.md §6 (R2, R7, R9, R10, R11, R12, R14, R16,
 R18, R22), its project, severity, since when, and what closes it. The ledger is read as it
 stood on the as-of date: submissions received by then, states from transition dates.
 """
@@ -56,6 +56,10 @@ TEXTS = {
             "Spend above the budget baseline; finance will not reimburse the excess",
         ),
         Label("提交并批准费用预算变更", "an approved budget change"),
+    ),
+    "R11": (
+        Label("采购不在立项采购清单中", "A purchase is not on the procurement list"),
+        Label("提交并批准采购计划变更", "an approved procurement change"),
     ),
     "R12": (
         Label("里程碑预计晚于计划日期", "A milestone is forecast after its planned date"),
@@ -337,10 +341,11 @@ def _initiation(view: _View, code: str, moment: dt.datetime, settings: Settings)
 
 
 def _baseline_flags(view: _View, code: str, moment: dt.datetime, settings: Settings) -> list[Alert]:
-    """R10 and R12, open while the latest budget or weekly report still carries the flag."""
+    """R10, R11 and R12: open while the latest budget or weekly report still carries the flag."""
     alerts = []
     for form, issue, rule in (
         ("budget", "over-budget", "R10"),
+        ("budget", "purchase-not-in-plan", "R11"),
         ("weekly", "milestone-late", "R12"),
     ):
         current = [r for r in view.submitted(code, form) if r.superseded_by is None]

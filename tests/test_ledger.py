@@ -191,20 +191,20 @@ def _budget(desk, month, actual, forecast, days):
 
 
 def test_spend_over_the_baseline_is_flagged_until_a_budget_change_r10(desk, forms):
-    desk.submit("initiation")  # baseline: 实施 45,000
+    desk.submit("initiation")  # baseline: 实施 150,000
     first = _budget(desk, dt.datetime(2026, 4, 1), 20000, 20000, days=10)
     assert first.outcome == "accepted" and first.report.issues == ()
-    second = _budget(desk, dt.datetime(2026, 5, 1), 20000, 10000, days=40)
+    second = _budget(desk, dt.datetime(2026, 5, 1), 100000, 40000, days=40)
     assert second.outcome == "accepted"  # recorded, but flagged for finance
     assert [(i.code, i.severity, i.cell) for i in second.report.issues] == [
         ("over-budget", "warning", "B4")
     ]
     assert "财务不予报销" in second.report.issues[0].message
-    assert "已支出 40,000.00，加下月预算 10,000.00，超出基线预算 45,000.00" in (
+    assert "已支出 120,000.00，加下月预算 40,000.00，超出基线预算 150,000.00" in (
         second.report.issues[0].message
     )
-    desk.submit("change", days=41, rows={("budget_changes", 0, "budget_after"): 150000})
-    third = _budget(desk, dt.datetime(2026, 6, 1), 20000, 10000, days=70)
+    desk.submit("change", days=41, rows={("budget_changes", 0, "budget_after"): 300000})
+    third = _budget(desk, dt.datetime(2026, 6, 1), 100000, 40000, days=70)
     assert third.report.issues == ()
 
 
@@ -230,3 +230,38 @@ def test_milestone_forecast_past_plan_needs_a_schedule_change_r12(desk):
         rows={("milestone_forecasts", 0, "forecast_date"): late_date},
     )
     assert again.report.issues == ()
+
+
+def test_purchases_off_the_procurement_list_need_a_change_r11(desk):
+    desk.submit("initiation")  # the list: 工业平板电脑 / 研华 PPC-3150 i5/8G/256G (and a second)
+    on_plan = desk.submit("budget", days=10)
+    assert on_plan.outcome == "accepted" and on_plan.report.issues == ()
+    i7 = "研华 PPC-3150 i7/16G/512G"
+    off = desk.submit(
+        "budget",
+        days=40,
+        fields={"budget_month": dt.datetime(2026, 5, 1)},
+        rows={("purchases", 0, "model"): i7},
+    )
+    assert [(i.code, i.sheet, i.cell) for i in off.report.issues] == [
+        ("purchase-not-in-plan", "本月采购", "A4")
+    ]
+    desk.submit("change", days=41, fields={"change_type": "采购计划"})  # both i5 -> i7 approved
+    now_planned = desk.submit(
+        "budget",
+        days=70,
+        fields={"budget_month": dt.datetime(2026, 6, 1)},
+        rows={("purchases", 0, "model"): i7, ("purchases", 1, "model"): f"{i7} 2"},
+    )
+    assert r11(now_planned) == []
+    old_model = desk.submit("budget", days=100, fields={"budget_month": dt.datetime(2026, 7, 1)})
+    assert [cell for _, _, cell in r11(old_model)] == ["A4", "A5"]  # both models replaced
+
+
+def r11(recorded):
+    """The R11 findings only (these budgets also run over the spend baseline, R10)."""
+    return [
+        (i.code, i.sheet, i.cell)
+        for i in recorded.report.issues
+        if i.code == "purchase-not-in-plan"
+    ]

@@ -1,5 +1,6 @@
-"""Ledger checks against the current baseline: spend over the approved budget (R10) and
-milestone forecasts past their planned dates (R12), each needing an approved change.
+"""Ledger checks against the current baseline: spend over the approved budget (R10), purchases
+off the procurement list (R11) and milestone forecasts past their planned dates (R12), each
+needing an approved change.
 
 The current baseline is the approved initiation's table, with each approved change of that
 kind (in arrival order) replacing the lines it names.
@@ -154,9 +155,63 @@ def milestones_late(db: Connection, ledger: Ledger, parsed: Parsed, lang: str) -
     return issues
 
 
+def _procurement_list(db: Connection, ledger: Ledger, code: str) -> set[tuple[str, str]]:
+    """(item, model) pairs of the approved initiation, then approved procurement changes."""
+    plan = ledger.table(form_table_name("initiation", "procurement"))
+    allowed = set(
+        db.execute(
+            select(plan.c.item, plan.c.model).where(
+                plan.c.submission_id.in_(_accepted(ledger, "initiation", code))
+            )
+        ).all()
+    )
+    header = ledger.table(form_table_name("change"))
+    changes = ledger.table(form_table_name("change", "procurement_changes"))
+    approved = select(header.c.submission_id).where(
+        header.c.submission_id.in_(_accepted(ledger, "change", code))
+        & (header.c.change_type == "采购计划")
+        & (header.c.approval_result == "通过")
+    )
+    for item, before, after, quantity in db.execute(
+        select(
+            changes.c.item, changes.c.model_before, changes.c.model_after, changes.c.quantity_after
+        )
+        .where(changes.c.submission_id.in_(approved))
+        .order_by(changes.c.submission_id)
+    ):
+        allowed.discard((item, before))
+        if quantity:
+            allowed.add((item, after))
+    return allowed
+
+
+def purchases_off_plan(db: Connection, ledger: Ledger, parsed: Parsed, lang: str) -> list[Issue]:
+    """R11: a purchase that is not on the current procurement list."""
+    allowed = _procurement_list(db, ledger, parsed.record.fields["project_code"])
+    issues = []
+    for index, row in parsed.rows("purchases"):
+        pair = (row.get("item"), row.get("model"))
+        if None not in pair and pair not in allowed:
+            cell = parsed.read.tables["purchases"][index].cells["item"]
+            issues.append(
+                make_issue(
+                    "purchase-not-in-plan",
+                    lang,
+                    sheet=cell.sheet,
+                    cell=cell.cell,
+                    field="item",
+                    item=pair[0],
+                    model=pair[1],
+                )
+            )
+    return issues
+
+
 def baseline_issues(db: Connection, ledger: Ledger, parsed: Parsed, lang: str) -> list[Issue]:
     if parsed.form.id == "budget":
-        return spend_over_budget(db, ledger, parsed, lang)
+        return spend_over_budget(db, ledger, parsed, lang) + purchases_off_plan(
+            db, ledger, parsed, lang
+        )
     if parsed.form.id == "weekly":
         return milestones_late(db, ledger, parsed, lang)
     return []
