@@ -310,6 +310,8 @@ def _final_acceptance(
 ) -> list[Alert]:
     """R18: one month before the contractual final acceptance."""
     today = moment.date()
+    if view.state(code, today)[0] == "终验":
+        return []
     dates = {d for d in view.values(code, "closure", "contract_final_acceptance") if d}
     alerts = []
     for day in sorted(dates):

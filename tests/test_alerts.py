@@ -88,6 +88,13 @@ def test_final_acceptance_reminder_one_month_ahead_r18(desk):
     assert [r for r in rules(desk, D(2027, 1, 25)) if r[0] == "R18"] == []
     assert ("R18", "warning", "2027-01-26") in rules(desk, D(2027, 1, 26))
     assert [r for r in rules(desk, D(2027, 2, 26)) if r[0] == "R18"] == []
+    final = desk.submit(
+        "closure",
+        days=320,
+        fields={"acceptance_type": "终验", "acceptance_date": dt.datetime(2027, 1, 29)},
+    )
+    assert final.moves == (("结项", "终验"),)
+    assert [r for r in rules(desk, D(2027, 2, 1)) if r[0] == "R18"] == []  # accepted early
 
 
 def test_initiation_not_approved_within_ten_working_days_r22(desk):

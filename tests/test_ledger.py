@@ -123,6 +123,8 @@ def test_closure_needs_customer_confirmed_acceptance_then_closes_r16_r17(desk):
     closed = desk.submit("closure", days=2, fields={"acceptance_report": "终验报告 v2.pdf"})
     assert closed.moves == (("结项中", "结项"),)
     assert [c for c, _ in codes(desk.submit("weekly", days=3))] == ["project-not-active"]
+    again = desk.submit("closure", days=3, fields={"acceptance_report": "初验报告 v3.pdf"})
+    assert [c for c, _ in codes(again)] == ["lifecycle-illegal"]  # only a 终验 follows 结项
     assert [
         c for c, _ in codes(desk.submit("initiation", days=4, fields={"project_name": "再立项"}))
     ] == ["lifecycle-illegal"]
