@@ -284,17 +284,25 @@ def _budget(view: _View, code: str, moment: dt.datetime, settings: Settings) -> 
     ]
 
 
-def _closure(view: _View, code: str, moment: dt.datetime, settings: Settings) -> list[Alert]:
-    """R16: closure finished within N working days of its start."""
-    state, since = view.state(code, moment.date())
-    if state != "结项中":
+def _stuck(
+    view: _View,
+    code: str,
+    moment: dt.datetime,
+    settings: Settings,
+    state: str,
+    workdays: int,
+    rule: str,
+) -> list[Alert]:
+    """A project still in `state` more than `workdays` working days after it got there."""
+    current, since = view.state(code, moment.date())
+    if current != state:
         return []
-    due = settings.calendar.add_workdays(since, settings.closure_workdays)
+    due = settings.calendar.add_workdays(since, workdays)
     if moment.date() <= due:
         return []
     return [
         _alert(
-            "R16",
+            rule,
             code,
             "error",
             due + dt.timedelta(days=1),
@@ -303,6 +311,11 @@ def _closure(view: _View, code: str, moment: dt.datetime, settings: Settings) ->
             due=due.isoformat(),
         )
     ]
+
+
+def _closure(view: _View, code: str, moment: dt.datetime, settings: Settings) -> list[Alert]:
+    """R16: closure finished within N working days of its start."""
+    return _stuck(view, code, moment, settings, "结项中", settings.closure_workdays, "R16")
 
 
 def _final_acceptance(
@@ -323,23 +336,7 @@ def _final_acceptance(
 
 def _initiation(view: _View, code: str, moment: dt.datetime, settings: Settings) -> list[Alert]:
     """R22: a registered project whose initiation is not approved within N working days."""
-    state, since = view.state(code, moment.date())
-    if state != "启动":
-        return []
-    due = settings.calendar.add_workdays(since, settings.initiation_workdays)
-    if moment.date() <= due:
-        return []
-    return [
-        _alert(
-            "R22",
-            code,
-            "error",
-            due + dt.timedelta(days=1),
-            settings,
-            since=since.isoformat(),
-            due=due.isoformat(),
-        )
-    ]
+    return _stuck(view, code, moment, settings, "启动", settings.initiation_workdays, "R22")
 
 
 def _baseline_flags(view: _View, code: str, moment: dt.datetime, settings: Settings) -> list[Alert]:
