@@ -8,6 +8,7 @@ kind (in arrival order) replacing the lines it names.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import Connection, select
@@ -34,59 +35,61 @@ def _accepted(ledger: Ledger, form: str, code: str):
     )
 
 
-def _baseline(
-    db: Connection,
-    ledger: Ledger,
-    code: str,
-    table: str,
-    key: str,
-    value: str,
-    change_table: str,
-    change_value: str,
-    change_type: str,
-) -> dict:
-    """key -> baseline value: the initiation's lines, then approved changes in order."""
-    lines = ledger.table(form_table_name("initiation", table))
-    baseline: dict = {}
-    summed = value == "amount"  # budget lines add up by category; milestones have one date
-    for name, amount in db.execute(
-        select(lines.c[key], lines.c[value]).where(
-            lines.c.submission_id.in_(_accepted(ledger, "initiation", code))
-        )
-    ):
-        baseline[name] = baseline.get(name, 0) + amount if summed else amount
-    changes, header = (
-        ledger.table(form_table_name("change", change_table)),
-        ledger.table(form_table_name("change")),
-    )
-    approved = select(header.c.submission_id).where(
+@dataclass(frozen=True)
+class Baseline:
+    """Where a baseline's lines live: an initiation table, and the change table that edits it."""
+
+    table: str  # in the initiation
+    key: str
+    value: str
+    change_table: str
+    change_value: str
+    change_type: str
+
+    @property
+    def summed(self) -> bool:
+        return self.value == "amount"  # budget lines add up by category; milestones have a date
+
+
+BUDGET = Baseline("budget", "category", "amount", "budget_changes", "budget_after", "费用预算")
+SCHEDULE = Baseline(
+    "milestones", "milestone", "planned_date", "schedule_changes", "date_after", "进度计划"
+)
+
+
+def _approved_changes(ledger: Ledger, code: str, change_type: str):
+    header = ledger.table(form_table_name("change"))
+    return select(header.c.submission_id).where(
         header.c.submission_id.in_(_accepted(ledger, "change", code))
         & (header.c.change_type == change_type)
         & (header.c.approval_result == "通过")
     )
-    for row in db.execute(
-        select(changes.c[key], changes.c[change_value])
-        .where(changes.c.submission_id.in_(approved))
+
+
+def _baseline(db: Connection, ledger: Ledger, code: str, source: Baseline) -> dict:
+    """key -> baseline value: the initiation's lines, then approved changes in order."""
+    lines = ledger.table(form_table_name("initiation", source.table))
+    baseline: dict = {}
+    for name, value in db.execute(
+        select(lines.c[source.key], lines.c[source.value]).where(
+            lines.c.submission_id.in_(_accepted(ledger, "initiation", code))
+        )
+    ):
+        baseline[name] = baseline.get(name, 0) + value if source.summed else value
+    changes = ledger.table(form_table_name("change", source.change_table))
+    for name, value in db.execute(
+        select(changes.c[source.key], changes.c[source.change_value])
+        .where(changes.c.submission_id.in_(_approved_changes(ledger, code, source.change_type)))
         .order_by(changes.c.submission_id)
     ):
-        baseline[row[0]] = row[1]
+        baseline[name] = value
     return baseline
 
 
 def spend_over_budget(db: Connection, ledger: Ledger, parsed: Parsed, lang: str) -> list[Issue]:
     """R10: actual spend so far plus next month's budget above the category's baseline."""
     code = parsed.record.fields["project_code"]
-    baseline = _baseline(
-        db,
-        ledger,
-        code,
-        "budget",
-        "category",
-        "amount",
-        "budget_changes",
-        "budget_after",
-        "费用预算",
-    )
+    baseline = _baseline(db, ledger, code, BUDGET)
     lines = ledger.table(form_table_name("budget", "lines"))
     spent: dict[str, Decimal] = {}
     for category, actual in db.execute(
@@ -124,17 +127,7 @@ def spend_over_budget(db: Connection, ledger: Ledger, parsed: Parsed, lang: str)
 def milestones_late(db: Connection, ledger: Ledger, parsed: Parsed, lang: str) -> list[Issue]:
     """R12: a milestone forecast later than its planned date in the current baseline."""
     code = parsed.record.fields["project_code"]
-    planned = _baseline(
-        db,
-        ledger,
-        code,
-        "milestones",
-        "milestone",
-        "planned_date",
-        "schedule_changes",
-        "date_after",
-        "进度计划",
-    )
+    planned = _baseline(db, ledger, code, SCHEDULE)
     issues = []
     for index, row in parsed.rows("milestone_forecasts"):
         name, forecast = row.get("milestone"), row.get("forecast_date")
@@ -165,13 +158,8 @@ def _procurement_list(db: Connection, ledger: Ledger, code: str) -> set[tuple[st
             )
         ).all()
     )
-    header = ledger.table(form_table_name("change"))
     changes = ledger.table(form_table_name("change", "procurement_changes"))
-    approved = select(header.c.submission_id).where(
-        header.c.submission_id.in_(_accepted(ledger, "change", code))
-        & (header.c.change_type == "采购计划")
-        & (header.c.approval_result == "通过")
-    )
+    approved = _approved_changes(ledger, code, "采购计划")
     for item, before, after, quantity in db.execute(
         select(
             changes.c.item, changes.c.model_before, changes.c.model_after, changes.c.quantity_after
