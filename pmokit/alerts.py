@@ -1,8 +1,8 @@
 """Deadline and compliance alerts as of a date, from the ledger and the working-day calendar.
 
-Each alert names its rule as numbered in requirements.md §6 (R2, R7, R9, R10, R11, R12, R14, R16,
-R18, R22), its project, severity, since when, and what closes it. The ledger is read as it
-stood on the as-of date: submissions received by then, states from transition dates.
+Each alert names its rule as numbered in requirements.md §6 (R2, R6, R7, R9, R10, R11, R12,
+R14, R16, R18, R22), its project, severity, since when, and what closes it. The ledger is read
+as it stood on the as-of date: submissions received by then, states from transition dates.
 """
 
 from __future__ import annotations
@@ -32,6 +32,13 @@ TEXTS = {
     "R2": (
         Label("{week} 的周报未提交", "No weekly report for the week ending {week}"),
         Label("提交该周周报", "submit that week's report"),
+    ),
+    "R6": (
+        Label(
+            "领导处理意见 {no}（{issued}）未完成，要求 {due} 前：{text}",
+            "Executive instruction {no} ({issued}) is open, due {due}: {text}",
+        ),
+        Label("完成并提交状态为“已完成”的跟踪表", "a tracker update with status Done"),
     ),
     "R7": (
         Label(
@@ -149,6 +156,8 @@ class _View:
                     ("closure", "contract_final_acceptance"),
                 )
             }
+            tracker = ledger.table(form_table_name("instruction"))
+            self.instructions = {r.submission_id: r for r in db.execute(select(tracker))}
         self.received = [r for r in received if dt.datetime.fromisoformat(r.received_utc) <= as_of]
 
     def projects(self) -> list[str]:
@@ -194,6 +203,7 @@ def open_alerts(ledger: Ledger, settings: Settings, as_of: dt.date | dt.datetime
     found: list[Alert] = []
     for code in view.projects():
         for check in (
+            _instructions,
             _weekly,
             _suspension,
             _budget,
@@ -337,6 +347,33 @@ def _final_acceptance(
 def _initiation(view: _View, code: str, moment: dt.datetime, settings: Settings) -> list[Alert]:
     """R22: a registered project whose initiation is not approved within N working days."""
     return _stuck(view, code, moment, settings, "启动", settings.initiation_workdays, "R22")
+
+
+def _instructions(view: _View, code: str, moment: dt.datetime, settings: Settings) -> list[Alert]:
+    """R6: executives' instructions tracked until the latest update says they are done."""
+    latest = {}
+    for r in view.submitted(code, "instruction"):  # in arrival order: the last update wins
+        row = view.instructions[r.id]
+        latest[row.instruction_no] = row
+    alerts = []
+    for row in latest.values():
+        if row.status == "已完成":
+            continue
+        overdue = moment.date() > row.due_date
+        alerts.append(
+            _alert(
+                "R6",
+                code,
+                "error" if overdue else "warning",
+                row.issued_date,
+                settings,
+                no=row.instruction_no,
+                issued=row.issued_date.isoformat(),
+                due=row.due_date.isoformat(),
+                text=row.instruction[:80],
+            )
+        )
+    return alerts
 
 
 def _baseline_flags(view: _View, code: str, moment: dt.datetime, settings: Settings) -> list[Alert]:

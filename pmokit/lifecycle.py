@@ -22,6 +22,7 @@ FORM_NAMES = {
         "weekly": "项目周报",
         "change": "变更申请表",
         "closure": "结项申请表",
+        "instruction": "领导处理意见跟踪表",
     },
     "en": {
         "initiation": "initiation",
@@ -29,6 +30,7 @@ FORM_NAMES = {
         "weekly": "weekly report",
         "change": "change request",
         "closure": "closure",
+        "instruction": "instruction tracker",
     },
 }
 

@@ -25,6 +25,14 @@ from pmokit.specs import load_forms
 from pmokit.values import to_cell
 
 REPO = Path(__file__).resolve().parent.parent
+FORM_IDS = [
+    "budget",
+    "change",
+    "closure",
+    "initiation",
+    "instruction",
+    "weekly",
+]  # the shipped forms
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -132,3 +132,23 @@ def test_pmo_alerts_cli_lists_rule_project_since_and_what_closes_it(desk, monkey
             "closes": "提交该周周报",
         }
     ]
+
+
+def test_executive_instructions_are_tracked_until_done_r6(desk):
+    desk.submit("initiation")
+    desk.submit("weekly", days=4, fields={"week_ending": dt.datetime(2026, 3, 20)})
+    opened = desk.submit("instruction", days=17)  # issued 2026-04-02, due 2026-04-16, 处理中
+    assert opened.outcome == "accepted"
+    assert [r for r in rules(desk, D(2026, 4, 3)) if r[0] == "R6"] == [
+        ("R6", "warning", "2026-04-02")
+    ]
+    assert [r for r in rules(desk, D(2026, 4, 17)) if r[0] == "R6"] == [
+        ("R6", "error", "2026-04-02")
+    ]  # overdue
+    desk.submit("instruction", days=30, fields={"status": "已完成"})
+    assert [r for r in rules(desk, D(2026, 4, 20)) if r[0] == "R6"] == []
+
+
+def test_an_instruction_for_an_unknown_project_is_refused(desk):
+    recorded = desk.submit("instruction")
+    assert [i.code for i in recorded.report.errors] == ["project-unknown"]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPO
+from conftest import FORM_IDS, REPO
 
 from pmokit.cli import cli
 from pmokit.describe import describe_form, forms_markdown
@@ -31,6 +31,7 @@ def test_forms_build_writes_every_form(tmp_path):
         "change.en.xlsx",
         "closure.en.xlsx",
         "initiation.en.xlsx",
+        "instruction.en.xlsx",
         "weekly.en.xlsx",
     ]
 
@@ -103,8 +104,8 @@ def test_forms_read_prints_values_and_exit_code(forms, tmp_path):
 def test_demo_builds_forms_and_samples(tmp_path):
     result = run("demo", "--out", str(tmp_path / "demo"))
     assert result.exit_code == 0, result.output
-    assert len(list((tmp_path / "demo" / "forms").glob("*.xlsx"))) == 5
-    assert result.output.count(" valid ") == 5
+    assert len(list((tmp_path / "demo" / "forms").glob("*.xlsx"))) == len(FORM_IDS)
+    assert result.output.count(" valid ") == len(FORM_IDS)
     assert "weekly-with-mistakes.feedback.xlsx" in result.output
     assert (tmp_path / "demo" / "feedback" / "weekly-with-mistakes.feedback.xlsx").exists()
 

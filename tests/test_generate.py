@@ -9,6 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import FORM_IDS
 from openpyxl.worksheet.cell_range import CellRange
 from xlsx_dump import dump_workbook
 
@@ -18,7 +19,6 @@ from pmokit.layout import META_SHEET, layout_form
 from pmokit.record import Record, example_record
 
 GOLDEN = Path(__file__).parent / "golden" / "forms"
-FORM_IDS = ["budget", "change", "closure", "initiation", "weekly"]
 
 
 def covered(validations: list[dict], cell: str) -> list[dict]:

@@ -7,13 +7,13 @@ import re
 import shutil
 
 import pytest
+from conftest import FORM_IDS
 
 from generators.forms import build_form
 from pmokit.parsing import parse_record
 from pmokit.reading import read_workbook
 from pmokit.record import example_record
 
-FORM_IDS = ["budget", "change", "closure", "initiation", "weekly"]
 PAGE = re.compile(rb"/Type\s*/Page(?!s)")
 
 

@@ -8,7 +8,7 @@ import string
 from decimal import Decimal
 
 import pytest
-from conftest import fill_form
+from conftest import FORM_IDS, fill_form
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,7 +18,6 @@ from pmokit.record import Record, example_record
 from pmokit.schema import FieldSpec, FormSpec
 from pmokit.values import QUANTUM
 
-FORM_IDS = ["budget", "change", "closure", "initiation", "weekly"]
 # What people type: CJK, Latin, digits, punctuation and inner spaces. Excluded: control
 # characters (not allowed in XML) and a leading "=" (Excel would make a formula of it).
 TEXT_ALPHABET = st.characters(

@@ -181,8 +181,8 @@ def test_unknown_form_id_lists_the_forms(forms):
     assert "weekly" in caught.value.text("en") and "weeklyy" in caught.value.text("zh")
 
 
-def test_shipped_forms_are_the_five(forms):
-    assert sorted(forms) == ["budget", "change", "closure", "initiation", "weekly"]
+def test_shipped_forms(forms):
+    assert sorted(forms) == ["budget", "change", "closure", "initiation", "instruction", "weekly"]
     for form in forms.values():
         assert form.version >= 1 and form.title.zh and form.title.en
 
@@ -249,6 +249,20 @@ def _labels(form) -> set[str]:
             },
         ),
         ("budget", {"项目编号", "预算月份", "费用科目", "下月预算(元)", "本月实际(元)"}),
+        (
+            "instruction",
+            {
+                "批示编号",
+                "批示人",
+                "批示日期",
+                "处理意见",
+                "责任人",
+                "要求完成日期",
+                "处理状态",
+                "处理进展",
+                "完成日期",
+            },
+        ),
         (
             "weekly",
             {

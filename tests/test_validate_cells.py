@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from conftest import cell_of, submission
+from conftest import FORM_IDS, cell_of, submission
 
 from pmokit.settings import Settings
 from pmokit.validate import check_workbook, validate_workbook
@@ -25,7 +25,7 @@ def warnings(report) -> list[tuple[str, str, str]]:
     return [(i.code, i.sheet, i.cell) for i in report.issues if i.severity == "warning"]
 
 
-@pytest.mark.parametrize("form_id", ["budget", "change", "closure", "initiation", "weekly"])
+@pytest.mark.parametrize("form_id", FORM_IDS)
 def test_the_example_of_every_form_is_valid(forms, blank_forms, tmp_path, form_id):
     report = validate_workbook(submission(forms, blank_forms, tmp_path, form_id), forms, ZH)
     assert report.valid and report.issues == ()

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conftest import cell_of, submission
+from conftest import FORM_IDS, cell_of, submission
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pmokit.settings import Settings
 from pmokit.validate import validate_workbook
-
-FORM_IDS = ["budget", "change", "closure", "initiation", "weekly"]
 
 
 def corruptions(field) -> list:
