@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from conftest import DAY, cell_of
 from sqlalchemy import MetaData, select
 
@@ -267,3 +268,30 @@ def r11(recorded):
         for i in recorded.report.issues
         if i.code == "purchase-not-in-plan"
     ]
+
+
+def test_a_ledger_built_for_other_form_specs_asks_for_a_rebuild(desk):
+    from pmokit.errors import LedgerError
+
+    desk.submit("initiation")
+    desk.ledger.close()
+    changed = {k: v for k, v in desk.forms.items() if k != "instruction"}  # a form dropped
+    with pytest.raises(LedgerError, match="pmo ledger rebuild"):
+        Ledger(desk.settings.ledger_url(), changed)
+    desk.ledger = Ledger(desk.settings.ledger_url(), desk.forms)  # the same specs still open it
+
+
+def test_a_ledger_from_a_newer_pmokit_is_refused(desk):
+    from sqlalchemy import update
+
+    from pmokit.errors import LedgerError
+
+    meta = desk.ledger.table("meta")
+    with desk.ledger.write() as db:
+        db.execute(update(meta).where(meta.c.key == "schema_version").values(value="99"))
+    desk.ledger.close()
+    with pytest.raises(LedgerError, match="newer than this pmokit"):
+        Ledger(desk.settings.ledger_url(), desk.forms)
+    with pytest.raises(LedgerError):  # and it stays refused: nothing was changed
+        Ledger(desk.settings.ledger_url(), desk.forms)
+    desk.ledger = Ledger(desk.settings.ledger_url(), desk.forms, rebuild=True)

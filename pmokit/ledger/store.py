@@ -64,6 +64,10 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
+def _cannot_open(url: str, exc: Exception) -> LedgerError:
+    return LedgerError(f"cannot open the ledger {url}: {exc}", f"无法打开台账 {url}：{exc}")
+
+
 class Ledger:
     """The ledger of one PMO: tables built from the form specs, migrated on open."""
 
@@ -72,13 +76,17 @@ class Ledger:
         self.metadata = build_metadata(forms)
         try:
             self.engine = _sqlite_engine(url) if url.startswith("sqlite") else create_engine(url)
+        except (SQLAlchemyError, ImportError) as exc:  # a bad URL, or its driver is missing
+            raise _cannot_open(url, exc) from None
+        try:
             if rebuild:
                 self._drop_everything()
             self._prepare()
-        except SQLAlchemyError as exc:
-            raise LedgerError(
-                f"cannot open the ledger {url}: {exc}", f"无法打开台账 {url}：{exc}"
-            ) from None
+        except (SQLAlchemyError, LedgerError) as exc:
+            self.engine.dispose()
+            if isinstance(exc, LedgerError):
+                raise
+            raise _cannot_open(url, exc) from None
 
     def table(self, name: str):
         return self.metadata.tables[name]
