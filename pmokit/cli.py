@@ -21,7 +21,7 @@ from pmokit import __version__
 from pmokit.alerts import open_alerts
 from pmokit.describe import describe_form, forms_markdown
 from pmokit.errors import PmoError
-from pmokit.intake import arrival_from_path, intake, rebuild_ledger
+from pmokit.intake import Arrival, arrival_from_path, intake, rebuild_ledger
 from pmokit.issue_codes import codes_markdown
 from pmokit.ledger.store import Ledger, ledger_summary
 from pmokit.parsing import NORMALISED, parse_record
@@ -373,6 +373,31 @@ def demo(ctx: click.Context, out_dir: Path) -> None:
         if not ok:
             sys.exit(1)
     _demo_rejected(all_forms, settings, out_dir)
+    _demo_ledger(all_forms, settings, out_dir)
+
+
+DEMO_RECEIVED = dt.datetime(2026, 3, 16, 9, 0, tzinfo=dt.timezone.utc)
+
+
+def _demo_ledger(all_forms: dict[str, FormSpec], settings: Settings, out_dir: Path) -> None:
+    """The samples through intake into a ledger of the demo's own, then its open alerts."""
+    demo = replace(settings, home=out_dir.resolve(), ledger=None)
+    ledger = Ledger(demo.ledger_url(), all_forms, rebuild=True)
+    click.echo(f"\nledger -> {demo.ledger_url()}")
+    try:
+        for form_id in ("initiation", "weekly", "budget", "instruction", "change"):
+            path = out_dir / "samples" / form_filename(all_forms[form_id], settings.lang)
+            # The samples are dated March 2026, so the demo's clock is too.
+            arrival = Arrival(path.read_bytes(), path.name, DEMO_RECEIVED)
+            recorded = intake(arrival, demo, ledger, all_forms)
+            moves = " ".join(f"{a or '-'}→{b}" for a, b in recorded.moves)
+            click.echo(f"{recorded.outcome:<9} {path.name}  {moves}".rstrip())
+        as_of = dt.date(2026, 4, 20)
+        click.echo(f"\nalerts as of {as_of}:")
+        for a in open_alerts(ledger, demo, as_of):
+            click.echo(f"  {a.since}  {a.rule:<4} {a.severity:<7} {a.message}")
+    finally:
+        ledger.close()
 
 
 def _demo_rejected(all_forms: dict[str, FormSpec], settings: Settings, out_dir: Path) -> None:

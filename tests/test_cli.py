@@ -108,6 +108,9 @@ def test_demo_builds_forms_and_samples(tmp_path):
     assert result.output.count(" valid ") == len(FORM_IDS)
     assert "weekly-with-mistakes.feedback.xlsx" in result.output
     assert (tmp_path / "demo" / "feedback" / "weekly-with-mistakes.feedback.xlsx").exists()
+    assert "accepted  initiation.xlsx  -→启动 启动→实施" in result.output
+    assert "R6   error   领导处理意见 PRJ-2026-001-I01" in result.output
+    assert (tmp_path / "demo" / ".pmo" / "ledger.sqlite").exists()
 
 
 def test_list_shows_titles_in_the_chosen_language():
