@@ -16,17 +16,17 @@ from typing import Any
 import click
 
 from generators.feedback import write_feedback
-from generators.forms import build_form, build_forms, form_filename
+from generators.forms import build_forms
 from pmokit import __version__
 from pmokit.alerts import open_alerts
+from pmokit.demo import run_demo
 from pmokit.describe import describe_form, forms_markdown
 from pmokit.errors import PmoError
-from pmokit.intake import Arrival, arrival_from_path, intake, rebuild_ledger
+from pmokit.intake import arrival_from_path, intake, rebuild_ledger
 from pmokit.issue_codes import codes_markdown
 from pmokit.ledger.store import Ledger, ledger_summary
 from pmokit.parsing import NORMALISED, parse_record
 from pmokit.reading import read_workbook
-from pmokit.record import Record, example_record
 from pmokit.schema import FormSpec, get_form
 from pmokit.settings import LANGS, Settings, load_settings
 from pmokit.specs import load_forms
@@ -355,67 +355,9 @@ def validate(
 )
 @click.pass_context
 def demo(ctx: click.Context, out_dir: Path) -> None:
-    """Run pmokit on built-in sample data: build the forms, fill samples, validate them."""
-    settings, all_forms = ctx.obj, _forms(ctx)
-    blank = build_forms(all_forms, out_dir / "forms", settings.lang)
-    click.echo(f"{len(blank)} blank forms  -> {out_dir / 'forms'}")
-    (out_dir / "samples").mkdir(parents=True, exist_ok=True)
-    for form in all_forms.values():
-        record = example_record(form)
-        path = out_dir / "samples" / form_filename(form, settings.lang)
-        checked = check_workbook(build_form(form, path, settings.lang, record), all_forms, settings)
-        ok = checked.report.valid and checked.parsed.record == record
-        rows = sum(len(r) for r in record.tables.values())
-        click.echo(
-            f"sample {form.id:<11} {len(record.fields):>3} fields {rows:>3} rows  "
-            f"{'valid' if ok else 'MISMATCH'}  -> {path}"
-        )
-        if not ok:
-            sys.exit(1)
-    _demo_rejected(all_forms, settings, out_dir)
-    _demo_ledger(all_forms, settings, out_dir)
-
-
-DEMO_RECEIVED = dt.datetime(2026, 3, 16, 9, 0, tzinfo=dt.timezone.utc)
-
-
-def _demo_ledger(all_forms: dict[str, FormSpec], settings: Settings, out_dir: Path) -> None:
-    """The samples through intake into a ledger of the demo's own, then its open alerts."""
-    demo = replace(settings, home=out_dir.resolve(), ledger=None)
-    ledger = Ledger(demo.ledger_url(), all_forms, rebuild=True)
-    click.echo(f"\nledger -> {demo.ledger_url()}")
-    try:
-        for form_id in ("initiation", "weekly", "budget", "instruction", "change"):
-            path = out_dir / "samples" / form_filename(all_forms[form_id], settings.lang)
-            # The samples are dated March 2026, so the demo's clock is too.
-            arrival = Arrival(path.read_bytes(), path.name, DEMO_RECEIVED)
-            recorded = intake(arrival, demo, ledger, all_forms)
-            moves = " ".join(f"{a or '-'}→{b}" for a, b in recorded.moves)
-            click.echo(f"{recorded.outcome:<9} {path.name}  {moves}".rstrip())
-        as_of = dt.date(2026, 4, 20)
-        click.echo(f"\nalerts as of {as_of}:")
-        for a in open_alerts(ledger, demo, as_of):
-            click.echo(f"  {a.since}  {a.rule:<4} {a.severity:<7} {a.message}")
-    finally:
-        ledger.close()
-
-
-def _demo_rejected(all_forms: dict[str, FormSpec], settings: Settings, out_dir: Path) -> None:
-    """A weekly report with the mistakes people make, and the feedback they get back."""
-    form = all_forms["weekly"]
-    good = example_record(form)
-    task = {**good.tables["tasks"][0], "remaining_days": "约5", "percent_complete": 80}
-    record = Record(
-        form.id, {**good.fields, "week_ending": "下周五"}, {**good.tables, "tasks": (task,)}
-    )
-    path = build_form(
-        form, out_dir / "samples" / "weekly-with-mistakes.xlsx", settings.lang, record
-    )
-    report = check_workbook(path, all_forms, settings).report
-    written = write_feedback(
-        path.read_bytes(), report, out_dir / "feedback", path.stem, settings.lang
-    )
-    click.echo(f"\n{report.summary(settings.lang)}feedback -> {written[-1]}")
+    """Run pmokit on built-in sample data: forms, validation, feedback, ledger, alerts."""
+    if not run_demo(ctx.obj, _forms(ctx), out_dir, click.echo):
+        sys.exit(1)
 
 
 def main() -> None:
