@@ -41,6 +41,7 @@ class Decision:
 
     moves: tuple[tuple[str, dt.date | None], ...] = ()
     baseline: str | None = None  # budget / procurement / schedule: a new baseline version
+    register: dict[str, Any] = field(default_factory=dict)  # project register columns to set
     refusal: str | None = None  # an issue code
     details: dict[str, Any] = field(default_factory=dict)
 
@@ -56,8 +57,23 @@ def _initiation(fields: dict, state: str | None, today: dt.date) -> Decision:
     moves = [("启动", today)] if state is None else []
     if approved:
         moves.append((ACTIVE, fields.get("approval_date")))
-    return Decision(tuple(moves), baseline="initiation" if approved else None)
+    register = {column: fields.get(name) for name, column in REGISTER.items()}
+    return Decision(tuple(moves), baseline="initiation" if approved else None, register=register)
 
+
+# Initiation fields that make up the project register (field id -> register column).
+REGISTER = {
+    "project_short": "short_name",
+    "project_name": "name",
+    "project_type": "project_type",
+    "department": "department",
+    "project_manager": "project_manager",
+    "pm_email": "pm_email",
+    "customer": "customer",
+    "account_manager": "account_manager",
+    "planned_start": "planned_start",
+    "planned_end": "planned_end",
+}
 
 CHANGE_MOVES = {
     "暂停": ({ACTIVE}, "暂停"),
@@ -82,6 +98,13 @@ def _change(fields: dict, state: str) -> Decision:
         return Decision(((target, fields.get("effective_date") or fields.get("approval_date")),))
     if state not in (ACTIVE, "暂停") or (kind in BASELINE_CHANGES and state != ACTIVE):
         return _refuse("lifecycle-illegal", target=state)
+    if kind == "项目经理":
+        return Decision(
+            register={
+                "project_manager": fields.get("pm_after"),
+                "pm_email": fields.get("pm_after_email"),
+            }
+        )
     return Decision(baseline=BASELINE_CHANGES.get(kind))
 
 

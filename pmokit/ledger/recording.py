@@ -24,19 +24,6 @@ from pmokit.lifecycle import FORM_NAMES, Decision, decide
 from pmokit.parsing import Parsed
 from pmokit.validate import Checked
 
-PROJECT_FIELDS = (
-    "project_short",
-    "project_name",
-    "project_type",
-    "department",
-    "project_manager",
-    "pm_email",
-    "customer",
-    "account_manager",
-    "planned_start",
-    "planned_end",
-)
-PROJECT_COLUMNS = {"project_short": "short_name", "project_name": "name"}
 BASELINE_KINDS = ("budget", "procurement", "schedule")
 
 
@@ -170,23 +157,14 @@ def _apply(
     """The project's register entry, its state moves and its baselines."""
     projects, fields = ledger.table("projects"), parsed.record.fields
     code = fields["project_code"]
-    if parsed.form.id == "initiation":
-        values = {PROJECT_COLUMNS.get(k, k): fields.get(k) for k in PROJECT_FIELDS}
-        if state is None:
-            db.execute(
-                insert(projects).values(
-                    code=code, state="启动", state_since=today, registered_by=sid, **values
-                )
-            )
-        else:
-            db.execute(update(projects).where(projects.c.code == code).values(**values))
-    pm_change = fields.get("change_type") == "项目经理" and fields.get("approval_result") == "通过"
-    if parsed.form.id == "change" and pm_change:
+    if state is None:  # only an initiation registers a project (decide() sees to it)
         db.execute(
-            update(projects)
-            .where(projects.c.code == code)
-            .values(project_manager=fields["pm_after"], pm_email=fields.get("pm_after_email"))
+            insert(projects).values(
+                code=code, state="启动", state_since=today, registered_by=sid, **decision.register
+            )
         )
+    elif decision.register:
+        db.execute(update(projects).where(projects.c.code == code).values(**decision.register))
     moves = []
     current = state
     for target, effective in decision.moves:

@@ -93,9 +93,15 @@ class Ledger:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        """One write transaction: committed on success, rolled back on any exception."""
-        with self.engine.begin() as connection:
-            yield connection
+        """One write transaction: committed on success, rolled back on any exception; a database
+        failure becomes a LedgerError (one line for the user, exit 3), not a traceback."""
+        try:
+            with self.engine.begin() as connection:
+                yield connection
+        except SQLAlchemyError as exc:
+            raise LedgerError(
+                f"the ledger could not be written: {exc}", f"台账写入失败：{exc}"
+            ) from exc
 
     def read(self) -> Connection:
         return self.engine.connect()
