@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import signal
 import sys
+import threading
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ from pmokit.alerts import open_alerts
 from pmokit.demo import run_demo
 from pmokit.describe import describe_form, forms_markdown
 from pmokit.errors import PmoError
+from pmokit.inbox import submitted_files
 from pmokit.intake import arrival_from_path, intake, rebuild_ledger
 from pmokit.issue_codes import codes_markdown
 from pmokit.ledger.store import Ledger, ledger_summary
@@ -31,6 +34,8 @@ from pmokit.schema import FormSpec, get_form
 from pmokit.settings import LANGS, Settings, load_settings
 from pmokit.specs import load_forms
 from pmokit.validate import check_workbook
+from watchers.lock import InstanceLock
+from watchers.service import Watcher, log_to_stdout
 
 
 class _Group(click.Group):
@@ -187,23 +192,6 @@ def _ledger(ctx: click.Context) -> Ledger:
     return Ledger(ctx.obj.ledger_url(), _forms(ctx))
 
 
-def _submitted_files(paths: tuple[Path, ...]) -> list[Path]:
-    """Files as given, and the workbooks in given folders (not our feedback copies or locks)."""
-    found = []
-    for path in paths:
-        if path.is_dir():
-            found += sorted(
-                p
-                for p in path.iterdir()
-                if p.suffix.lower() in (".xlsx", ".xlsm")
-                and not p.name.startswith(("~$", "."))
-                and ".feedback." not in p.name
-            )
-        else:
-            found.append(path)
-    return found
-
-
 @cli.command()
 @lang_option
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
@@ -213,7 +201,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     settings, all_forms, ledger = ctx.obj, _forms(ctx), _ledger(ctx)
     rejected = 0
     try:
-        for path in _submitted_files(paths):
+        for path in submitted_files(paths):
             try:
                 arrival = arrival_from_path(path)
             except OSError as exc:
@@ -229,6 +217,47 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     finally:
         ledger.close()
     sys.exit(1 if rejected else 0)
+
+
+@cli.command()
+@lang_option
+@click.argument("share", type=click.Path(path_type=Path))
+@click.option("--polling", is_flag=True, help="Poll instead of OS events (network shares).")
+@click.option(
+    "--scan-interval",
+    type=float,
+    default=15.0,
+    show_default=True,
+    help="Seconds between full scans of the inbox.",
+)
+@click.option(
+    "--settle",
+    type=float,
+    default=5.0,
+    show_default=True,
+    help="Seconds a file must stay unchanged before it is read.",
+)
+@click.pass_context
+def watch(
+    ctx: click.Context, share: Path, polling: bool, scan_interval: float, settle: float
+) -> None:
+    """Watch SHARE/inbox; file each submission into SHARE/accepted, rejected or duplicates."""
+    settings, all_forms = ctx.obj, _forms(ctx)
+    lock = InstanceLock(settings.state_dir() / "watch.lock")
+    ledger, stop = _ledger(ctx), threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+
+    def feedback(data: bytes, report, folder: Path, stem: str) -> None:
+        write_feedback(data, report, folder, stem, settings.lang)
+
+    try:
+        Watcher(
+            share, settings, all_forms, ledger, feedback, settle, scan_interval, log_to_stdout
+        ).run(stop, polling)
+    finally:
+        ledger.close()
+        lock.release()
 
 
 @cli.command()

@@ -34,6 +34,8 @@ class Recorded:
     report: Report
     moves: tuple[tuple[str | None, str], ...] = ()
     superseded: tuple[int, ...] = ()
+    project: str | None = None
+    previous_name: str | None = None  # for a duplicate: the name the accepted copy came under
 
 
 def content_hash(data: bytes) -> str:
@@ -68,12 +70,18 @@ def record_submission(
     submissions = ledger.table("submissions")
     with ledger.write() as db:
         seen = db.execute(
-            select(submissions.c.id).where(
+            select(submissions.c.id, submissions.c.project_code, submissions.c.original_name).where(
                 (submissions.c.sha256 == digest) & (submissions.c.outcome == "accepted")
             )
         ).first()
         if seen:
-            return Recorded("duplicate", seen.id, checked.report)
+            return Recorded(
+                "duplicate",
+                seen.id,
+                checked.report,
+                project=seen.project_code,
+                previous_name=seen.original_name,
+            )
         report, parsed, decision, state = checked.report, checked.parsed, None, None
         if report.valid and parsed is not None:
             code = parsed.record.fields["project_code"]
@@ -103,11 +111,11 @@ def record_submission(
         }
         sid = db.execute(insert(submissions).values(**row)).inserted_primary_key[0]
         if not accepted:
-            return Recorded("rejected", sid, report)
+            return Recorded("rejected", sid, report, project=row["project_code"])
         _insert_form_data(db, ledger, sid, parsed)
         superseded = _supersede(db, ledger, sid, row)
         moves = _apply(db, ledger, sid, parsed, decision, state, received.date())
-        return Recorded("accepted", sid, report, moves, superseded)
+        return Recorded("accepted", sid, report, moves, superseded, row["project_code"])
 
 
 def _insert_form_data(db: Connection, ledger: Ledger, sid: int, parsed: Parsed) -> None:

@@ -1,0 +1,173 @@
+"""The shared-folder watcher as a real process on real folders (reliability.md §5): files dropped
+while it was stopped (T10), slow copies and Office temp names (T8), duplicates and re-saves
+(T11), one instance only (T12), and rejected files filed with their feedback."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import submission
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="uses POSIX signals")
+
+
+class Service:
+    """`pmo watch SHARE` in a subprocess with short settle and scan times."""
+
+    def __init__(self, home: Path, share: Path) -> None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PMO_")}
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "pmokit",
+                "watch",
+                str(share),
+                "--scan-interval",
+                "0.3",
+                "--settle",
+                "0.4",
+            ],
+            cwd=home,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def stop(self) -> list[dict]:
+        self.proc.terminate()
+        out, err = self.proc.communicate(timeout=20)
+        assert self.proc.returncode == 0, err
+        return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+
+def wait_for(condition, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError("timed out")
+
+
+@pytest.fixture
+def share(tmp_path):
+    (tmp_path / "share" / "inbox").mkdir(parents=True)
+    return tmp_path / "share"
+
+
+@pytest.fixture
+def made(forms, blank_forms, tmp_path):
+    """Filled forms made outside the share, to be dropped in."""
+    folder = tmp_path / "made"
+    folder.mkdir()
+
+    def make(form_id: str, name: str, **edits) -> Path:
+        sub = folder / name.replace(".xlsx", "")
+        sub.mkdir()
+        return submission(forms, blank_forms, sub, form_id, **edits).rename(sub / name)
+
+    return make
+
+
+def inbox_names(share: Path) -> list[str]:
+    return sorted(p.name for p in (share / "inbox").iterdir())
+
+
+def test_files_dropped_while_stopped_are_processed_at_start_t10(share, made, tmp_path):
+    # Files waiting together are taken by name: the initiation must come first.
+    shutil.copy(made("initiation", "01 立项申请.xlsx"), share / "inbox")
+    shutil.copy(made("weekly", "02 周报 第12周.xlsx"), share / "inbox")
+    service = Service(tmp_path, share)
+    wait_for(lambda: inbox_names(share) == [])
+    lines = service.stop()
+    accepted = share / "accepted" / time.strftime("%Y") / "PRJ-2026-001"
+    assert sorted(p.name for p in accepted.iterdir()) == ["01 立项申请.xlsx", "02 周报 第12周.xlsx"]
+    outcomes = {line["file"]: line["outcome"] for line in lines if "file" in line}
+    assert outcomes == {"01 立项申请.xlsx": "accepted", "02 周报 第12周.xlsx": "accepted"}
+    assert all(line["ms"] >= 0 for line in lines if "file" in line)
+
+
+def test_slow_copies_wait_and_office_temp_names_are_never_touched_t8(share, made, tmp_path):
+    shutil.copy(made("initiation", "init.xlsx"), share / "inbox")
+    service = Service(tmp_path, share)
+    wait_for(lambda: inbox_names(share) == [])
+    for name in ("~$weekly.xlsx", "0A1B2C3D", "draft.tmp", ".hidden.xlsx"):
+        (share / "inbox" / name).write_bytes(b"owner file")
+    data = made("weekly", "weekly.xlsx").read_bytes()
+    target = share / "inbox" / "weekly.xlsx"
+    with target.open("wb") as out:  # a slow copy, in three pieces
+        for start in range(0, len(data), len(data) // 3 + 1):
+            out.write(data[start : start + len(data) // 3 + 1])
+            out.flush()
+            time.sleep(0.3)
+            assert target.exists()  # not taken while it is still being written
+    wait_for(lambda: not target.exists())
+    time.sleep(1.0)
+    lines = service.stop()
+    assert inbox_names(share) == [".hidden.xlsx", "0A1B2C3D", "draft.tmp", "~$weekly.xlsx"]
+    assert [line["outcome"] for line in lines if line.get("file") == "weekly.xlsx"] == ["accepted"]
+
+
+def test_duplicates_and_resaves_t11(share, made, tmp_path):
+    init = made("initiation", "init.xlsx")
+    weekly = made("weekly", "weekly.xlsx")
+    shutil.copy(init, share / "inbox")
+    service = Service(tmp_path, share)
+    wait_for(lambda: inbox_names(share) == [])
+    shutil.copy(weekly, share / "inbox" / "weekly.xlsx")
+    wait_for(lambda: inbox_names(share) == [])
+    shutil.copy(weekly, share / "inbox" / "weekly (copy).xlsx")  # the same bytes again
+    wait_for(lambda: inbox_names(share) == [])
+    resaved = made("weekly", "weekly.xlsx ", fields={"rag": "黄"})  # new bytes, same name
+    shutil.copy(resaved, share / "inbox" / "weekly.xlsx")
+    wait_for(lambda: inbox_names(share) == [])
+    lines = service.stop()
+    assert [p.name for p in (share / "duplicates").iterdir()] == ["weekly (copy).xlsx"]
+    accepted = sorted(p.name for p in (share / "accepted").rglob("weekly*.xlsx"))
+    assert len(accepted) == 2 and "weekly.xlsx" in accepted  # the re-save got a hash suffix
+    outcomes = [line["outcome"] for line in lines if "file" in line]
+    assert outcomes == ["accepted", "accepted", "duplicate", "accepted"]
+
+
+def test_rejected_files_are_filed_with_their_feedback(share, made, tmp_path):
+    shutil.copy(made("weekly", "no-project.xlsx"), share / "inbox")
+    (share / "inbox" / "notes.xlsx").write_text("项目编号,名称\n", encoding="utf-8")
+    service = Service(tmp_path, share)
+    wait_for(lambda: inbox_names(share) == [])
+    service.stop()
+    rejected = sorted(p.name for p in (share / "rejected").iterdir())
+    assert rejected == [
+        "no-project.feedback.txt",
+        "no-project.feedback.xlsx",
+        "no-project.xlsx",
+        "notes.feedback.txt",
+        "notes.xlsx",
+    ]
+    text = (share / "rejected" / "no-project.feedback.txt").read_text(encoding="utf-8")
+    assert "台账中没有项目“PRJ-2026-001”" in text
+
+
+def test_only_one_watcher_runs_t12(share, tmp_path):
+    first = Service(tmp_path, share)
+    time.sleep(1.5)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PMO_")}
+    second = subprocess.run(
+        [sys.executable, "-m", "pmokit", "watch", str(share)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    first.stop()
+    assert second.returncode == 3
+    assert second.stderr.strip() == f"pmo: 已有监视进程在运行（pid {first.proc.pid}）"
