@@ -27,7 +27,7 @@ from pmokit.errors import PmoError
 from pmokit.inbox import submitted_files
 from pmokit.intake import arrival_from_path, intake, rebuild_ledger
 from pmokit.issue_codes import codes_markdown
-from pmokit.ledger.store import Ledger, ledger_summary
+from pmokit.ledger.store import Ledger, backup_ledger, ledger_summary
 from pmokit.parsing import NORMALISED, parse_record
 from pmokit.reading import read_workbook
 from pmokit.schema import FormSpec, get_form
@@ -312,6 +312,26 @@ def alerts(ctx: click.Context, as_json: bool, as_of) -> None:
 @cli.group()
 def ledger() -> None:
     """Maintain the ledger."""
+
+
+@ledger.command("backup")
+@click.option(
+    "--out",
+    "target",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Backup file (default: .pmo/backups/ledger-<UTC time>.sqlite).",
+)
+@click.pass_context
+def ledger_backup(ctx: click.Context, target: Path | None) -> None:
+    """Copy the live ledger consistently (VACUUM INTO), then check the copy."""
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    target = target or ctx.obj.state_dir() / "backups" / f"ledger-{stamp}.sqlite"
+    ledger = _ledger(ctx)
+    try:
+        click.echo(str(backup_ledger(ledger, target)))
+    finally:
+        ledger.close()
 
 
 @ledger.command("rebuild")

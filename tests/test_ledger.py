@@ -295,3 +295,20 @@ def test_a_ledger_from_a_newer_pmokit_is_refused(desk):
     with pytest.raises(LedgerError):  # and it stays refused: nothing was changed
         Ledger(desk.settings.ledger_url(), desk.forms)
     desk.ledger = Ledger(desk.settings.ledger_url(), desk.forms, rebuild=True)
+
+
+def test_online_backup_is_a_consistent_copy(sqlite_desk, tmp_path):
+    from pmokit.errors import LedgerError
+    from pmokit.ledger.store import backup_ledger
+
+    desk = sqlite_desk
+    desk.submit("initiation")
+    desk.submit("weekly", days=4)
+    target = backup_ledger(desk.ledger, tmp_path / "b" / "ledger.sqlite")
+    copy = Ledger(f"sqlite:///{target}", desk.forms)
+    try:
+        assert _dump(copy) == _dump(desk.ledger)
+    finally:
+        copy.close()
+    with pytest.raises(LedgerError, match="already exists"):
+        backup_ledger(desk.ledger, target)  # never overwrites a backup

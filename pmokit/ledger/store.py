@@ -59,7 +59,9 @@ def _sqlite_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Writers take the write lock up front; readers must not (they would block the writer).
+        write = connection.get_execution_options().get("pmo_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN DEFERRED")
 
     return engine
 
@@ -96,8 +98,10 @@ class Ledger:
         """One write transaction: committed on success, rolled back on any exception; a database
         failure becomes a LedgerError (one line for the user, exit 3), not a traceback."""
         try:
-            with self.engine.begin() as connection:
-                yield connection
+            with self.engine.connect() as connection:
+                connection.execution_options(pmo_write=True)
+                with connection.begin():
+                    yield connection
         except SQLAlchemyError as exc:
             raise LedgerError(
                 f"the ledger could not be written: {exc}", f"台账写入失败：{exc}"
@@ -165,3 +169,32 @@ def ledger_summary(ledger: Ledger) -> dict[str, dict[str, int]]:
         "submissions": {k: v for k, v in sorted(outcomes)},
         "projects": {k: v for k, v in sorted(states)},
     }
+
+
+def backup_ledger(ledger: Ledger, target: Path) -> Path:
+    """An online, transactionally consistent copy of a SQLite ledger (VACUUM INTO), never a file
+    copy of a live database; checked with integrity_check before it is reported."""
+    if not ledger.url.startswith("sqlite"):
+        raise LedgerError(
+            "back up a PostgreSQL ledger with pg_dump", "PostgreSQL 台账请用 pg_dump 备份"
+        )
+    if target.exists():
+        raise LedgerError(f"{target} already exists", f"{target} 已存在")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    raw = ledger.engine.raw_connection()  # VACUUM runs outside any transaction
+    try:
+        raw.cursor().execute("VACUUM INTO ?", (str(target),))
+    finally:
+        raw.close()
+    copy = create_engine(f"sqlite:///{target}")
+    try:
+        with copy.connect() as db:
+            verdict = db.exec_driver_sql("PRAGMA integrity_check").scalar()
+    finally:
+        copy.dispose()
+    if verdict != "ok":
+        raise LedgerError(
+            f"the backup {target} failed its integrity check: {verdict}",
+            f"备份 {target} 完整性检查未通过：{verdict}",
+        )
+    return target
