@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import signal
 import sys
-import threading
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -31,11 +29,10 @@ from pmokit.ledger.store import Ledger, backup_ledger, ledger_summary
 from pmokit.parsing import NORMALISED, parse_record
 from pmokit.reading import read_workbook
 from pmokit.schema import FormSpec, get_form
+from pmokit.serve import run_watcher
 from pmokit.settings import LANGS, Settings, load_settings
 from pmokit.specs import load_forms
 from pmokit.validate import check_workbook
-from watchers.lock import InstanceLock
-from watchers.service import Watcher, log_to_stdout
 
 
 class _Group(click.Group):
@@ -237,27 +234,24 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     show_default=True,
     help="Seconds a file must stay unchanged before it is read.",
 )
+@click.option(
+    "--grace",
+    type=float,
+    default=600.0,
+    show_default=True,
+    help="Seconds a file that is not a complete workbook may take to finish copying.",
+)
 @click.pass_context
 def watch(
-    ctx: click.Context, share: Path, polling: bool, scan_interval: float, settle: float
+    ctx: click.Context,
+    share: Path,
+    polling: bool,
+    scan_interval: float,
+    settle: float,
+    grace: float,
 ) -> None:
     """Watch SHARE/inbox; file each submission into SHARE/accepted, rejected or duplicates."""
-    settings, all_forms = ctx.obj, _forms(ctx)
-    lock = InstanceLock(settings.state_dir() / "watch.lock")
-    ledger, stop = _ledger(ctx), threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
-
-    def feedback(data: bytes, report, folder: Path, stem: str) -> None:
-        write_feedback(data, report, folder, stem, settings.lang)
-
-    try:
-        Watcher(
-            share, settings, all_forms, ledger, feedback, settle, scan_interval, log_to_stdout
-        ).run(stop, polling)
-    finally:
-        ledger.close()
-        lock.release()
+    run_watcher(ctx.obj, _forms(ctx), share, polling, scan_interval, settle, grace)
 
 
 @cli.command()

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from pmokit.ledger.recording import Recorded, content_hash, record_submission
 from pmokit.ledger.store import Ledger
 from pmokit.schema import FormSpec
 from pmokit.settings import Settings
-from pmokit.validate import check_workbook
+from pmokit.validate import Checked, check_workbook
 
 INDEX = "index.jsonl"
 
@@ -75,9 +76,14 @@ def intake(
     ledger: Ledger,
     forms: dict[str, FormSpec],
     keep: bool = True,
+    check: Callable[[bytes, str], Checked] | None = None,
 ) -> Recorded:
-    """Validate one arrival against its form and the ledger, and record the outcome."""
-    checked = check_workbook(arrival.data, forms, settings, name=arrival.name)
+    """Validate one arrival against its form and the ledger, and record the outcome. `check`
+    replaces in-process validation (the watcher passes an IsolatedChecker's)."""
+    if check is None:
+        checked = check_workbook(arrival.data, forms, settings, name=arrival.name)
+    else:
+        checked = check(arrival.data, arrival.name)
     if keep:
         archive(settings, arrival)
     recorded = record_submission(

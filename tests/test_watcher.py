@@ -21,7 +21,7 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="uses POSIX sign
 class Service:
     """`pmo watch SHARE` in a subprocess with short settle and scan times."""
 
-    def __init__(self, home: Path, share: Path) -> None:
+    def __init__(self, home: Path, share: Path, grace: float = 600.0) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("PMO_")}
         self.proc = subprocess.Popen(
             [
@@ -34,6 +34,8 @@ class Service:
                 "0.3",
                 "--settle",
                 "0.4",
+                "--grace",
+                str(grace),
             ],
             cwd=home,
             env=env,
@@ -171,3 +173,38 @@ def test_only_one_watcher_runs_t12(share, tmp_path):
     first.stop()
     assert second.returncode == 3
     assert second.stderr.strip() == f"pmo: 已有监视进程在运行（pid {first.proc.pid}）"
+
+
+def test_hostile_files_are_refused_and_the_service_lives_on_t3(share, made, tmp_path):
+    import hostile
+
+    valid = made("weekly", "valid.xlsx").read_bytes()
+    corpus = {
+        "bomb.xlsx": hostile.ratio_bomb(valid),
+        "laughs.xlsx": hostile.billion_laughs(valid),
+        "far.xlsx": hostile.far_cell(valid),
+        "vba.xlsx": hostile.with_vba(valid),
+        "csv.xlsx": b"a,b\n1,2\n",
+        "cut.xlsx": valid[: len(valid) // 2],
+    }
+    service = Service(tmp_path, share, grace=2.0)  # a cut-off copy is given up on after 2 s
+    time.sleep(1.0)
+    pid = service.proc.pid
+    for name, data in corpus.items():
+        (share / "inbox" / name).write_bytes(data)
+    wait_for(lambda: inbox_names(share) == [], timeout=60)
+    assert service.proc.poll() is None  # still the same, running process
+    shutil.copy(made("initiation", "init.xlsx"), share / "inbox")
+    wait_for(lambda: inbox_names(share) == [])
+    lines = service.stop()
+    assert service.proc.pid == pid
+    outcomes = {line["file"]: line["outcome"] for line in lines if "file" in line}
+    assert outcomes == {**dict.fromkeys(corpus, "rejected"), "init.xlsx": "accepted"}
+    texts = {
+        name: (share / "rejected" / name.replace(".xlsx", ".feedback.txt")).read_text(
+            encoding="utf-8"
+        )
+        for name in corpus
+    }
+    assert "解压后过大" in texts["bomb.xlsx"] and "实体声明" in texts["laughs.xlsx"]
+    assert "数据范围过大" in texts["far.xlsx"] and "宏" in texts["vba.xlsx"]

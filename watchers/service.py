@@ -25,6 +25,7 @@ from pmokit.issues import Report
 from pmokit.ledger.store import Ledger
 from pmokit.schema import FormSpec
 from pmokit.settings import Settings
+from pmokit.validate import Checked
 from watchers.stability import Stabilizer
 
 OnRejected = Callable[[bytes, Report, Path, str], object]
@@ -49,11 +50,14 @@ class Watcher:
         settle: float = 5.0,
         scan_interval: float = 15.0,
         log=print,
+        check: Callable[[bytes, str], Checked] | None = None,
+        grace: float = 600.0,
     ) -> None:
         self.share, self.inbox = share, share / "inbox"
         self.settings, self.forms, self.ledger = settings, forms, ledger
         self.on_rejected, self.scan_interval, self.log = on_rejected, scan_interval, log
-        self.stabilizer = Stabilizer(settle)
+        self.check = check  # validation in a limited worker process (pmokit.isolation)
+        self.stabilizer = Stabilizer(settle, grace)
         self.wake = threading.Event()
         self.outage_since: float | None = None
         self.inbox.mkdir(parents=True, exist_ok=True)
