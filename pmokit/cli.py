@@ -7,71 +7,28 @@ Exit codes: 0 ok, 1 ran and found invalid input, 2 usage, 3 could not run.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
-from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import click
 
 from generators.feedback import write_feedback
-from generators.forms import build_forms
 from pmokit import __version__
 from pmokit.alerts import open_alerts
+from pmokit.cli_forms import forms
+from pmokit.cli_support import PmoGroup, lang_option, print_json, spec_forms
 from pmokit.demo import run_demo
-from pmokit.describe import describe_form, forms_markdown
 from pmokit.errors import PmoError
 from pmokit.inbox import submitted_files
 from pmokit.intake import arrival_from_path, intake, rebuild_ledger
 from pmokit.issue_codes import codes_markdown
 from pmokit.ledger.store import Ledger, backup_ledger, ledger_summary
-from pmokit.parsing import NORMALISED, parse_record
-from pmokit.reading import read_workbook
-from pmokit.schema import FormSpec, get_form
 from pmokit.serve import run_watcher
 from pmokit.settings import LANGS, Settings, load_settings
-from pmokit.specs import load_forms
 from pmokit.validate import check_workbook
 
 
-class _Group(click.Group):
-    """Turns every PmoError into one line on stderr and exit 3, instead of a traceback."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except PmoError as exc:
-            settings = ctx.obj if isinstance(ctx.obj, Settings) else Settings()
-            click.echo(f"pmo: {exc.text(settings.lang)}", err=True)
-            sys.exit(exc.exit_code)
-
-
-def _forms(ctx: click.Context) -> dict[str, FormSpec]:
-    return load_forms(ctx.obj.spec_folder())
-
-
-def _set_lang(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
-    if value is not None:
-        # The root keeps it too, so an error raised by the command is reported in this language.
-        ctx.obj = ctx.find_root().obj = replace(ctx.find_object(Settings) or Settings(), lang=value)
-
-
-lang_option = click.option(
-    "--lang",
-    type=click.Choice(LANGS),
-    default=None,
-    expose_value=False,
-    callback=_set_lang,
-    help="Language of the output (zh or en).",
-)
-
-
-def _print_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-@click.group(cls=_Group)
+@click.group(cls=PmoGroup)
 @click.version_option(__version__, prog_name="pmokit")
 @click.option(
     "--lang",
@@ -92,101 +49,11 @@ def cli(ctx: click.Context, lang: str | None, forms_dir: Path | None) -> None:
     ctx.obj = load_settings({"lang": lang, "forms_dir": forms_dir})
 
 
-@cli.group()
-def forms() -> None:
-    """Build, describe and read the standard forms."""
-
-
-@forms.command("list")
-@lang_option
-@click.pass_context
-def forms_list(ctx: click.Context) -> None:
-    """List the forms and their versions."""
-    for form in _forms(ctx).values():
-        click.echo(f"{form.id:<12} v{form.version}  {form.title.text(ctx.obj.lang)}")
-
-
-@forms.command("build")
-@lang_option
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="Folder to write the workbooks into (created if missing).",
-)
-@click.option("--form", "form_ids", multiple=True, help="Only these forms (repeatable).")
-@click.pass_context
-def forms_build(ctx: click.Context, out_dir: Path, form_ids: tuple[str, ...]) -> None:
-    """Write one blank .xlsx per form."""
-    all_forms = _forms(ctx)
-    chosen = {i: get_form(all_forms, i) for i in form_ids} if form_ids else all_forms
-    for path in build_forms(chosen, out_dir, ctx.obj.lang):
-        click.echo(str(path))
-
-
-@forms.command("describe")
-@lang_option
-@click.argument("form_id")
-@click.option("--json", "as_json", is_flag=True, help="Print the machine-readable contract.")
-@click.pass_context
-def forms_describe(ctx: click.Context, form_id: str, as_json: bool) -> None:
-    """Show a form's fields, tables and cell positions."""
-    data = describe_form(get_form(_forms(ctx), form_id), ctx.obj.lang)
-    if as_json:
-        _print_json(data)
-        return
-    click.echo(f"{data['form']} v{data['version']}")
-    for f in data["fields"]:
-        click.echo(f"  {f['sheet']}!{f['cell']:<6} {f['name']:<28} {f['type']:<12} {f['label_zh']}")
-    for t in data["tables"]:
-        click.echo(f"  {t['sheet']} rows {t['first_row']}–{t['first_row'] + t['max_rows'] - 1}:")
-        for c in t["columns"]:
-            click.echo(f"    {c['column']:<4} {c['name']:<34} {c['type']:<12} {c['label_zh']}")
-
-
-@forms.command("docs")
-@lang_option
-@click.pass_context
-def forms_docs(ctx: click.Context) -> None:
-    """Print the Markdown field reference of every form (docs/forms.md)."""
-    click.echo(forms_markdown(_forms(ctx), ctx.obj.lang), nl=False)
-
-
-@forms.command("read")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.pass_context
-def forms_read(ctx: click.Context, files: tuple[Path, ...]) -> None:
-    """Print the values of filled forms as JSON, with each cell that does not parse."""
-    all_forms = _forms(ctx)
-    results = []
-    for path in files:
-        record, problems = parse_record(read_workbook(path, all_forms))
-        results.append(
-            {
-                "file": str(path),
-                **record.to_dict(),
-                "problems": [
-                    {
-                        "field": p.field,
-                        "table": p.table,
-                        "sheet": p.sheet,
-                        "cell": p.cell,
-                        "kind": p.kind,
-                        "detail": p.detail,
-                    }
-                    for p in problems
-                ],
-            }
-        )
-    _print_json(results if len(results) > 1 else results[0])
-    # A value read by a guess is a warning, not a failure.
-    failed = any(p["kind"] != NORMALISED for r in results for p in r["problems"])
-    sys.exit(1 if failed else 0)
+cli.add_command(forms)
 
 
 def _ledger(ctx: click.Context) -> Ledger:
-    return Ledger(ctx.obj.ledger_url(), _forms(ctx))
+    return Ledger(ctx.obj.ledger_url(), spec_forms(ctx))
 
 
 @cli.command()
@@ -195,7 +62,7 @@ def _ledger(ctx: click.Context) -> Ledger:
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     """Validate files and record them in the ledger; exit 1 when any is rejected."""
-    settings, all_forms, ledger = ctx.obj, _forms(ctx), _ledger(ctx)
+    settings, all_forms, ledger = ctx.obj, spec_forms(ctx), _ledger(ctx)
     rejected = 0
     try:
         for path in submitted_files(paths):
@@ -251,7 +118,7 @@ def watch(
     grace: float,
 ) -> None:
     """Watch SHARE/inbox; file each submission into SHARE/accepted, rejected or duplicates."""
-    run_watcher(ctx.obj, _forms(ctx), share, polling, scan_interval, settle, grace)
+    run_watcher(ctx.obj, spec_forms(ctx), share, polling, scan_interval, settle, grace)
 
 
 @cli.command()
@@ -269,7 +136,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
     finally:
         ledger.close()
     if as_json:
-        _print_json(data)
+        print_json(data)
         return
     for key, value in data.items():
         click.echo(f"{key:<14} {value}")
@@ -297,7 +164,7 @@ def alerts(ctx: click.Context, as_json: bool, as_of) -> None:
     finally:
         ledger.close()
     if as_json:
-        _print_json([a.to_dict() for a in found])
+        print_json([a.to_dict() for a in found])
         return
     for a in found:
         click.echo(f"{a.since}  {a.rule:<4} {a.severity:<7} {a.project}  {a.message} → {a.closes}")
@@ -332,7 +199,7 @@ def ledger_backup(ctx: click.Context, target: Path | None) -> None:
 @click.pass_context
 def ledger_rebuild(ctx: click.Context) -> None:
     """Empty the ledger and replay every archived submission in arrival order."""
-    count = rebuild_ledger(ctx.obj, _forms(ctx))
+    count = rebuild_ledger(ctx.obj, spec_forms(ctx))
     click.echo(f"replayed {count} submissions into {ctx.obj.ledger_url()}")
 
 
@@ -362,7 +229,7 @@ def validate(
     no_feedback: bool,
 ) -> None:
     """Check filled forms cell by cell; exit 0 when all are valid, 1 when any is not."""
-    settings, all_forms = ctx.obj, _forms(ctx)
+    settings, all_forms = ctx.obj, spec_forms(ctx)
     reports = []
     for path in files:
         try:
@@ -382,7 +249,7 @@ def validate(
             click.echo(report.summary(settings.lang), nl=False)
     if as_json:
         dicts = [r.to_dict() for r in reports]
-        _print_json(dicts[0] if len(dicts) == 1 else dicts)
+        print_json(dicts[0] if len(dicts) == 1 else dicts)
     sys.exit(0 if all(r.valid for r in reports) else 1)
 
 
@@ -399,7 +266,7 @@ def validate(
 @click.pass_context
 def demo(ctx: click.Context, out_dir: Path) -> None:
     """Run pmokit on built-in sample data: forms, validation, feedback, ledger, alerts."""
-    if not run_demo(ctx.obj, _forms(ctx), out_dir, click.echo):
+    if not run_demo(ctx.obj, spec_forms(ctx), out_dir, click.echo):
         sys.exit(1)
 
 

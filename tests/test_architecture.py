@@ -14,6 +14,7 @@ PACKAGES = ("pmokit", "generators", "watchers")
 # The entry points may wire everything together; the rest of the core stays pure.
 ENTRY_POINTS = {
     "pmokit/cli.py",
+    "pmokit/cli_forms.py",
     "pmokit/demo.py",
     "pmokit/serve.py",
     "pmokit/buttons.py",
