@@ -33,15 +33,23 @@ def destination_folder(share: Path, recorded: Recorded, name: str, received: dt.
     return folder
 
 
-def move_without_overwrite(source: Path, folder: Path, data: bytes) -> Path:
-    """Rename into `folder`; a name already there gets the content hash as a suffix."""
+def free_name(folder: Path, name: str, data: bytes) -> Path:
+    """Where a file called `name` can go in `folder` without overwriting anything: the name
+    itself, or the name with the content hash (and a counter) added."""
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / source.name
-    if target.exists():
-        target = folder / f"{source.stem}.{content_hash(data)[:10]}{source.suffix}"
-    counter = 1
+    source = Path(name)
+    target = folder / name
+    digest = content_hash(data)[:10]
+    counter = 0
     while target.exists():
-        target = folder / f"{source.stem}.{content_hash(data)[:10]}.{counter}{source.suffix}"
+        tail = f".{counter}" if counter else ""
+        target = folder / f"{source.stem}.{digest}{tail}{source.suffix}"
         counter += 1
-    os.replace(source, target)
     return target
+
+
+def crash_point(name: str) -> None:
+    """The test seam for crash-safety tests: PMO_CRASH_AT=<name> ends the process here, at once,
+    as kill -9 would. Unset in real use."""
+    if os.environ.get("PMO_CRASH_AT") == name:
+        os._exit(137)

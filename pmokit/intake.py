@@ -16,7 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import select
+
 from pmokit.errors import LedgerError
+from pmokit.filing import crash_point
 from pmokit.ledger.recording import Recorded, content_hash, record_submission
 from pmokit.ledger.store import Ledger
 from pmokit.schema import FormSpec
@@ -86,12 +89,37 @@ def intake(
         checked = check(arrival.data, arrival.name)
     if keep:
         archive(settings, arrival)
+        crash_point("after-archive")
     recorded = record_submission(
         ledger, arrival.data, arrival.name, checked, arrival.received, settings.lang
     )
     if keep and recorded.outcome != "duplicate":
         _append_index(settings, arrival)
     return recorded
+
+
+def reconcile_index(settings: Settings, ledger: Ledger) -> int:
+    """Append to the archive index what the ledger recorded but the index missed (a crash
+    between the commit and the index line); returns how many lines were added."""
+    index = settings.archive_dir() / INDEX
+    listed = set()
+    if index.exists():
+        for line in index.read_text(encoding="utf-8").splitlines():
+            entry = json.loads(line)
+            listed.add((entry["sha256"], entry["received_utc"]))
+    submissions = ledger.table("submissions")
+    with ledger.read() as db:
+        rows = db.execute(
+            select(
+                submissions.c.sha256, submissions.c.original_name, submissions.c.received_utc
+            ).order_by(submissions.c.seq)
+        ).all()
+    missing = [r for r in rows if (r.sha256, r.received_utc) not in listed]
+    for row in missing:
+        data = (settings.archive_dir() / row.sha256).read_bytes()
+        received = dt.datetime.fromisoformat(row.received_utc)
+        _append_index(settings, Arrival(data, row.original_name, received))
+    return len(missing)
 
 
 def arrival_from_path(path: Path) -> Arrival:

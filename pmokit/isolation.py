@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -22,9 +24,18 @@ _FORMS: dict[str, FormSpec] = {}
 _SETTINGS: Settings | None = None
 
 
+def _exit_with(parent: int) -> None:
+    """A worker whose service was killed (kill -9 leaves it orphaned) ends itself."""
+    while True:
+        time.sleep(1.0)
+        if os.getppid() != parent:
+            os._exit(0)
+
+
 def _start_worker(settings: Settings, memory_mb: int, cpu_seconds: int) -> None:
     """Runs in the worker: limits first, then the specs, loaded once per worker."""
     global _FORMS, _SETTINGS
+    threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True).start()
     if os.name == "posix":
         import resource
 

@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 from generators.feedback import write_feedback
+from pmokit.intake import reconcile_index
 from pmokit.isolation import IsolatedChecker
 from pmokit.issues import Report
 from pmokit.ledger.store import Ledger
@@ -39,6 +40,7 @@ def run_watcher(
         write_feedback(data, report, folder, stem, settings.lang)
 
     ledger = Ledger(settings.ledger_url(), forms)
+    reconcile_index(settings, ledger)  # close the gap a crash after a commit may have left
     checker = IsolatedChecker(settings)  # a hostile file costs a worker, never the service
     try:
         Watcher(

@@ -21,8 +21,8 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="uses POSIX sign
 class Service:
     """`pmo watch SHARE` in a subprocess with short settle and scan times."""
 
-    def __init__(self, home: Path, share: Path, grace: float = 600.0) -> None:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PMO_")}
+    def __init__(self, home: Path, share: Path, grace: float = 600.0, **extra_env: str) -> None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PMO_")} | extra_env
         self.proc = subprocess.Popen(
             [
                 sys.executable,
@@ -208,3 +208,41 @@ def test_hostile_files_are_refused_and_the_service_lives_on_t3(share, made, tmp_
     }
     assert "解压后过大" in texts["bomb.xlsx"] and "实体声明" in texts["laughs.xlsx"]
     assert "数据范围过大" in texts["far.xlsx"] and "宏" in texts["vba.xlsx"]
+
+
+@pytest.mark.parametrize("point", ["after-archive", "after-record", "after-feedback", "after-move"])
+def test_a_crash_at_each_side_effect_then_a_restart_keeps_the_invariants_t2(
+    share, made, tmp_path, point
+):
+    from sqlalchemy import select
+
+    from pmokit.ledger.store import Ledger
+    from pmokit.settings import load_settings
+    from pmokit.specs import load_forms
+
+    shutil.copy(made("initiation", "a-init.xlsx"), share / "inbox")
+    (share / "inbox" / "b-notes.xlsx").write_bytes(b"a,b\n1,2\n")  # rejected
+    crashed = Service(tmp_path, share, PMO_CRASH_AT=point)
+    assert crashed.proc.wait(timeout=30) == 137  # it died at the crash point
+    crashed.proc.communicate(timeout=30)  # and its validation worker followed it
+    Service_ = Service(tmp_path, share)
+    wait_for(lambda: inbox_names(share) == [])
+    Service_.stop()
+    assert [p.name for p in (share / "accepted").rglob("*.xlsx")] == ["a-init.xlsx"]
+    assert sorted(p.name for p in (share / "rejected").iterdir()) == [
+        "b-notes.feedback.txt",
+        "b-notes.xlsx",
+    ]
+    assert not (share / "duplicates").exists()
+    settings = load_settings(environ={}, cwd=tmp_path)
+    ledger = Ledger(settings.ledger_url(), load_forms(settings.spec_folder()))
+    try:
+        submissions = ledger.table("submissions")
+        with ledger.read() as db:
+            rows = db.execute(select(submissions.c.original_name, submissions.c.outcome)).all()
+    finally:
+        ledger.close()
+    assert [r for r in rows if r.outcome == "accepted"] == [("a-init.xlsx", "accepted")]
+    index = (settings.archive_dir() / "index.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(index) == len(rows)  # every recorded attempt can be replayed
+    assert not list(settings.archive_dir().glob(".tmp-*"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 import threading
 import time
@@ -18,7 +19,7 @@ from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-from pmokit.filing import destination_folder, move_without_overwrite
+from pmokit.filing import crash_point, destination_folder, free_name
 from pmokit.inbox import is_submission
 from pmokit.intake import Arrival, intake
 from pmokit.issues import Report
@@ -98,12 +99,20 @@ class Watcher:
             return 0
         received = dt.datetime.now(dt.timezone.utc)
         recorded = intake(
-            Arrival(data, path.name, received), self.settings, self.ledger, self.forms
+            Arrival(data, path.name, received),
+            self.settings,
+            self.ledger,
+            self.forms,
+            check=self.check,
         )
+        crash_point("after-record")
         folder = destination_folder(self.share, recorded, path.name, received)
-        target = move_without_overwrite(path, folder, data)
-        if recorded.outcome == "rejected":
+        target = free_name(folder, path.name, data)
+        if recorded.outcome == "rejected":  # feedback first: a crash before the move redoes both
             self.on_rejected(data, recorded.report, folder, target.stem)
+            crash_point("after-feedback")
+        os.replace(path, target)
+        crash_point("after-move")
         self.stabilizer.forget(path)
         self._line(
             file=path.name,
