@@ -155,14 +155,13 @@ def _duplicates(parsed: Parsed, table: TableSpec, lang: str) -> list[Issue]:
             continue
         read_row = parsed.read.tables[table.id][index]
         if key in seen:
-            cell = read_row.cells[table.key[0]]
             issues.append(
-                make_issue(
+                parsed.issue_at(
                     "duplicate-key",
                     lang,
-                    sheet=cell.sheet,
-                    cell=cell.cell,
-                    field=table.key[0],
+                    table.key[0],
+                    table.id,
+                    index,
                     table=table.label.text(lang),
                     row=read_row.number,
                     first=seen[key],

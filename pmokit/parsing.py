@@ -9,6 +9,7 @@ from functools import cached_property
 from typing import Any
 
 from pmokit.coerce import CellContext, Note, coerce_value
+from pmokit.issues import Issue, make_issue
 from pmokit.layout import layout_form
 from pmokit.reading import CellValue, WorkbookRead
 from pmokit.record import Record
@@ -68,6 +69,25 @@ class Parsed:
         """Every row's value of a column, or None when any row's value is missing or wrong."""
         values = [row.get(column) for row in self.record.tables.get(table, ())]
         return None if any(v is None for v in values) else values
+
+    def issue_at(
+        self,
+        code: str,
+        lang: str,
+        field: str,
+        table: str | None = None,
+        index: int = 0,
+        /,
+        **details: Any,
+    ) -> Issue:
+        """An issue placed on a field's cell, or on a column's cell in row `index` of a table.
+        Positional-only, so `table=` and `field=` stay free for message details."""
+        if table is None:
+            cell = self.read.fields[field]
+        else:
+            cell = self.read.tables[table][index].cells[field]
+        details = {"sheet": cell.sheet, "cell": cell.cell, "field": field, **details}
+        return make_issue(code, lang, **details)
 
     def table_anchor(self, table: str) -> tuple[str, str]:
         """Where a table's first input cell is, for issues about the table as a whole."""

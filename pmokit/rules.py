@@ -51,16 +51,10 @@ class RuleContext:
         return display_value(spec, value, self.lang)
 
     def at_field(self, code: str, field_id: str, **details: Any) -> Issue:
-        cell = self.parsed.read.fields[field_id]
-        return make_issue(
-            code, self.lang, sheet=cell.sheet, cell=cell.cell, field=field_id, **details
-        )
+        return self.parsed.issue_at(code, self.lang, field_id, **details)
 
     def at_row(self, code: str, table: str, index: int, column: str, **details: Any) -> Issue:
-        cell = self.parsed.read.tables[table][index].cells[column]
-        return make_issue(
-            code, self.lang, sheet=cell.sheet, cell=cell.cell, field=column, **details
-        )
+        return self.parsed.issue_at(code, self.lang, column, table, index, **details)
 
 
 def _column(form: FormSpec, table: str, column: str):

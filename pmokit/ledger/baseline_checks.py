@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, select
 
-from pmokit.issues import Issue, make_issue
+from pmokit.issues import Issue
 from pmokit.ledger.store import Ledger
 from pmokit.ledger.tables import form_table_name
 from pmokit.parsing import Parsed
@@ -107,14 +107,13 @@ def spend_over_budget(db: Connection, ledger: Ledger, parsed: Parsed, lang: str)
         actual = spent.get(category, Decimal(0)) + row.get("this_month_actual", 0)
         forecast = row.get("next_month_budget", 0)
         if actual + forecast > baseline[category]:
-            cell = parsed.read.tables["lines"][index].cells["next_month_budget"]
             issues.append(
-                make_issue(
+                parsed.issue_at(
                     "over-budget",
                     lang,
-                    sheet=cell.sheet,
-                    cell=cell.cell,
-                    field="next_month_budget",
+                    "next_month_budget",
+                    "lines",
+                    index,
                     category=category,
                     spent=display_value(money, actual, lang),
                     forecast=display_value(money, forecast, lang),
@@ -132,14 +131,13 @@ def milestones_late(db: Connection, ledger: Ledger, parsed: Parsed, lang: str) -
     for index, row in parsed.rows("milestone_forecasts"):
         name, forecast = row.get("milestone"), row.get("forecast_date")
         if name in planned and forecast is not None and forecast > planned[name]:
-            cell = parsed.read.tables["milestone_forecasts"][index].cells["forecast_date"]
             issues.append(
-                make_issue(
+                parsed.issue_at(
                     "milestone-late",
                     lang,
-                    sheet=cell.sheet,
-                    cell=cell.cell,
-                    field="forecast_date",
+                    "forecast_date",
+                    "milestone_forecasts",
+                    index,
                     milestone=name,
                     forecast=forecast.isoformat(),
                     planned=planned[name].isoformat(),
@@ -180,14 +178,13 @@ def purchases_off_plan(db: Connection, ledger: Ledger, parsed: Parsed, lang: str
     for index, row in parsed.rows("purchases"):
         pair = (row.get("item"), row.get("model"))
         if None not in pair and pair not in allowed:
-            cell = parsed.read.tables["purchases"][index].cells["item"]
             issues.append(
-                make_issue(
+                parsed.issue_at(
                     "purchase-not-in-plan",
                     lang,
-                    sheet=cell.sheet,
-                    cell=cell.cell,
-                    field="item",
+                    "item",
+                    "purchases",
+                    index,
                     item=pair[0],
                     model=pair[1],
                 )

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from pmokit.issues import Report, make_issue
+from pmokit.issues import Report
 from pmokit.ledger.baseline_checks import baseline_issues
 from pmokit.ledger.store import Ledger
 from pmokit.ledger.tables import form_table_name
@@ -43,17 +43,13 @@ def content_hash(data: bytes) -> str:
 
 
 def _refusal_issue(parsed: Parsed, decision: Decision, state: str | None, lang: str):
-    cell = parsed.read.fields["project_code"]
-    form = FORM_NAMES[lang][parsed.form.id]
-    return make_issue(
+    return parsed.issue_at(
         decision.refusal,
         lang,
-        sheet=cell.sheet,
-        cell=cell.cell,
-        field="project_code",
+        "project_code",
         project=parsed.record.fields.get("project_code"),
         state=state or "",
-        form=form,
+        form=FORM_NAMES[lang][parsed.form.id],
         **decision.details,
     )
 
