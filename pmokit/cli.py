@@ -108,17 +108,18 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     show_default=True,
     help="Seconds a file that is not a complete workbook may take to finish copying.",
 )
+@click.option(
+    "--outage-alert",
+    type=float,
+    default=600.0,
+    show_default=True,
+    help="Seconds the inbox may be unreachable before an alert is logged.",
+)
 @click.pass_context
-def watch(
-    ctx: click.Context,
-    share: Path,
-    polling: bool,
-    scan_interval: float,
-    settle: float,
-    grace: float,
-) -> None:
-    """Watch SHARE/inbox; file each submission into SHARE/accepted, rejected or duplicates."""
-    run_watcher(ctx.obj, spec_forms(ctx), share, polling, scan_interval, settle, grace)
+def watch(ctx: click.Context, share: Path, polling: bool, **timing: float) -> None:
+    """Watch SHARE/inbox; file each submission into SHARE/accepted, rejected or duplicates.
+    Network shares (SMB/CIFS, NFS, UNC paths, mapped drives) are polled without asking."""
+    run_watcher(ctx.obj, spec_forms(ctx), share, polling, **timing)
 
 
 @cli.command()

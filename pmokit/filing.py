@@ -14,14 +14,9 @@ SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 FOLDERS = {"accepted": "accepted", "rejected": "rejected", "duplicate": "duplicates"}
 
 
-def destination_folder(share: Path, recorded: Recorded, name: str, received: dt.datetime) -> Path:
-    """accepted/<YYYY>/<project>/, rejected/ or duplicates/ (names from cells are allowlisted).
-
-    A duplicate under the accepted copy's own name is that file again after a crash between
-    recording and filing: it finishes its move to accepted/."""
+def destination_folder(share: Path, recorded: Recorded, received: dt.datetime) -> Path:
+    """accepted/<YYYY>/<project>/, rejected/ or duplicates/ (names from cells are allowlisted)."""
     outcome = recorded.outcome
-    if outcome == "duplicate" and recorded.previous_name == name:
-        outcome = "accepted"
     folder = share / FOLDERS[outcome]
     project = recorded.project
     if outcome == "accepted":

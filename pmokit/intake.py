@@ -80,9 +80,11 @@ def intake(
     forms: dict[str, FormSpec],
     keep: bool = True,
     check: Callable[[bytes, str], Checked] | None = None,
+    move_pending: bool = False,
 ) -> Recorded:
     """Validate one arrival against its form and the ledger, and record the outcome. `check`
-    replaces in-process validation (the watcher passes an IsolatedChecker's)."""
+    replaces in-process validation (the watcher passes an IsolatedChecker's); `move_pending`
+    says the caller will file the original away and call mark_filed() (the watcher does)."""
     if check is None:
         checked = check_workbook(arrival.data, forms, settings, name=arrival.name)
     else:
@@ -91,9 +93,9 @@ def intake(
         archive(settings, arrival)
         crash_point("after-archive")
     recorded = record_submission(
-        ledger, arrival.data, arrival.name, checked, arrival.received, settings.lang
+        ledger, arrival.data, arrival.name, checked, arrival.received, settings.lang, move_pending
     )
-    if keep and recorded.outcome != "duplicate":
+    if keep and recorded.outcome != "duplicate" and not recorded.resumed:
         _append_index(settings, arrival)
     return recorded
 

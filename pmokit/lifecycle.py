@@ -15,6 +15,7 @@ from typing import Any
 STATES = ("启动", "实施", "暂停", "撤项", "结项中", "结项", "终验", "运维")
 ACTIVE = "实施"
 APPROVED = "通过"
+REGISTERING_FORMS = ("initiation",)  # the forms that make a project known to the ledger
 FORM_NAMES = {
     "zh": {
         "initiation": "立项申请表",

@@ -8,6 +8,7 @@ package_check has cleared: calamine allocates whatever grid a sheet claims.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import zipfile
@@ -127,6 +128,25 @@ def read_workbook_xml(data: bytes, name: str) -> tuple[dict[str, str], bool]:
     props = root.find(f"{SHEET_NS}workbookPr")
     date1904 = props is not None and props.get("date1904", "0").lower() in ("1", "true")
     return names, date1904
+
+
+CORE_NS = "{http://purl.org/dc/terms/}"
+
+
+def saved_time(data: bytes) -> dt.datetime | None:
+    """When the workbook was last saved, as its docProps/core.xml says (dcterms:modified, UTC):
+    the content's own age, which copying never changes. None when absent or unreadable."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            node = ElementTree.fromstring(archive.read("docProps/core.xml")).find(
+                f"{CORE_NS}modified"
+            )
+        moment = dt.datetime.fromisoformat((node.text or "").strip().replace("Z", "+00:00"))
+    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, ValueError, AttributeError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(dt.timezone.utc)
 
 
 def _metadata(book: Any, name: str) -> dict[str, str]:

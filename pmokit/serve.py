@@ -11,14 +11,16 @@ import threading
 from pathlib import Path
 
 from generators.feedback import write_feedback
+from pmokit.errors import PmoError
 from pmokit.intake import reconcile_index
 from pmokit.isolation import IsolatedChecker
 from pmokit.issues import Report
 from pmokit.ledger.store import Ledger
+from pmokit.mounts import network_filesystem
 from pmokit.schema import FormSpec
 from pmokit.settings import Settings
 from watchers.lock import InstanceLock
-from watchers.service import Watcher, log_to_stdout
+from watchers.service import Timing, Watcher, log_to_stdout
 
 
 def run_watcher(
@@ -26,11 +28,14 @@ def run_watcher(
     forms: dict[str, FormSpec],
     share: Path,
     polling: bool,
-    scan_interval: float,
-    settle: float,
-    grace: float = 600.0,
+    **timing: float,
 ) -> None:
     """Run until stopped; a second instance for the same ledger refuses to start."""
+    if not share.is_dir():  # an unmounted share must not become a local folder of that name
+        raise PmoError(
+            f"{share} is not a folder (is the share mounted?)",
+            f"{share} 不是文件夹（共享是否已挂载？）",
+        )
     lock = InstanceLock(settings.state_dir() / "watch.lock")
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -39,22 +44,17 @@ def run_watcher(
     def feedback(data: bytes, report: Report, folder: Path, stem: str) -> None:
         write_feedback(data, report, folder, stem, settings.lang)
 
+    remote = network_filesystem(share)  # file events do not cross the network: poll there
     ledger = Ledger(settings.ledger_url(), forms)
     reconcile_index(settings, ledger)  # close the gap a crash after a commit may have left
     checker = IsolatedChecker(settings)  # a hostile file costs a worker, never the service
     try:
-        Watcher(
-            share,
-            settings,
-            forms,
-            ledger,
-            feedback,
-            settle,
-            scan_interval,
-            log_to_stdout,
-            checker.check,
-            grace,
-        ).run(stop, polling)
+        watcher = Watcher(
+            share, settings, forms, ledger, feedback, Timing(**timing), log_to_stdout, checker.check
+        )
+        watcher.run(
+            stop, polling or remote is not None, remote or ("--polling" if polling else None)
+        )
     finally:
         checker.close()
         ledger.close()

@@ -113,6 +113,26 @@ def _write(book, name: str, offset: int, value) -> None:
     cell.value = value
 
 
+def set_saved_time(path: Path, when: str) -> Path:
+    """Rewrite the workbook's own "last saved" time (docProps/core.xml dcterms:modified), as a
+    save at `when` (ISO, UTC) would have left it."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as source:
+        parts = [(info, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info, data in parts:
+            if info.filename == "docProps/core.xml":
+                data = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>" + when.encode() + rb"\g<2>",
+                    data,
+                )
+            out.writestr(info, data)
+    return path
+
+
 def submission(
     forms: dict[str, FormSpec],
     blank_forms,

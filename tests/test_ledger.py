@@ -312,3 +312,94 @@ def test_online_backup_is_a_consistent_copy(sqlite_desk, tmp_path):
         copy.close()
     with pytest.raises(LedgerError, match="already exists"):
         backup_ledger(desk.ledger, target)  # never overwrites a backup
+
+
+def _arrive(desk, name, path, days=0, move_pending=False):
+    arrival = Arrival(path.read_bytes(), name, DAY + dt.timedelta(days=days))
+    return intake(arrival, desk.settings, desk.ledger, desk.forms, move_pending=move_pending)
+
+
+def test_an_older_version_arriving_later_is_refused_by_its_own_saved_time_t11(desk, forms):
+    from conftest import set_saved_time, submission
+
+    desk.submit("initiation")
+    made = {}
+    for name, rag, saved in (
+        ("v1", "绿", "2026-03-13T01:00:00Z"),
+        ("v2", "黄", "2026-03-13T03:00:00Z"),
+    ):
+        folder = desk.tmp_path / name
+        folder.mkdir()
+        path = submission(forms, desk.blank_forms, folder, "weekly", fields={"rag": rag})
+        made[name] = set_saved_time(path, saved)
+    v2 = _arrive(desk, "周报 v2.xlsx", made["v2"], days=4)
+    v1 = _arrive(desk, "周报 v1.xlsx", made["v1"], days=5)  # older content, arriving later
+    assert v2.outcome == "accepted" and v1.outcome == "rejected"
+    assert codes(v1) == [("newer-version-exists", cell_of(forms, "weekly", "week_ending"))]
+    message = v1.report.errors[0].message
+    assert "周报 v2.xlsx" in message and "2026-03-13 11:00:00" in message  # shown in CST
+    current = desk.rows("form_weekly", "submission_id", "rag")
+    assert current == [(v2.submission_id, "黄")]
+    # A newer save of the same week still supersedes as before.
+    set_saved_time(made["v1"], "2026-03-13T05:00:00Z")
+    v3 = _arrive(desk, "周报 v1 重存.xlsx", made["v1"], days=6)
+    assert v3.outcome == "accepted" and v3.superseded == (v2.submission_id,)
+
+
+def test_a_file_recorded_but_not_filed_is_resumed_not_recorded_twice(desk):
+    from pmokit.ledger.recording import mark_filed, unfiled
+
+    folder = desk.tmp_path / "w"
+    folder.mkdir()
+    path = folder / "notes.xlsx"
+    path.write_bytes(b"a,b\n1,2\n")  # rejected: not a workbook
+    first = _arrive(desk, "notes.xlsx", path, move_pending=True)
+    again = _arrive(desk, "notes.xlsx", path, move_pending=True)  # a crash before the move
+    assert first.outcome == again.outcome == "rejected" and again.resumed
+    assert again.submission_id == first.submission_id
+    assert again.report.flatten(("code",)) == first.report.flatten(("code",))
+    assert unfiled(desk.ledger) == [(first.submission_id, first_sha(path), "notes.xlsx")]
+    mark_filed(desk.ledger, first.submission_id)
+    assert unfiled(desk.ledger) == []
+    later = _arrive(desk, "notes.xlsx", path, move_pending=True)  # dropped again, on purpose
+    assert not later.resumed and later.submission_id != first.submission_id
+
+
+def first_sha(path):
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_version_1_ledger_is_migrated_in_place(sqlite_desk):
+    from sqlalchemy import text
+
+    desk = sqlite_desk
+    desk.submit("initiation")
+    with desk.ledger.write() as db:  # what a ledger from the previous release looks like
+        db.execute(text("ALTER TABLE submissions DROP COLUMN move_pending"))
+        db.execute(text("ALTER TABLE submissions DROP COLUMN saved_utc"))
+        db.execute(text("UPDATE meta SET value = '1' WHERE key = 'schema_version'"))
+    desk.ledger.close()
+    desk.ledger = Ledger(desk.settings.ledger_url(), desk.forms)
+    assert desk.rows("submissions", "outcome", "move_pending", "saved_utc") == [
+        ("accepted", 0, None)
+    ]
+    assert ("schema_version", "2") in desk.rows("meta", "key", "value")
+    assert desk.submit("weekly", days=4).outcome == "accepted"
+
+
+def test_a_sqlite_ledger_on_a_network_mount_is_refused_t12(tmp_path, forms, monkeypatch):
+    from pmokit import mounts
+    from pmokit.errors import LedgerError
+
+    fake = tmp_path / "mounts"
+    fake.write_text(
+        f"/dev/sda1 / ext4 rw 0 0\n//fs01/pmo {tmp_path / 'smb'} cifs rw 0 0\n", encoding="utf-8"
+    )
+    monkeypatch.setattr(mounts, "MOUNTS_FILE", fake)
+    with pytest.raises(LedgerError, match="network file system \\(cifs\\)") as refused:
+        Ledger(f"sqlite:///{tmp_path / 'smb' / 'pmo' / 'ledger.sqlite'}", forms)
+    assert "SQLite 在网络共享上会损坏" in refused.value.zh
+    assert not (tmp_path / "smb").exists()  # refused before anything was created
+    Ledger(f"sqlite:///{tmp_path / 'local' / 'ledger.sqlite'}", forms).close()

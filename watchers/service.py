@@ -1,18 +1,22 @@
 """The shared-folder watcher: scan the inbox (the listing is the truth), let files settle, feed
 each to intake() once, file the original away, and say what happened, one log line per file.
 
-watchdog events only wake the loop early; a full scan runs at start and every scan interval.
+watchdog events only wake the loop early; a full scan runs at start and every scan interval. A
+vanished inbox is an outage, never a deletion: the watcher backs off, alerts after a while, and
+scans in full when the inbox is back.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import sys
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from watchdog.events import FileSystemEventHandler
@@ -23,11 +27,14 @@ from pmokit.filing import crash_point, destination_folder, free_name
 from pmokit.inbox import is_submission
 from pmokit.intake import Arrival, intake
 from pmokit.issues import Report
+from pmokit.ledger.recording import mark_filed, unfiled
 from pmokit.ledger.store import Ledger
+from pmokit.lifecycle import REGISTERING_FORMS
 from pmokit.schema import FormSpec
 from pmokit.settings import Settings
-from pmokit.validate import Checked
+from pmokit.validate import Checked, check_workbook
 from watchers.stability import Stabilizer
+from watchers.status import WatchStatus, utc_now
 
 OnRejected = Callable[[bytes, Report, Path, str], object]
 
@@ -40,6 +47,30 @@ class _Wake(FileSystemEventHandler):
         self.wake.set()
 
 
+@dataclass(frozen=True)
+class _Staged:
+    """A settled file read once, with its validation, waiting for its turn."""
+
+    path: Path
+    data: bytes
+    checked: Checked
+    arrived: float  # our monotonic clock, when the name first appeared
+    start: float
+
+    def order(self) -> tuple[int, float, str]:
+        # A project's initiation goes before its other forms waiting in the same scan.
+        return (self.checked.report.form not in REGISTERING_FORMS, self.arrived, self.path.name)
+
+
+@dataclass(frozen=True)
+class Timing:
+    settle: float = 5.0
+    scan_interval: float = 15.0
+    grace: float = 600.0  # a copy that never completes is rejected after this long
+    max_backoff: float = 60.0  # the longest wait between looks at a vanished inbox
+    outage_alert: float = 600.0  # how long the inbox may be away before an alert
+
+
 class Watcher:
     def __init__(
         self,
@@ -48,96 +79,167 @@ class Watcher:
         forms: dict[str, FormSpec],
         ledger: Ledger,
         on_rejected: OnRejected,
-        settle: float = 5.0,
-        scan_interval: float = 15.0,
+        timing: Timing = Timing(),
         log=print,
         check: Callable[[bytes, str], Checked] | None = None,
-        grace: float = 600.0,
     ) -> None:
         self.share, self.inbox = share, share / "inbox"
         self.settings, self.forms, self.ledger = settings, forms, ledger
-        self.on_rejected, self.scan_interval, self.log = on_rejected, scan_interval, log
-        self.check = check  # validation in a limited worker process (pmokit.isolation)
-        self.stabilizer = Stabilizer(settle, grace)
+        self.on_rejected, self.timing, self.log = on_rejected, timing, log
+        # validation in a limited worker process (pmokit.isolation), or here
+        self.check = check or (lambda data, name: check_workbook(data, forms, settings, name))
+        self.stabilizer = Stabilizer(timing.settle, timing.grace)
         self.wake = threading.Event()
-        self.outage_since: float | None = None
-        self.inbox.mkdir(parents=True, exist_ok=True)
+        self.outage: tuple[float, int] | None = None  # (since, failed looks)
+        self.status = WatchStatus(str(self.inbox), polling=False)
+        self.inbox.mkdir(exist_ok=True)
 
     def _line(self, **fields) -> None:
-        self.log(json.dumps(fields, ensure_ascii=False))
+        self.log(json.dumps({"at": utc_now(), **fields}, ensure_ascii=False))
 
     def scan(self) -> int:
-        """One pass over the inbox; returns how many files were processed."""
+        """One pass over the inbox; returns how many files were filed away."""
+        names = self._listing()
+        if names is None:
+            return 0
+        ready = [p for p in names if self.stabilizer.observe(p) in ("ready", "damaged")]
+        self.status.queue = [p.name for p in names if p not in ready]
+        staged = [s for s in map(self._stage, ready) if s is not None]
+        done = sum(self._file(item) for item in sorted(staged, key=_Staged.order))
+        self.status.last_scan_utc = utc_now()
+        self.status.save(self.settings.state_dir())
+        return done
+
+    def _listing(self) -> list[Path] | None:
         try:
             names = sorted(p for p in self.inbox.iterdir() if is_submission(p.name))
         except OSError as exc:  # the share is away: nothing is deleted, we wait
-            if self.outage_since is None:
-                self.outage_since = time.monotonic()
-                self._line(event="inbox-unavailable", error=str(exc))
-            return 0
-        if self.outage_since is not None:
-            self._line(event="inbox-back", after_s=round(time.monotonic() - self.outage_since, 1))
-            self.outage_since = None
-        done = 0
-        for path in names:
-            state = self.stabilizer.observe(path)
-            if state in ("ready", "damaged"):
-                done += self.process(path)
-        return done
+            self._away(exc)
+            return None
+        if self.outage is not None:
+            self._line(event="inbox-back", after_s=round(time.monotonic() - self.outage[0], 1))
+            self.outage, self.status.outage_since_utc = None, None
+            self.status.outage_alerted = False
+        return names
 
-    def process(self, path: Path) -> int:
+    def _away(self, exc: OSError) -> None:
+        """Log once per backoff step; alert once when the outage has lasted too long."""
+        now = time.monotonic()
+        since, looks = self.outage or (now, 0)
+        self.outage = (since, looks + 1)
+        if looks == 0:
+            self.status.outage_since_utc = utc_now()
+        self._line(event="inbox-unavailable", error=str(exc), retry_in_s=self.backoff())
+        if now - since >= self.timing.outage_alert and not self.status.outage_alerted:
+            self.status.outage_alerted = True
+            self._line(event="inbox-unavailable-alert", level="alert", for_s=round(now - since))
+        self.status.save(self.settings.state_dir())
+
+    def backoff(self) -> float:
+        """Seconds until the next look: the scan interval, doubling while the inbox is away."""
+        if self.outage is None:
+            return self.timing.scan_interval
+        steps = min(self.outage[1] - 1, 16)
+        return min(self.timing.scan_interval * 2**steps, self.timing.max_backoff)
+
+    def _stage(self, path: Path) -> _Staged | None:
         start = time.monotonic()
-        token = self.stabilizer.token(path)
+        token, arrived = self.stabilizer.token(path), self.stabilizer.first_seen(path)
         try:
             data = path.read_bytes()
             stat = path.stat()
         except OSError:
             self.stabilizer.forget(path)
-            return 0
+            return None
         if (stat.st_size, stat.st_mtime_ns) != token:  # changed while we read: observe again
             self.stabilizer.forget(path)
+            return None
+        return _Staged(path, data, self.check(data, path.name), arrived, start)
+
+    def _file(self, item: _Staged) -> int:
+        """intake, then feedback, then the move: a crash anywhere redoes what is left, once."""
+        path, data = item.path, item.data
+        try:
+            received = dt.datetime.now(dt.timezone.utc)
+            arrival = Arrival(data, path.name, received)
+            recorded = intake(
+                arrival,
+                self.settings,
+                self.ledger,
+                self.forms,
+                check=lambda *_: item.checked,
+                move_pending=True,
+            )
+            crash_point("after-record")
+            target = free_name(destination_folder(self.share, recorded, received), path.name, data)
+            if (
+                recorded.outcome == "rejected"
+            ):  # feedback first: a crash before the move redoes both
+                self.on_rejected(data, recorded.report, target.parent, target.stem)
+                crash_point("after-feedback")
+            os.replace(path, target)
+            crash_point("after-move")
+            if recorded.outcome != "duplicate":
+                mark_filed(self.ledger, recorded.submission_id)
+        except Exception as exc:  # the ledger or the share failed us: the file stays, to retry
+            self.stabilizer.forget(path)
+            self.status.error(path.name, f"{type(exc).__name__}: {exc}"[:300])
+            self._line(event="error", file=path.name, error=self.status.last_error["error"])
             return 0
-        received = dt.datetime.now(dt.timezone.utc)
-        recorded = intake(
-            Arrival(data, path.name, received),
-            self.settings,
-            self.ledger,
-            self.forms,
-            check=self.check,
-        )
-        crash_point("after-record")
-        folder = destination_folder(self.share, recorded, path.name, received)
-        target = free_name(folder, path.name, data)
-        if recorded.outcome == "rejected":  # feedback first: a crash before the move redoes both
-            self.on_rejected(data, recorded.report, folder, target.stem)
-            crash_point("after-feedback")
-        os.replace(path, target)
-        crash_point("after-move")
         self.stabilizer.forget(path)
+        self.status.count(recorded.outcome)
         self._line(
             file=path.name,
             outcome=recorded.outcome,
             to=str(target.relative_to(self.share)),
             issues=len(recorded.report.issues),
-            ms=round((time.monotonic() - start) * 1000),
+            ms=round((time.monotonic() - item.start) * 1000),
+            **({"resumed": True} if recorded.resumed else {}),
         )
         return 1
 
-    def run(self, stop: threading.Event, polling: bool = False) -> None:
-        observer = PollingObserver(timeout=self.scan_interval) if polling else Observer()
-        observer.schedule(_Wake(self.wake), str(self.inbox), recursive=False)
+    def settle_unfiled(self) -> int:
+        """At start: a recorded file no longer in the inbox (moved or taken away before a crash
+        let us say so) is filed as far as we are concerned; one still there is resumed by scan."""
+        cleared = 0
+        for sid, digest, name in unfiled(self.ledger):
+            path = self.inbox / name
+            try:
+                still_there = hashlib.sha256(path.read_bytes()).hexdigest() == digest
+            except OSError:
+                still_there = False
+            if not still_there:
+                mark_filed(self.ledger, sid)
+                cleared += 1
+        return cleared
+
+    def run(self, stop: threading.Event, polling: bool = False, why: str | None = None) -> None:
+        observer = PollingObserver(timeout=self.timing.scan_interval) if polling else Observer()
+        self.status.polling, self.status.polling_reason = polling, why
         observer.start()
-        self._line(event="watching", inbox=str(self.inbox), polling=polling)
+        self._line(event="watching", inbox=str(self.inbox), polling=polling, reason=why)
+        self.settle_unfiled()
+        watched = False
         try:
             while not stop.is_set():
+                if not watched or self.outage is not None:  # (re)attach events to the inbox
+                    observer.unschedule_all()
+                    watched = self._attach(observer)
                 self.scan()
                 # Pending files are re-observed soon; otherwise sleep until a hint or the interval.
-                wait = (self.stabilizer.settle / 2) if self.stabilizer.seen else self.scan_interval
+                wait = (self.stabilizer.settle / 2) if self.stabilizer.seen else self.backoff()
                 self.wake.wait(timeout=wait)
                 self.wake.clear()
         finally:
             observer.stop()
             observer.join(timeout=5)
+
+    def _attach(self, observer) -> bool:
+        try:
+            observer.schedule(_Wake(self.wake), str(self.inbox), recursive=False)
+        except OSError:  # the inbox is away; the scan will say so and we try again later
+            return False
+        return True
 
 
 def log_to_stdout(line: str) -> None:

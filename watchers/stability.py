@@ -13,6 +13,7 @@ from pathlib import Path
 class _Seen:
     token: tuple[int, int]  # (size, mtime_ns): an opaque change token, never compared to our clock
     since: float  # our monotonic time when the token was first seen
+    first: float  # our monotonic time when the name was first seen: its place in the queue
 
 
 class Stabilizer:
@@ -33,7 +34,7 @@ class Stabilizer:
         token = (stat.st_size, stat.st_mtime_ns)
         seen = self.seen.get(path)
         if seen is None or seen.token != token:
-            self.seen[path] = _Seen(token, now)
+            self.seen[path] = _Seen(token, now, seen.first if seen else now)
             return "wait"
         if now - seen.since < self.settle:
             return "wait"
@@ -43,6 +44,10 @@ class Stabilizer:
 
     def forget(self, path: Path) -> None:
         self.seen.pop(path, None)
+
+    def first_seen(self, path: Path) -> float:
+        seen = self.seen.get(path)
+        return seen.first if seen else time.monotonic()
 
     def token(self, path: Path) -> tuple[int, int] | None:
         seen = self.seen.get(path)

@@ -16,14 +16,16 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from pmokit.issues import Report
+from pmokit.issues import Issue, Report
 from pmokit.ledger.baseline_checks import baseline_issues
 from pmokit.ledger.store import Ledger
 from pmokit.ledger.tables import form_table_name
 from pmokit.lifecycle import FORM_NAMES, Decision, decide
 from pmokit.parsing import Parsed
+from pmokit.reading import saved_time
 from pmokit.validate import Checked
 
+CST = dt.timezone(dt.timedelta(hours=8))
 BASELINE_KINDS = ("budget", "procurement", "schedule")
 
 
@@ -36,6 +38,7 @@ class Recorded:
     superseded: tuple[int, ...] = ()
     project: str | None = None
     previous_name: str | None = None  # for a duplicate: the name the accepted copy came under
+    resumed: bool = False  # recorded before a crash; only the filing is left to do
 
 
 def content_hash(data: bytes) -> str:
@@ -59,40 +62,33 @@ def _period(parsed: Parsed) -> str:
 
 
 def record_submission(
-    ledger: Ledger, data: bytes, name: str, checked: Checked, received: dt.datetime, lang: str
+    ledger: Ledger,
+    data: bytes,
+    name: str,
+    checked: Checked,
+    received: dt.datetime,
+    lang: str,
+    move_pending: bool = False,
 ) -> Recorded:
-    """Write the outcome of one file; a rejected file is recorded too, without its data."""
+    """Write the outcome of one file; a rejected file is recorded too, without its data.
+
+    `move_pending` marks the row until `mark_filed()`: the watcher's promise to file the original
+    away. The same bytes under the same name with that promise unkept are the file again after a
+    crash: the recorded outcome is given back (resumed), and nothing is recorded twice."""
     digest = content_hash(data)
-    submissions = ledger.table("submissions")
     with ledger.write() as db:
-        seen = db.execute(
-            select(submissions.c.id, submissions.c.project_code, submissions.c.original_name).where(
-                (submissions.c.sha256 == digest) & (submissions.c.outcome == "accepted")
-            )
-        ).first()
-        if seen:
-            return Recorded(
-                "duplicate",
-                seen.id,
-                checked.report,
-                project=seen.project_code,
-                previous_name=seen.original_name,
-            )
+        earlier = _earlier(db, ledger, digest, name)
+        if earlier is not None:
+            return earlier
         report, parsed, decision, state = checked.report, checked.parsed, None, None
+        saved = saved_time(data) if report.valid else None
         if report.valid and parsed is not None:
-            code = parsed.record.fields["project_code"]
-            state = db.scalar(
-                select(ledger.table("projects").c.state).where(
-                    ledger.table("projects").c.code == code
-                )
-            )
-            decision = decide(parsed.form.id, parsed.record.fields, state, received.date())
-            if decision.refusal:
-                found = [_refusal_issue(parsed, decision, state, lang)]
-            else:
-                found = baseline_issues(db, ledger, parsed, lang)
+            found = _newer_version(db, ledger, parsed, saved, lang)
+            if not found:
+                state, decision, found = _decide(db, ledger, parsed, received, lang)
             report = replace(report, issues=(*report.issues, *found))
         accepted = report.valid and parsed is not None
+        submissions = ledger.table("submissions")
         row = {
             "seq": (db.scalar(select(func.max(submissions.c.seq))) or 0) + 1,
             "sha256": digest,
@@ -104,6 +100,8 @@ def record_submission(
             "received_utc": received.isoformat(timespec="seconds"),
             "outcome": "accepted" if accepted else "rejected",
             "issues_json": json.dumps([i.to_dict() for i in report.issues], ensure_ascii=False),
+            "move_pending": int(move_pending),
+            "saved_utc": saved.isoformat(timespec="seconds") if saved else None,
         }
         sid = db.execute(insert(submissions).values(**row)).inserted_primary_key[0]
         if not accepted:
@@ -112,6 +110,113 @@ def record_submission(
         superseded = _supersede(db, ledger, sid, row)
         moves = _apply(db, ledger, sid, parsed, decision, state, received.date())
         return Recorded("accepted", sid, report, moves, superseded, row["project_code"])
+
+
+def _earlier(db: Connection, ledger: Ledger, digest: str, name: str) -> Recorded | None:
+    """What these bytes already came to: an unfiled submission of this very file (resumed), or
+    an accepted one (this is a duplicate). Refused bytes are checked again."""
+    submissions = ledger.table("submissions")
+    pending = db.execute(
+        select(submissions).where(
+            (submissions.c.sha256 == digest)
+            & (submissions.c.original_name == name)
+            & (submissions.c.move_pending == 1)
+        )
+    ).first()
+    if pending:
+        issues = tuple(Issue(**i) for i in json.loads(pending.issues_json))
+        report = Report(name, pending.form, pending.form_version, issues)
+        return Recorded(
+            pending.outcome, pending.id, report, project=pending.project_code, resumed=True
+        )
+    seen = db.execute(
+        select(submissions.c.id, submissions.c.project_code, submissions.c.original_name).where(
+            (submissions.c.sha256 == digest) & (submissions.c.outcome == "accepted")
+        )
+    ).first()
+    if seen:
+        return Recorded(
+            "duplicate",
+            seen.id,
+            Report(name),
+            project=seen.project_code,
+            previous_name=seen.original_name,
+        )
+    return None
+
+
+def _decide(
+    db: Connection, ledger: Ledger, parsed: Parsed, received: dt.datetime, lang: str
+) -> tuple[str | None, Decision, list]:
+    """The project's state, the lifecycle's decision on this form, and what it or the baselines
+    have to say."""
+    projects = ledger.table("projects")
+    code = parsed.record.fields["project_code"]
+    state = db.scalar(select(projects.c.state).where(projects.c.code == code))
+    decision = decide(parsed.form.id, parsed.record.fields, state, received.date())
+    if decision.refusal:
+        return state, decision, [_refusal_issue(parsed, decision, state, lang)]
+    return state, decision, baseline_issues(db, ledger, parsed, lang)
+
+
+def _newer_version(
+    db: Connection, ledger: Ledger, parsed: Parsed, saved: dt.datetime | None, lang: str
+) -> list:
+    """An older version arriving after a newer one for the same key is refused: order among
+    versions comes from the content's own saved time, never from the share's timestamps."""
+    if saved is None:
+        return []
+    submissions = ledger.table("submissions")
+    current = db.execute(
+        select(submissions.c.original_name, submissions.c.saved_utc).where(
+            (submissions.c.form == parsed.form.id)
+            & (submissions.c.project_code == parsed.record.fields["project_code"])
+            & (submissions.c.period == _period(parsed))
+            & (submissions.c.outcome == "accepted")
+            & submissions.c.superseded_by.is_(None)
+            & (submissions.c.saved_utc > saved.isoformat(timespec="seconds"))
+        )
+    ).first()
+    if current is None:
+        return []
+    field = parsed.form.key[0] if parsed.form.key else "project_code"
+    return [
+        parsed.issue_at(
+            "newer-version-exists",
+            lang,
+            field,
+            other=current.original_name,
+            other_saved=_local(current.saved_utc),
+            saved=_local(saved.isoformat()),
+        )
+    ]
+
+
+def _local(iso: str) -> str:
+    """A UTC time as the PMO reads it (China Standard Time, no daylight saving)."""
+    moment = dt.datetime.fromisoformat(iso).astimezone(CST)
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def mark_filed(ledger: Ledger, submission_id: int) -> None:
+    """The original has been filed away: the watcher's promise is kept."""
+    submissions = ledger.table("submissions")
+    with ledger.write() as db:
+        db.execute(
+            update(submissions).where(submissions.c.id == submission_id).values(move_pending=0)
+        )
+
+
+def unfiled(ledger: Ledger) -> list[tuple[int, str, str]]:
+    """(id, sha256, original name) of submissions whose original was never filed away."""
+    submissions = ledger.table("submissions")
+    with ledger.read() as db:
+        rows = db.execute(
+            select(submissions.c.id, submissions.c.sha256, submissions.c.original_name).where(
+                submissions.c.move_pending == 1
+            )
+        ).all()
+    return [tuple(r) for r in rows]
 
 
 def _insert_form_data(db: Connection, ledger: Ledger, sid: int, parsed: Parsed) -> None:

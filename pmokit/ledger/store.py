@@ -27,14 +27,29 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from pmokit.errors import LedgerError
 from pmokit.ledger.tables import SCHEMA_VERSION, build_metadata, forms_fingerprint
+from pmokit.mounts import network_filesystem
 from pmokit.schema import FormSpec
 
+
+def _v2_filing_and_saved_time(db: Connection) -> None:
+    db.execute(text("ALTER TABLE submissions ADD COLUMN move_pending INTEGER NOT NULL DEFAULT 0"))
+    db.execute(text("ALTER TABLE submissions ADD COLUMN saved_utc VARCHAR(32)"))
+
+
 # Schema migrations by the version they lead to; each runs in the migrating transaction.
-MIGRATIONS: dict[int, object] = {}
+MIGRATIONS: dict[int, object] = {2: _v2_filing_and_saved_time}
 
 
 def _sqlite_engine(url: str) -> Engine:
     path = Path(url.removeprefix("sqlite:///"))
+    remote = network_filesystem(path.parent)
+    if remote:  # SQLite's locks do not hold over SMB or NFS: the ledger would corrupt
+        raise LedgerError(
+            f"the ledger {path} is on a network file system ({remote}); SQLite needs a local"
+            " disk: set `ledger` in pmo.toml to a local path or a PostgreSQL URL",
+            f"台账 {path} 位于网络文件系统（{remote}）上，SQLite 在网络共享上会损坏：请在 pmo.toml"
+            " 中把 ledger 设为本机路径或 PostgreSQL 地址",
+        )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

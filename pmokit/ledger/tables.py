@@ -22,7 +22,7 @@ from sqlalchemy import (
 from pmokit.layout import layout_form
 from pmokit.schema import FieldSpec, FormSpec
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 COLUMN_TYPES = {
     "int": Integer,
     "decimal": lambda: Numeric(18, 4),
@@ -52,6 +52,10 @@ def _core(metadata: MetaData) -> None:
         Column("outcome", String(16), nullable=False),  # accepted / rejected
         Column("issues_json", Text, nullable=False),
         Column("superseded_by", Integer),
+        # v2. Set while the watcher still has to file the original away; a restart finishes it.
+        Column("move_pending", Integer, nullable=False, server_default="0"),
+        # v2. When the file says it was last saved (docProps/core.xml): the content's own age.
+        Column("saved_utc", String(32)),
     )
     Table(
         "projects",
