@@ -23,9 +23,10 @@ from pmokit.inbox import submitted_files
 from pmokit.intake import arrival_from_path, intake, rebuild_ledger
 from pmokit.issue_codes import codes_markdown
 from pmokit.ledger.store import Ledger, backup_ledger, ledger_summary
-from pmokit.serve import run_watcher
+from pmokit.serve import describe_watcher, run_watcher, watcher_status
 from pmokit.settings import LANGS, Settings, load_settings
 from pmokit.validate import check_workbook
+from pmokit.workdays import CHINA_TIME
 
 
 @click.group(cls=PmoGroup)
@@ -126,21 +127,26 @@ def watch(ctx: click.Context, share: Path, polling: bool, **timing: float) -> No
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
 @click.pass_context
 def status(ctx: click.Context, as_json: bool) -> None:
-    """Say which settings file and ledger are in use, and what the ledger holds."""
+    """Say which settings file and ledger are in use, what the ledger holds (today's arrivals
+    too), and how the watcher is doing: running or not, its queue, last scan and last error."""
+    midnight = dt.datetime.combine(dt.datetime.now(CHINA_TIME).date(), dt.time(), CHINA_TIME)
     ledger = _ledger(ctx)
     try:
         data = {
             "settings_file": str(ctx.obj.settings_file or ""),
             "ledger": ctx.obj.ledger_url(),
-            **ledger_summary(ledger),
+            **ledger_summary(ledger, midnight),
         }
     finally:
         ledger.close()
+    data["watcher"] = watcher_status(ctx.obj.state_dir())
     if as_json:
         print_json(data)
         return
     for key, value in data.items():
-        click.echo(f"{key:<14} {value}")
+        if key != "watcher":
+            click.echo(f"{key:<14} {value}")
+    click.echo(describe_watcher(data["watcher"]), nl=False)
 
 
 @cli.command()

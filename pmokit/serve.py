@@ -19,8 +19,9 @@ from pmokit.ledger.store import Ledger
 from pmokit.mounts import network_filesystem
 from pmokit.schema import FormSpec
 from pmokit.settings import Settings
-from watchers.lock import InstanceLock
+from watchers.lock import InstanceLock, lock_holder
 from watchers.service import Timing, Watcher, log_to_stdout
+from watchers.status import read_status
 
 
 def run_watcher(
@@ -59,3 +60,32 @@ def run_watcher(
         checker.close()
         ledger.close()
         lock.release()
+
+
+def watcher_status(state_dir: Path) -> dict:
+    """For `pmo status`: whether a watcher holds the lock, and what it last wrote."""
+    holder = lock_holder(state_dir / "watch.lock")
+    last = read_status(state_dir) or {}
+    return {**last, "running": holder is not None, "pid": int(holder) if holder else None}
+
+
+def describe_watcher(status: dict) -> str:
+    """The watcher's status as a few lines a person reads."""
+    if not status.get("inbox"):
+        return "watcher        never run here\n"
+    state = f"running (pid {status['pid']})" if status["running"] else "stopped"
+    polling = f", polling ({status['polling_reason']})" if status.get("polling") else ""
+    queue = status.get("queue") or []
+    lines = [
+        f"watcher        {state}{polling}, inbox {status['inbox']}",
+        f"last scan      {status.get('last_scan_utc') or '-'}",
+        f"queue          {len(queue)}" + (f": {', '.join(queue[:10])}" if queue else ""),
+        f"since start    {status.get('outcomes') or {}}",
+    ]
+    if status.get("last_error"):
+        error = status["last_error"]
+        lines.append(f"last error     {error['at_utc']} {error['file']}: {error['error']}")
+    if status.get("outage_since_utc"):
+        alerted = " (alerted)" if status.get("outage_alerted") else ""
+        lines.append(f"inbox away     since {status['outage_since_utc']}{alerted}")
+    return "\n".join(lines) + "\n"

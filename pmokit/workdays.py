@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import chinese_calendar
 
+CHINA_TIME = dt.timezone(dt.timedelta(hours=8), "CST")  # the PMO's clock: no daylight saving
+
 
 @dataclass(frozen=True)
 class WorkCalendar:

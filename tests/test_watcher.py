@@ -1,6 +1,8 @@
 """The shared-folder watcher as a real process on real folders (reliability.md §5): files dropped
-while it was stopped (T10), slow copies and Office temp names (T8), duplicates and re-saves
-(T11), one instance only (T12), and rejected files filed with their feedback."""
+while it was stopped (T10), slow copies and Office temp names (T8), duplicates, re-saves and
+older versions arriving late (T11), one instance only (T12), hostile files (T3), crashes at each
+side effect (T2), the inbox going away and coming back (T9), and rejected files filed with their
+feedback. The chaos run (T1) is in test_watcher_chaos.py."""
 
 from __future__ import annotations
 
@@ -21,7 +23,14 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="uses POSIX sign
 class Service:
     """`pmo watch SHARE` in a subprocess with short settle and scan times."""
 
-    def __init__(self, home: Path, share: Path, grace: float = 600.0, **extra_env: str) -> None:
+    def __init__(
+        self,
+        home: Path,
+        share: Path,
+        grace: float = 600.0,
+        outage_alert: float = 600.0,
+        **extra_env: str,
+    ) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("PMO_")} | extra_env
         self.proc = subprocess.Popen(
             [
@@ -36,6 +45,8 @@ class Service:
                 "0.4",
                 "--grace",
                 str(grace),
+                "--outage-alert",
+                str(outage_alert),
             ],
             cwd=home,
             env=env,
@@ -85,16 +96,17 @@ def inbox_names(share: Path) -> list[str]:
 
 
 def test_files_dropped_while_stopped_are_processed_at_start_t10(share, made, tmp_path):
-    # Files waiting together are taken by name: the initiation must come first.
-    shutil.copy(made("initiation", "01 立项申请.xlsx"), share / "inbox")
-    shutil.copy(made("weekly", "02 周报 第12周.xlsx"), share / "inbox")
+    # The weekly report sorts first and waited longer; its project's initiation still goes first.
+    shutil.copy(made("weekly", "01 周报 第12周.xlsx"), share / "inbox")
+    time.sleep(0.05)
+    shutil.copy(made("initiation", "02 立项申请.xlsx"), share / "inbox")
     service = Service(tmp_path, share)
     wait_for(lambda: inbox_names(share) == [])
     lines = service.stop()
     accepted = share / "accepted" / time.strftime("%Y") / "PRJ-2026-001"
-    assert sorted(p.name for p in accepted.iterdir()) == ["01 立项申请.xlsx", "02 周报 第12周.xlsx"]
-    outcomes = {line["file"]: line["outcome"] for line in lines if "file" in line}
-    assert outcomes == {"01 立项申请.xlsx": "accepted", "02 周报 第12周.xlsx": "accepted"}
+    assert sorted(p.name for p in accepted.iterdir()) == ["01 周报 第12周.xlsx", "02 立项申请.xlsx"]
+    filed = [(line["file"], line["outcome"]) for line in lines if "file" in line]
+    assert filed == [("02 立项申请.xlsx", "accepted"), ("01 周报 第12周.xlsx", "accepted")]
     assert all(line["ms"] >= 0 for line in lines if "file" in line)
 
 
@@ -162,6 +174,18 @@ def test_only_one_watcher_runs_t12(share, tmp_path):
     first = Service(tmp_path, share)
     time.sleep(1.5)
     env = {k: v for k, v in os.environ.items() if not k.startswith("PMO_")}
+    status = subprocess.run(
+        [sys.executable, "-m", "pmokit", "status"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (
+        f"watcher        running (pid {first.proc.pid}), inbox {share / 'inbox'}" in status.stdout
+    )
+    assert "queue          0" in status.stdout
     second = subprocess.run(
         [sys.executable, "-m", "pmokit", "watch", str(share)],
         cwd=tmp_path,
@@ -246,3 +270,75 @@ def test_a_crash_at_each_side_effect_then_a_restart_keeps_the_invariants_t2(
     index = (settings.archive_dir() / "index.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(index) == len(rows)  # every recorded attempt can be replayed
     assert not list(settings.archive_dir().glob(".tmp-*"))
+
+
+@pytest.mark.parametrize("skew_days", [1, -1])
+def test_an_older_version_arriving_late_is_refused_whatever_the_share_mtimes_t11(
+    share, made, tmp_path, skew_days
+):
+    from conftest import set_saved_time
+
+    shutil.copy(made("initiation", "init.xlsx"), share / "inbox")
+    service = Service(tmp_path, share)
+    wait_for(lambda: inbox_names(share) == [])
+    v2 = set_saved_time(made("weekly", "v2.xlsx", fields={"rag": "黄"}), "2026-03-13T08:00:00Z")
+    v1 = set_saved_time(made("weekly", "v1.xlsx"), "2026-03-13T02:00:00Z")
+    skewed = time.time() + skew_days * 86400  # a share clock a day off, either way
+    for path, name in ((v2, "周报.xlsx"), (v1, "周报 旧.xlsx"), (v2, "周报 再交.xlsx")):
+        shutil.copy(path, share / "inbox" / name)
+        os.utime(share / "inbox" / name, (skewed, skewed))
+        wait_for(lambda: inbox_names(share) == [])
+    lines = service.stop()
+    outcomes = [(line["file"], line["outcome"]) for line in lines if "file" in line]
+    assert outcomes[1:] == [
+        ("周报.xlsx", "accepted"),
+        ("周报 旧.xlsx", "rejected"),
+        ("周报 再交.xlsx", "duplicate"),
+    ]
+    text = (share / "rejected" / "周报 旧.feedback.txt").read_text(encoding="utf-8")
+    assert "已有本期更新的版本“周报.xlsx”（保存于 2026-03-13 16:00:00）" in text
+    assert [p.name for p in (share / "duplicates").iterdir()] == ["周报 再交.xlsx"]
+
+
+def test_the_inbox_going_away_and_back_is_an_outage_not_a_deletion_t9(share, made, tmp_path):
+    shutil.copy(made("initiation", "init.xlsx"), share / "inbox")
+    service = Service(tmp_path, share, outage_alert=1.5)
+    wait_for(lambda: inbox_names(share) == [])
+    (share / "inbox").rename(share / "inbox.away")  # the share drops off the network
+    shutil.copy(made("weekly", "weekly.xlsx"), share / "inbox.away")  # written meanwhile
+    state = tmp_path / ".pmo"
+    wait_for(lambda: json.loads((state / "watch-status.json").read_text())["outage_alerted"])
+    status = pmo_status(tmp_path)
+    assert status["watcher"]["running"] and status["watcher"]["outage_since_utc"]
+    time.sleep(1.0)
+    assert service.proc.poll() is None  # still up
+    (share / "inbox.away").rename(share / "inbox")
+    back = time.monotonic()
+    wait_for(lambda: inbox_names(share) == [])
+    assert time.monotonic() - back < 2 * 0.3 + 0.4 + 3.0  # two scans, the settle time, slack
+    lines = service.stop()
+    away = [line for line in lines if line.get("event") == "inbox-unavailable"]
+    waits = [line["retry_in_s"] for line in away]
+    assert len(away) >= 4 and waits[:2] == [0.3, 0.6] and set(waits[2:]) == {0.6}
+    alerts = [line for line in lines if line.get("event") == "inbox-unavailable-alert"]
+    assert len(alerts) == 1 and alerts[0]["level"] == "alert" and alerts[0]["for_s"] >= 1
+    assert [line["event"] for line in lines if line.get("event") == "inbox-back"] == ["inbox-back"]
+    outcomes = [(line["file"], line["outcome"]) for line in lines if "file" in line]
+    assert outcomes == [("init.xlsx", "accepted"), ("weekly.xlsx", "accepted")]
+    final = pmo_status(tmp_path)
+    assert final["submissions"] == {"accepted": 2} and final["today"] == {"accepted": 2}
+    assert not final["watcher"]["running"] and final["watcher"]["outage_since_utc"] is None
+
+
+def pmo_status(home: Path) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PMO_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "pmokit", "status", "--json"],
+        cwd=home,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)

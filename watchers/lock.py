@@ -46,3 +46,20 @@ def _lock(handle) -> None:
         import fcntl
 
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def lock_holder(path: Path) -> str | None:
+    """The pid of the watcher holding the lock, or None when no watcher runs."""
+    if not path.exists():
+        return None
+    try:
+        handle = open(path, "a+")  # noqa: SIM115 - closed below whatever happens
+    except OSError:
+        return None
+    with handle:
+        try:
+            _lock(handle)
+        except OSError:
+            handle.seek(0)
+            return handle.read().strip() or "?"
+    return None

@@ -36,6 +36,7 @@ from pmokit.validate import Checked, check_workbook
 from watchers.stability import Stabilizer
 from watchers.status import WatchStatus, utc_now
 
+MAX_BACKOFF = 60.0  # seconds: reliability.md R8
 OnRejected = Callable[[bytes, Report, Path, str], object]
 
 
@@ -67,7 +68,6 @@ class Timing:
     settle: float = 5.0
     scan_interval: float = 15.0
     grace: float = 600.0  # a copy that never completes is rejected after this long
-    max_backoff: float = 60.0  # the longest wait between looks at a vanished inbox
     outage_alert: float = 600.0  # how long the inbox may be away before an alert
 
 
@@ -136,11 +136,13 @@ class Watcher:
         self.status.save(self.settings.state_dir())
 
     def backoff(self) -> float:
-        """Seconds until the next look: the scan interval, doubling while the inbox is away."""
+        """Seconds until the next look: the scan interval, doubling while the inbox is away, up to
+        two intervals (so files are seen within two intervals of its return) and a minute."""
+        interval = self.timing.scan_interval
         if self.outage is None:
-            return self.timing.scan_interval
+            return interval
         steps = min(self.outage[1] - 1, 16)
-        return min(self.timing.scan_interval * 2**steps, self.timing.max_backoff)
+        return min(interval * 2**steps, 2 * interval, MAX_BACKOFF)
 
     def _stage(self, path: Path) -> _Staged | None:
         start = time.monotonic()

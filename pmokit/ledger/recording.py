@@ -24,8 +24,8 @@ from pmokit.lifecycle import FORM_NAMES, Decision, decide
 from pmokit.parsing import Parsed
 from pmokit.reading import saved_time
 from pmokit.validate import Checked
+from pmokit.workdays import CHINA_TIME
 
-CST = dt.timezone(dt.timedelta(hours=8))
 BASELINE_KINDS = ("budget", "procurement", "schedule")
 
 
@@ -194,7 +194,7 @@ def _newer_version(
 
 def _local(iso: str) -> str:
     """A UTC time as the PMO reads it (China Standard Time, no daylight saving)."""
-    moment = dt.datetime.fromisoformat(iso).astimezone(CST)
+    moment = dt.datetime.fromisoformat(iso).astimezone(CHINA_TIME)
     return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 

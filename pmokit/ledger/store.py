@@ -7,6 +7,7 @@ locked"); PostgreSQL needs none of that.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -172,17 +173,24 @@ class Ledger:
         self.engine.dispose()
 
 
-def ledger_summary(ledger: Ledger) -> dict[str, dict[str, int]]:
-    """Submissions by outcome and projects by state."""
+def ledger_summary(ledger: Ledger, day_start: dt.datetime) -> dict[str, dict[str, int]]:
+    """Submissions by outcome (all, and received since `day_start`) and projects by state."""
     submissions, projects = ledger.table("submissions"), ledger.table("projects")
+    since = day_start.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
     with ledger.read() as db:
         outcomes = db.execute(
             select(submissions.c.outcome, func.count()).group_by(submissions.c.outcome)
         ).all()
+        today = db.execute(
+            select(submissions.c.outcome, func.count())
+            .where(submissions.c.received_utc >= since)
+            .group_by(submissions.c.outcome)
+        ).all()
         states = db.execute(select(projects.c.state, func.count()).group_by(projects.c.state)).all()
     return {
-        "submissions": {k: v for k, v in sorted(outcomes)},
-        "projects": {k: v for k, v in sorted(states)},
+        "submissions": dict(sorted(outcomes)),
+        "today": dict(sorted(today)),
+        "projects": dict(sorted(states)),
     }
 
 
