@@ -20,7 +20,7 @@ from pmokit.cli_support import PmoGroup, lang_option, print_json, spec_forms
 from pmokit.demo import run_demo
 from pmokit.errors import PmoError
 from pmokit.inbox import submitted_files
-from pmokit.intake import arrival_from_path, intake, rebuild_ledger
+from pmokit.intake import arrival_from_path, intake, rebuild_ledger, reconcile_index
 from pmokit.issue_codes import codes_markdown
 from pmokit.ledger.store import Ledger, backup_ledger, ledger_summary
 from pmokit.serve import describe_watcher, run_watcher, watcher_status
@@ -66,6 +66,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     settings, all_forms, ledger = ctx.obj, spec_forms(ctx), _ledger(ctx)
     rejected = 0
     try:
+        reconcile_index(settings, ledger)  # what a crash after a commit left out of the index
         for path in submitted_files(paths):
             try:
                 arrival = arrival_from_path(path)
@@ -116,11 +117,16 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     show_default=True,
     help="Seconds the inbox may be unreachable before an alert is logged.",
 )
+@click.option(
+    "--once",
+    is_flag=True,
+    help="Process what is in the inbox, wait for copies in progress, then exit (cron).",
+)
 @click.pass_context
-def watch(ctx: click.Context, share: Path, polling: bool, **timing: float) -> None:
+def watch(ctx: click.Context, share: Path, polling: bool, once: bool, **timing: float) -> None:
     """Watch SHARE/inbox; file each submission into SHARE/accepted, rejected or duplicates.
     Network shares (SMB/CIFS, NFS, UNC paths, mapped drives) are polled without asking."""
-    run_watcher(ctx.obj, spec_forms(ctx), share, polling, **timing)
+    run_watcher(ctx.obj, spec_forms(ctx), share, polling, once, **timing)
 
 
 @cli.command()

@@ -29,6 +29,7 @@ def run_watcher(
     forms: dict[str, FormSpec],
     share: Path,
     polling: bool,
+    once: bool = False,
     **timing: float,
 ) -> None:
     """Run until stopped; a second instance for the same ledger refuses to start."""
@@ -53,9 +54,8 @@ def run_watcher(
         watcher = Watcher(
             share, settings, forms, ledger, feedback, Timing(**timing), log_to_stdout, checker.check
         )
-        watcher.run(
-            stop, polling or remote is not None, remote or ("--polling" if polling else None)
-        )
+        why = remote or ("--polling" if polling else None)
+        watcher.run(stop, polling or remote is not None, why, once)
     finally:
         checker.close()
         ledger.close()

@@ -342,3 +342,26 @@ def pmo_status(home: Path) -> dict:
     )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
+
+
+def test_once_files_what_is_waiting_and_exits_for_cron(share, made, tmp_path):
+    shutil.copy(made("initiation", "init.xlsx"), share / "inbox")
+    (share / "inbox" / "notes.xlsx").write_bytes(b"a,b\n1,2\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PMO_")}
+    command = [sys.executable, "-m", "pmokit", "watch", str(share), "--once", "--settle", "0.3"]
+    done = subprocess.run(
+        command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=90
+    )
+    assert done.returncode == 0, done.stderr
+    assert inbox_names(share) == []
+    filed = [json.loads(line) for line in done.stdout.splitlines() if '"file"' in line]
+    assert sorted((f["file"], f["outcome"]) for f in filed) == [
+        ("init.xlsx", "accepted"),
+        ("notes.xlsx", "rejected"),
+    ]
+    share.rename(share.with_name("away"))  # the share is not mounted: said, and a failing exit
+    gone = subprocess.run(
+        command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=90
+    )
+    assert gone.returncode == 3 and "不是文件夹（共享是否已挂载？）" in gone.stderr
+    assert not share.exists()  # and not created as a local folder

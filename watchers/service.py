@@ -23,6 +23,7 @@ from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
+from pmokit.errors import PmoError
 from pmokit.filing import crash_point, destination_folder, free_name
 from pmokit.inbox import is_submission
 from pmokit.intake import Arrival, intake
@@ -46,6 +47,11 @@ class _Wake(FileSystemEventHandler):
 
     def on_any_event(self, event) -> None:  # created, modified or moved in: all mean "look now"
         self.wake.set()
+
+
+class InboxUnavailable(PmoError):
+    def __init__(self, inbox: Path) -> None:
+        super().__init__(f"cannot list {inbox}", f"无法读取收件夹 {inbox}（共享是否可用？）")
 
 
 @dataclass(frozen=True)
@@ -215,7 +221,11 @@ class Watcher:
                 cleared += 1
         return cleared
 
-    def run(self, stop: threading.Event, polling: bool = False, why: str | None = None) -> None:
+    def run(
+        self, stop: threading.Event, polling: bool = False, why: str | None = None, once=False
+    ) -> None:
+        """Watch until `stop`; with `once`, until nothing in the inbox is left waiting (for cron
+        and Task Scheduler). An inbox that cannot be listed ends a `once` run with an error."""
         observer = PollingObserver(timeout=self.timing.scan_interval) if polling else Observer()
         self.status.polling, self.status.polling_reason = polling, why
         observer.start()
@@ -228,6 +238,10 @@ class Watcher:
                     observer.unschedule_all()
                     watched = self._attach(observer)
                 self.scan()
+                if once and self.outage is not None:
+                    raise InboxUnavailable(self.inbox)
+                if once and not self.stabilizer.seen:
+                    break
                 # Pending files are re-observed soon; otherwise sleep until a hint or the interval.
                 wait = (self.stabilizer.settle / 2) if self.stabilizer.seen else self.backoff()
                 self.wake.wait(timeout=wait)
