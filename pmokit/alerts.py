@@ -19,8 +19,8 @@ from pmokit.ledger.store import Ledger
 from pmokit.ledger.tables import form_table_name
 from pmokit.schema import Label
 from pmokit.settings import Settings
+from pmokit.workdays import CHINA_TIME, weekly_deadlines
 
-DUE_TIME, LATE_TIME = dt.time(18, 0), dt.time(12, 0)  # Friday end of work; Monday noon
 TEXTS = {
     "R2-due": (
         Label(
@@ -181,7 +181,7 @@ class _View:
 def _as_datetime(as_of: dt.date | dt.datetime) -> dt.datetime:
     if isinstance(as_of, dt.datetime):
         return as_of if as_of.tzinfo else as_of.replace(tzinfo=dt.timezone.utc)
-    return dt.datetime.combine(as_of, dt.time(23, 59, 59), dt.timezone.utc)
+    return dt.datetime.combine(as_of, dt.time(23, 59, 59), CHINA_TIME)  # the PMO's day
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -241,10 +241,7 @@ def _weekly(view: _View, code: str, moment: dt.datetime, settings: Settings) -> 
         return []
     reported = view.values(code, "weekly", "week_ending")
     for friday in _fridays(start, moment.date()):
-        due = dt.datetime.combine(
-            calendar.last_workday_on_or_before(friday), DUE_TIME, moment.tzinfo
-        )
-        late = dt.datetime.combine(calendar.next_workday_after(friday), LATE_TIME, moment.tzinfo)
+        due, late = weekly_deadlines(calendar, friday)
         if moment <= due:
             break
         if view.state(code, friday)[0] != "实施" or friday in reported:

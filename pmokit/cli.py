@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from generators.feedback import write_feedback
+from generators.rollup import free_rollup_name, write_rollup
 from pmokit import __version__
 from pmokit.alerts import open_alerts
 from pmokit.cli_forms import forms
@@ -23,6 +24,7 @@ from pmokit.inbox import submitted_files
 from pmokit.intake import arrival_from_path, intake, rebuild_ledger, reconcile_index
 from pmokit.issue_codes import codes_markdown
 from pmokit.ledger.store import Ledger, backup_ledger, ledger_summary
+from pmokit.rollup.report import build_rollup
 from pmokit.serve import describe_watcher, run_watcher, watcher_status
 from pmokit.settings import LANGS, Settings, load_settings
 from pmokit.validate import check_workbook
@@ -155,22 +157,32 @@ def status(ctx: click.Context, as_json: bool) -> None:
     click.echo(describe_watcher(data["watcher"]), nl=False)
 
 
-@cli.command()
-@lang_option
-@click.option("--json", "as_json", is_flag=True, help="Print the alerts as JSON.")
-@click.option(
+as_of_option = click.option(
     "--as-of",
     "as_of",
     type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M"]),
     default=None,
-    help="See the alerts as they stood on this date (default: now).",
+    help="As things stood on this date (its end) or at this time, China time (default: now).",
 )
+
+
+def _moment(as_of: dt.datetime | None) -> dt.datetime:
+    """--as-of as an aware moment: a bare date means the end of that day."""
+    if as_of is None:
+        return dt.datetime.now(dt.timezone.utc)
+    if as_of.time() == dt.time():
+        return dt.datetime.combine(as_of.date(), dt.time(23, 59, 59), CHINA_TIME)
+    return as_of.replace(tzinfo=CHINA_TIME)
+
+
+@cli.command()
+@lang_option
+@click.option("--json", "as_json", is_flag=True, help="Print the alerts as JSON.")
+@as_of_option
 @click.pass_context
 def alerts(ctx: click.Context, as_json: bool, as_of) -> None:
     """List every open alert: rule, project, severity, since when, what closes it."""
-    moment = as_of.replace(tzinfo=dt.timezone.utc) if as_of else dt.datetime.now(dt.timezone.utc)
-    if as_of and as_of.time() == dt.time():
-        moment = as_of.date()  # a date means the end of that day
+    moment = _moment(as_of)
     ledger = _ledger(ctx)
     try:
         found = open_alerts(ledger, ctx.obj, moment)
@@ -285,3 +297,31 @@ def demo(ctx: click.Context, out_dir: Path) -> None:
 
 def main() -> None:
     cli(prog_name="pmo")
+
+
+@cli.command()
+@lang_option
+@as_of_option
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The workbook to write (default: rollups/<title> <week>.xlsx, never overwritten).",
+)
+@click.pass_context
+def rollup(ctx: click.Context, as_of, out: Path | None) -> None:
+    """Write the portfolio roll-up workbook from the ledger: summary, KPIs, monitoring tables."""
+    settings, moment = ctx.obj, _moment(as_of)
+    ledger = _ledger(ctx)
+    try:
+        built = build_rollup(ledger, settings, moment)
+    finally:
+        ledger.close()
+    target = out or free_rollup_name((settings.home or Path.cwd()) / "rollups", built)
+    try:
+        cells = write_rollup(built, target)
+    except OSError as exc:
+        raise PmoError(
+            f"cannot write {target}: {exc.strerror}", f"无法写入 {target}：{exc.strerror}"
+        ) from None
+    click.echo(f"{target}  ({len(built.sheets)} sheets, {cells} cells, week {built.week})")

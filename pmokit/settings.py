@@ -44,6 +44,25 @@ class PackageLimits:
 
 
 @dataclass(frozen=True)
+class RollupTargets:
+    """The roll-up's thresholds and KPI targets ([rollup] in pmo.toml): the PMO sets them with
+    its project managers (requirements.md §3.5), so none is hard-wired."""
+
+    schedule_amber_days: int = 5  # forecast end this many days past the baseline end: amber
+    schedule_red_days: int = 15
+    budget_amber: float = 0.05  # forecast spend this fraction over the baseline: amber
+    budget_red: float = 0.10
+    capacity_hours: float = 40.0  # a person's hours in a week across projects
+    success_target: float = 0.90
+    on_time_target: float = 0.90  # 项目交付准时率 ≥ 90 %
+    budget_target: float = 0.05  # 预算偏差率 ≤ 5 %
+    satisfaction_target: float = 4.5  # 满意度 ≥ 4.5 / 5
+    adoption_target: float = 1.0  # every new file on the standard template
+    weekly_on_time_target: float = 0.95
+    trend_weeks: int = 12
+
+
+@dataclass(frozen=True)
 class Settings:
     lang: str = "zh"  # language of generated forms and messages
     forms_dir: Path | None = None  # folder of form specs; None means the shipped templates/forms
@@ -54,6 +73,7 @@ class Settings:
     max_duration_years: int = 2  # R21: planned duration of a project
     allowed_vba_hashes: frozenset[str] = frozenset()  # sha256 of vbaProject.bin parts we built
     limits: PackageLimits = field(default_factory=PackageLimits)
+    rollup: RollupTargets = field(default_factory=RollupTargets)
     calendar: WorkCalendar = field(default_factory=WorkCalendar)
     missing_weeks_for_suspension: int = 3  # R7: weeks without a report that mean 事实上已暂停
     suspension_months: int = 3  # R9
@@ -132,6 +152,7 @@ def _from_file(path: Path) -> dict[str, Any]:
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: {exc}", f"{path}：{exc}") from None
     limits = raw.pop("limits", {})
+    rollup = raw.pop("rollup", {})
     calendar = raw.pop("calendar", {})
     values = {}
     for key, value in raw.items():
@@ -139,19 +160,31 @@ def _from_file(path: Path) -> dict[str, Any]:
             raise ConfigError(f"{path}: unknown setting {key!r}", f"{path}：未知设置项 {key!r}")
         values[key] = _convert(key, value, str(path))
     if limits:
-        known = {f.name for f in fields(PackageLimits)}
-        unknown = sorted(set(limits) - known)
-        if unknown:
-            raise ConfigError(
-                f"{path}: unknown setting limits.{unknown[0]}",
-                f"{path}：未知设置项 limits.{unknown[0]}",
-            )
-        values["limits"] = PackageLimits(**{k: int(v) for k, v in limits.items()})
+        values["limits"] = _section(limits, "limits", PackageLimits, path)
+    if rollup:
+        values["rollup"] = _section(rollup, "rollup", RollupTargets, path)
     if calendar:
         values["calendar"] = _calendar(calendar, path)
     if "forms_dir" in values and not values["forms_dir"].is_absolute():
         values["forms_dir"] = path.parent / values["forms_dir"]
     return values
+
+
+def _section(raw: dict, name: str, kind: type, path: Path):
+    """A [name] table of numbers, each a field of `kind`, converted to the field's type."""
+    types = {f.name: type(f.default) for f in fields(kind)}
+    unknown = sorted(set(raw) - set(types))
+    if unknown:
+        raise ConfigError(
+            f"{path}: unknown setting {name}.{unknown[0]}",
+            f"{path}：未知设置项 {name}.{unknown[0]}",
+        )
+    try:
+        return kind(**{k: types[k](v) for k, v in raw.items()})
+    except (TypeError, ValueError):
+        raise ConfigError(
+            f"{path}: [{name}] takes numbers only", f"{path}：[{name}] 中只能填数字"
+        ) from None
 
 
 def _calendar(raw: dict, path: Path) -> WorkCalendar:

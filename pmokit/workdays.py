@@ -41,3 +41,14 @@ class WorkCalendar:
 
     def next_workday_after(self, day: dt.date) -> dt.date:
         return self.add_workdays(day, 1)
+
+
+DUE_TIME, LATE_TIME = dt.time(18, 0), dt.time(12, 0)  # end of the working day; noon
+
+
+def weekly_deadlines(calendar: WorkCalendar, friday: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """When the report for the week ending `friday` is due (18:00 on the week's last working
+    day), and until when it is merely late (noon on the next working day), China time (R2)."""
+    due = dt.datetime.combine(calendar.last_workday_on_or_before(friday), DUE_TIME, CHINA_TIME)
+    late = dt.datetime.combine(calendar.next_workday_after(friday), LATE_TIME, CHINA_TIME)
+    return due, late

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from pmokit.alerts import open_alerts
 from pmokit.cli import cli
 from pmokit.settings import Settings
-from pmokit.workdays import WorkCalendar
+from pmokit.workdays import CHINA_TIME, WorkCalendar
 
 D = dt.date
 # The example initiation is approved on 2026-03-16 (a Monday): the project is in 实施 from then.
@@ -24,9 +24,9 @@ def rules(desk, as_of, settings=None):
 
 def test_weekly_report_due_friday_late_until_monday_noon_r2(desk):
     desk.submit("initiation")
-    assert rules(desk, dt.datetime(2026, 3, 20, 17, 0, tzinfo=dt.timezone.utc)) == []
+    assert rules(desk, dt.datetime(2026, 3, 20, 17, 0, tzinfo=CHINA_TIME)) == []
     assert rules(desk, D(2026, 3, 20)) == [("R2", "warning", "2026-03-20")]  # after 18:00
-    assert rules(desk, dt.datetime(2026, 3, 23, 11, 0, tzinfo=dt.timezone.utc)) == [
+    assert rules(desk, dt.datetime(2026, 3, 23, 11, 0, tzinfo=CHINA_TIME)) == [
         ("R2", "warning", "2026-03-20")
     ]  # still in the late window
     assert rules(desk, D(2026, 3, 23)) == [("R2", "error", "2026-03-23")]  # missing

@@ -1,0 +1,193 @@
+"""Write the roll-up workbook (pmokit.rollup.model) with XlsxWriter: values, never formulas — every
+text is written as a string, so a cell a manager typed as "=cmd|…" stays text — with number
+formats, RAG and flag colours as conditional formats, a frozen, filtered header, and native
+charts. Readable without recalculation: email preview, phone, WPS."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+from pmokit.rollup.model import Chart, Col, Rollup, Sheet, Table, Typed
+from pmokit.schema import Label
+from pmokit.workdays import CHINA_TIME
+
+NUMBER_FORMATS = {
+    "int": "0",
+    "money": "#,##0.00",
+    "percent": "0.0%",
+    "decimal": "0.0",
+    "date": "yyyy-mm-dd",
+    "datetime": "yyyy-mm-dd hh:mm",
+}
+RED, AMBER, GREEN = "#F4C7C3", "#FCE8B2", "#B7E1CD"
+COLOURS = {  # values of rag and flag columns, in both languages
+    RED: ("红", "Red", "未交", "missing", "申报偏乐观", "declared better", "逾期", "overdue",
+          "error", "未达标", "missed", "须报 PMO", "to the PMO"),
+    AMBER: ("黄", "Amber", "迟交", "late", "申报偏保守", "declared worse", "待处理", "open",
+            "warning", "上报", "escalated"),
+    GREEN: ("绿", "Green", "按时", "on time", "达标", "met"),
+}  # fmt: skip
+SERIES = ("#1F77B4", "#D62728", "#2CA02C", "#FF7F0E", "#9467BD", "#8C564B", "#E377C2")
+TITLE = Label("项目组合周报", "Portfolio roll-up")
+BOOL = {"zh": ("否", "是"), "en": ("No", "Yes")}
+
+
+class _Writer:
+    def __init__(self, book: xlsxwriter.Workbook, lang: str) -> None:
+        self.book, self.lang = book, lang
+        base = {"font_name": "Microsoft YaHei", "font_size": 10, "valign": "top"}
+        self.base = base
+        self.formats = {
+            k: book.add_format({**base, "num_format": f}) for k, f in NUMBER_FORMATS.items()
+        }
+        self.formats["text"] = book.add_format({**base, "text_wrap": True})
+        self.header = book.add_format(
+            {**base, "bold": True, "bg_color": "#DDE4EE", "border": 1, "text_wrap": True}
+        )
+        self.title = book.add_format({**base, "bold": True, "font_size": 12})
+        self.note = book.add_format({**base, "italic": True, "font_color": "#666666"})
+        self.fills = {c: book.add_format({"bg_color": c}) for c in COLOURS}
+        self.cells = 0  # fmt: skip
+
+    def sheet(self, sheet: Sheet, rollup: Rollup) -> None:
+        ws = self.book.add_worksheet(sheet.name.text(self.lang)[:31])
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+        ws.hide_gridlines(2)
+        heading = f"{TITLE.text(self.lang)} · {rollup.as_of} · {rollup.week}"
+        ws.write_string(0, 0, heading, self.title)
+        row, placed = 2, []
+        for table in sheet.tables:
+            placed.append(row)
+            row = self.table(ws, table, row) + 2
+        first = sheet.tables[0]
+        widths = [c.width for c in first.columns]
+        for table in sheet.tables[1:]:
+            widths += [c.width for c in table.columns[len(widths) :]]
+        for n, width in enumerate(widths):
+            ws.set_column(n, n, width)
+        if sheet.freeze:
+            header = placed[0] + (2 if first.note else 1)
+            ws.freeze_panes(header + 1, 1)
+            ws.autofilter(header, 0, header + max(len(first.rows), 1), len(first.columns) - 1)
+        for n, chart in enumerate(sheet.charts):
+            self.chart(ws, sheet, chart, placed, row + 1, n)
+
+    def table(self, ws, table: Table, row: int) -> int:
+        """Title, note, header and rows from `row`; returns the last row written."""
+        ws.write_string(row, 0, table.title.text(self.lang), self.title)
+        if table.note:
+            row += 1
+            ws.write_string(row, 0, table.note.text(self.lang), self.note)
+        row += 1
+        for col, spec in enumerate(table.columns):
+            ws.write_string(row, col, spec.label.text(self.lang), self.header)
+        for values in table.rows:
+            row += 1
+            for col, (spec, value) in enumerate(zip(table.columns, values, strict=True)):
+                self.cell(ws, row, col, spec.kind, value)
+        self.cells += len(table.rows) * len(table.columns)
+        first = row - len(table.rows) + 1
+        if table.rows:
+            for col, spec in enumerate(table.columns):
+                self.colour(ws, spec, first, row, col)
+        return row
+
+    def cell(self, ws, row: int, col: int, kind: str, value: Any) -> None:
+        if isinstance(value, Typed):
+            kind, value = value.kind, value.value
+        if value is None or value == "":
+            return
+        if isinstance(value, bool):
+            ws.write_string(row, col, BOOL[self.lang][value], self.formats["text"])
+        elif isinstance(value, dt.datetime):
+            local = value.astimezone(CHINA_TIME) if value.tzinfo else value  # as the PMO reads it
+            ws.write_datetime(row, col, local.replace(tzinfo=None), self.formats["datetime"])
+        elif isinstance(value, dt.date):
+            ws.write_datetime(row, col, value, self.formats["date"])
+        elif isinstance(value, (int, float, Decimal)):
+            number_format = self.formats.get(kind) or self.formats["decimal"]
+            ws.write_number(row, col, float(value), number_format)
+        else:  # user text is always a string, never a formula
+            ws.write_string(row, col, str(value), self.formats["text"])
+
+    def colour(self, ws, spec: Col, first: int, last: int, col: int) -> None:
+        if spec.kind in ("rag", "flag"):
+            for colour, words in COLOURS.items():
+                for word in words:
+                    rule = {"type": "cell", "criteria": "==", "value": f'"{word}"'}
+                    ws.conditional_format(
+                        first, col, last, col, {**rule, "format": self.fills[colour]}
+                    )
+        if spec.over is not None:
+            ws.conditional_format(
+                first, col, last, col,
+                {"type": "cell", "criteria": ">", "value": spec.over, "format": self.fills[RED]},
+            )  # fmt: skip
+
+    def chart(self, ws, sheet: Sheet, chart: Chart, placed: list[int], row: int, n: int) -> None:
+        table = sheet.tables[chart.table]
+        start = placed[chart.table] + (2 if table.note else 1) + 1
+        end = start + len(table.rows) - 1
+        ids = [c.id for c in table.columns]
+        name = ws.get_name()
+        category = ids.index(chart.category)
+        graph = self.book.add_chart({"type": chart.kind})
+        for k, value_id in enumerate(chart.values):
+            col = ids.index(value_id)
+            series = {
+                "name": table.columns[col].label.text(self.lang),
+                "categories": [name, start, category, end, category],
+                "values": [name, start, col, end, col],
+            }
+            if chart.kind == "pie":
+                colours = {"绿": GREEN, "Green": GREEN, "黄": AMBER, "Amber": AMBER}
+                points = [
+                    {"fill": {"color": colours.get(r[category], "#E06666")}} for r in table.rows
+                ]
+                series["points"] = points
+            elif chart.kind == "line":
+                series["line"] = {"color": SERIES[k % len(SERIES)], "width": 2.25}
+                series["marker"] = {
+                    "type": "circle",
+                    "size": 5,
+                    "fill": {"color": SERIES[k % len(SERIES)]},
+                }
+            else:
+                series["fill"] = {"color": SERIES[k % len(SERIES)]}
+            graph.add_series(series)
+        graph.set_title({"name": chart.title.text(self.lang), "name_font": {"size": 11}})
+        if chart.y_percent:
+            graph.set_y_axis({"num_format": "0%", "min": 0, "max": 1})
+        if chart.kind != "pie":
+            graph.set_legend({"position": "bottom"})
+        graph.set_size({"width": 520, "height": 300})
+        ws.insert_chart(row, n * 8, graph)  # fmt: skip
+
+
+def write_rollup(rollup: Rollup, path: Path) -> int:
+    """Write the workbook; returns how many data cells it holds."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    book = xlsxwriter.Workbook(str(path), options)
+    book.set_properties({"title": TITLE.text(rollup.lang), "comments": rollup.as_of})
+    writer = _Writer(book, rollup.lang)
+    for sheet in rollup.sheets:
+        writer.sheet(sheet, rollup)
+    book.close()
+    return writer.cells
+
+
+def free_rollup_name(folder: Path, rollup: Rollup) -> Path:
+    """rollups/项目组合周报 2026-03-13.xlsx, or with (2), (3)… so an earlier one is kept."""
+    stem = f"{TITLE.text(rollup.lang)} {rollup.week}"
+    target, n = folder / f"{stem}.xlsx", 1
+    while target.exists():
+        n += 1
+        target = folder / f"{stem} ({n}).xlsx"
+    return target

@@ -1,0 +1,186 @@
+"""Everything the roll-up needs from the ledger, read once: accepted submissions in arrival order,
+the project register, state moves, and per-submission figures aggregated in SQL (a weekly
+report's forecast end, a budget's spend) so that history costs one pass, not one query a week.
+
+Detail rows (tasks, risks, escalations) are read later, only for the submissions shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+
+from pmokit.ledger.store import Ledger
+from pmokit.ledger.tables import form_table_name
+
+
+@dataclass(frozen=True)
+class Sub:
+    """One submission: accepted ones drive the figures; all of them count for template use."""
+
+    id: int
+    seq: int
+    form: str | None
+    project: str | None
+    period: str | None
+    received: dt.datetime
+    accepted: bool
+
+
+@dataclass
+class Facts:
+    subs: list[Sub]  # in arrival order (seq)
+    register: dict[str, Any]  # project code -> its projects row
+    moves: dict[str, list[tuple[dt.date, str]]]  # project -> (effective, state) in log order
+    headers: dict[str, dict[int, Any]]  # form -> submission id -> its header row
+    weekly_end: dict[int, dt.date | None] = field(default_factory=dict)  # forecast end
+    weekly_pct: dict[int, Decimal | None] = field(default_factory=dict)  # mean % complete
+    spend: dict[int, tuple[Decimal, Decimal]] = field(default_factory=dict)  # actual, next
+    lines: dict[tuple[str, str], dict[int, list]] = field(default_factory=dict)
+    major_risks: dict[int, set[str]] = field(default_factory=dict)  # weekly id -> 重大 risks
+    first_report: dict[tuple[str, dt.date], dt.datetime] = field(default_factory=dict)
+
+
+HEADER_COLUMNS = {
+    "initiation": ("planned_start", "planned_end", "budget_total"),
+    "weekly": ("week_ending", "rag"),
+    "budget": ("budget_month",),
+    "change": (
+        "change_no",
+        "change_type",
+        "apply_date",
+        "reason",
+        "major_change",
+        "approval_result",
+        "approval_date",
+        "effective_date",
+    ),
+    "closure": ("acceptance_date", "quality_rating", "satisfaction", "warranty_end"),
+    "instruction": (
+        "instruction_no",
+        "issued_by",
+        "issued_date",
+        "instruction",
+        "owner",
+        "due_date",
+        "status",
+        "progress",
+        "closed_date",
+    ),
+}
+# Small tables read whole: the baselines they define, and the changes that edit them.
+LINE_COLUMNS = {
+    ("initiation", "budget"): ("category", "amount"),
+    ("initiation", "milestones"): ("milestone", "planned_date"),
+    ("change", "budget_changes"): ("category", "budget_after"),
+    ("change", "schedule_changes"): ("milestone", "date_after"),
+}
+
+
+SUB_COLUMNS = ("id", "seq", "form", "project_code", "period", "received_utc", "outcome")
+
+
+def _utc(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text)
+
+
+def load_facts(ledger: Ledger) -> Facts:
+    s = ledger.table("submissions")
+    with ledger.read() as db:
+        rows = db.execute(select(*(s.c[c] for c in SUB_COLUMNS)).order_by(s.c.seq)).all()
+        t = ledger.table("transitions")
+        moves: dict[str, list] = defaultdict(list)
+        for code, state, effective in db.execute(
+            select(t.c.project_code, t.c.to_state, t.c.effective).order_by(t.c.id)
+        ):
+            moves[code].append((effective, state))
+        register = {r.code: r for r in db.execute(select(ledger.table("projects")))}
+        headers = {}
+        for form, columns in HEADER_COLUMNS.items():
+            table = ledger.table(form_table_name(form))
+            query = select(table.c.submission_id, *(table.c[c] for c in columns))
+            headers[form] = {r.submission_id: r for r in db.execute(query)}
+        subs = [
+            Sub(
+                r.id,
+                r.seq,
+                r.form,
+                r.project_code,
+                r.period,
+                _utc(r.received_utc),
+                r.outcome == "accepted",
+            )
+            for r in rows
+        ]
+        facts = Facts(subs, register, dict(moves), headers)
+        _aggregate(db, ledger, facts)
+    return facts
+
+
+def _aggregate(db, ledger: Ledger, facts: Facts) -> None:
+    tasks = ledger.table(form_table_name("weekly", "tasks"))
+    forecasts = ledger.table(form_table_name("weekly", "milestone_forecasts"))
+    per_task = select(
+        tasks.c.submission_id,
+        func.max(tasks.c.expected_finish),
+        func.avg(tasks.c.percent_complete),
+    ).group_by(tasks.c.submission_id)
+    for sid, end, pct in db.execute(per_task):
+        facts.weekly_end[sid] = end
+        facts.weekly_pct[sid] = Decimal(str(pct)) if pct is not None else None
+    for sid, end in db.execute(
+        select(forecasts.c.submission_id, func.max(forecasts.c.forecast_date)).group_by(
+            forecasts.c.submission_id
+        )
+    ):
+        known = facts.weekly_end.get(sid)
+        facts.weekly_end[sid] = max(d for d in (known, end) if d) if (known or end) else None
+    lines = ledger.table(form_table_name("budget", "lines"))
+    for sid, actual, planned in db.execute(
+        select(
+            lines.c.submission_id,
+            func.sum(lines.c.this_month_actual),
+            func.sum(lines.c.next_month_budget),
+        ).group_by(lines.c.submission_id)
+    ):
+        facts.spend[sid] = (Decimal(actual or 0), Decimal(planned or 0))
+    for (form, table_id), columns in LINE_COLUMNS.items():
+        table = ledger.table(form_table_name(form, table_id))
+        found: dict[int, list] = defaultdict(list)
+        query = select(table.c.submission_id, *(table.c[c] for c in columns)).order_by(
+            table.c.submission_id, table.c.row_number
+        )
+        for sid, *values in db.execute(query):
+            found[sid].append(tuple(values))
+        facts.lines[(form, table_id)] = dict(found)
+    risks = ledger.table(form_table_name("weekly", "risks"))
+    for sid, text in db.execute(
+        select(risks.c.submission_id, risks.c.description).where(risks.c.level == "重大")
+    ):
+        facts.major_risks.setdefault(sid, set()).add(text)
+    weekly = facts.headers["weekly"]
+    for sub in facts.subs:
+        if sub.accepted and sub.form == "weekly" and sub.id in weekly:
+            facts.first_report.setdefault((sub.project, weekly[sub.id].week_ending), sub.received)
+
+
+def detail_rows(ledger: Ledger, form: str, table_id: str, ids: list[int]) -> dict[int, list]:
+    """A form table's rows for the given submissions, by submission, in row order."""
+    table = ledger.table(form_table_name(form, table_id))
+    found: dict[int, list] = defaultdict(list)
+    with ledger.read() as db:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            query = (
+                select(table)
+                .where(table.c.submission_id.in_(chunk))
+                .order_by(table.c.submission_id, table.c.row_number)
+            )
+            for row in db.execute(query):
+                found[row.submission_id].append(row)
+    return dict(found)

@@ -1,0 +1,69 @@
+"""What the roll-up workbook holds, as plain data: sheets of titled tables (typed columns, rows of
+values) and the charts drawn from them. The core builds it; generators/rollup.py writes it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pmokit.schema import Label
+
+# Column kinds the writer formats: text, int, date, datetime, money, percent, decimal, rag, flag
+KINDS = ("text", "int", "date", "datetime", "money", "percent", "decimal", "rag", "flag")
+
+
+@dataclass(frozen=True)
+class Col:
+    id: str
+    label: Label
+    kind: str = "text"
+    width: float = 12
+    over: float | None = None  # values above this are marked red (a person's capacity)
+
+
+@dataclass(frozen=True)
+class Typed:
+    """A cell whose kind differs from its column's (a KPI row in percent, the next in days)."""
+
+    kind: str
+    value: Any
+
+
+def cols(*specs: tuple) -> tuple[Col, ...]:
+    """Columns from (id, zh, en[, kind[, width]]) tuples."""
+    return tuple(Col(s[0], Label(s[1], s[2]), *s[3:]) for s in specs)
+
+
+@dataclass
+class Table:
+    title: Label
+    columns: tuple[Col, ...]
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    note: Label | None = None  # shown under the title: what the table counts and how
+
+
+@dataclass(frozen=True)
+class Chart:
+    kind: str  # line / column / pie
+    title: Label
+    table: int  # index of the table in its sheet
+    values: tuple[str, ...]  # column ids, one series each
+    category: str  # column id of the categories
+    y_percent: bool = False
+
+
+@dataclass
+class Sheet:
+    id: str
+    name: Label
+    tables: list[Table]
+    charts: list[Chart] = field(default_factory=list)
+    freeze: bool = True  # freeze the header of the first table; autofilter it
+
+
+@dataclass
+class Rollup:
+    as_of: str  # the moment it reports on, as the PMO reads it
+    week: str  # the report week (its Friday)
+    sheets: list[Sheet]
+    lang: str = "zh"

@@ -1,0 +1,175 @@
+"""One row per project for the portfolio summary: where it stands against its baselines, the RAG
+its manager declared beside the RAG its numbers give, and whether this week's report came in.
+
+Baselines are the approved initiation's, edited by approved changes (as in baseline_checks): the
+budget by category, the end date as the later of the planned end and the last milestone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from pmokit.rollup.snapshot import CLOSED, Snapshot
+from pmokit.settings import RollupTargets, Settings
+from pmokit.workdays import weekly_deadlines
+
+RAG_ORDER = {"绿": 0, "黄": 1, "红": 2}
+ON_TIME, LATE, MISSING, NOT_EXPECTED = "按时", "迟交", "未交", "不需提交"
+
+
+@dataclass(frozen=True)
+class ProjectStatus:
+    code: str
+    name: str | None
+    manager: str | None
+    department: str | None
+    project_type: str | None
+    state: str | None
+    phase: str | None  # the next milestone not yet due
+    percent_complete: Decimal | None
+    baseline_end: dt.date | None
+    forecast_end: dt.date | None  # the acceptance date once closed
+    schedule_days: int | None
+    budget_baseline: Decimal | None
+    actual: Decimal
+    forecast: Decimal  # spent so far plus next month's budget
+    budget_deviation: Decimal | None  # (forecast - baseline) / baseline; None for no baseline
+    declared_rag: str | None
+    computed_rag: str | None
+    disagreement: str  # "" / 申报偏乐观 / 申报偏保守
+    open_changes: int
+    open_major_risks: int
+    last_report: dt.date | None
+    report_status: str
+    missing_weeks: int
+    alerts: int
+    planned_start: dt.date | None = None
+    quality: str | None = None  # the closure's 质量评价
+    satisfaction: Decimal | None = None  # the closure's customer satisfaction (1–5)
+
+
+def budget_baseline(snap: Snapshot, code: str) -> dict[str, Decimal]:
+    """category -> amount: the initiation's budget lines, then approved budget changes."""
+    facts, found = snap.facts, {}
+    initiation = snap.ids(code, "initiation")
+    for sid in initiation.values():
+        for category, amount in facts.lines[("initiation", "budget")].get(sid, ()):
+            found[category] = found.get(category, Decimal(0)) + Decimal(amount or 0)
+    for sid in snap.approved_changes(code, "费用预算"):
+        for category, after in facts.lines[("change", "budget_changes")].get(sid, ()):
+            found[category] = Decimal(after or 0)
+    return found
+
+
+def milestone_plan(snap: Snapshot, code: str) -> dict[str, dt.date]:
+    """milestone -> planned date: the initiation's, then approved schedule changes."""
+    facts, found = snap.facts, {}
+    for sid in snap.ids(code, "initiation").values():
+        for name, planned in facts.lines[("initiation", "milestones")].get(sid, ()):
+            found[name] = planned
+    for sid in snap.approved_changes(code, "进度计划"):
+        for name, after in facts.lines[("change", "schedule_changes")].get(sid, ()):
+            found[name] = after
+    return found
+
+
+def spend(snap: Snapshot, code: str) -> tuple[Decimal, Decimal]:
+    """Actual spend over every month's current budget report, and the latest month's plan."""
+    months = snap.ids(code, "budget")
+    actual = sum((snap.facts.spend.get(sid, (0, 0))[0] for sid in months.values()), Decimal(0))
+    latest = months[max(months)] if months else None
+    return actual, snap.facts.spend.get(latest, (0, Decimal(0)))[1] if latest else Decimal(0)
+
+
+def computed_rag(days: int | None, deviation: Decimal | None, t: RollupTargets) -> str | None:
+    """Red or amber when the schedule or budget deviation passes its threshold; None without
+    either figure."""
+    if days is None and deviation is None:
+        return None
+    worst = "绿"
+    if days is not None:
+        worst = (
+            "红" if days > t.schedule_red_days else "黄" if days > t.schedule_amber_days else worst
+        )
+    if deviation is not None:
+        budget = "红" if deviation > t.budget_red else "黄" if deviation > t.budget_amber else "绿"
+        worst = max(worst, budget, key=RAG_ORDER.get)
+    return worst
+
+
+def disagreement(declared: str | None, computed: str | None) -> str:
+    if declared is None or computed is None or declared == computed:
+        return ""
+    return "申报偏乐观" if RAG_ORDER[declared] < RAG_ORDER[computed] else "申报偏保守"
+
+
+def report_status(snap: Snapshot, code: str, friday: dt.date, settings: Settings) -> str:
+    if snap.state(code, friday) != "实施":
+        return NOT_EXPECTED
+    received = snap.report_received(code, friday)
+    if received is None:
+        return MISSING
+    return ON_TIME if received <= weekly_deadlines(settings.calendar, friday)[0] else LATE
+
+
+def missing_run(snap: Snapshot, code: str, friday: dt.date) -> int:
+    """Weeks in 实施 without a report, counting back from `friday`."""
+    run = 0
+    while snap.state(code, friday) == "实施" and snap.report_received(code, friday) is None:
+        run += 1
+        friday -= dt.timedelta(weeks=1)
+    return run
+
+
+def measure_project(
+    snap: Snapshot, code: str, friday: dt.date, settings: Settings, alerts: int = 0
+) -> ProjectStatus:
+    t, reg = settings.rollup, snap.facts.register[code]
+    initiation, weekly = snap.initiation(code), snap.latest_weekly(code)
+    plan = milestone_plan(snap, code)
+    ends = [d for d in (initiation.planned_end if initiation else None, *plan.values()) if d]
+    baseline_end = max(ends) if ends else None
+    state = snap.state(code)
+    closure = _closure(snap, code)
+    # A project in progress cannot be forecast to end before its baseline; once closed, its
+    # acceptance date is its actual end, early or late.
+    reported = snap.facts.weekly_end.get(weekly) if weekly else None
+    forecast_end = max(d for d in (reported, baseline_end) if d) if reported else None
+    if state in CLOSED and closure is not None and closure.acceptance_date:
+        forecast_end = closure.acceptance_date
+    days = (forecast_end - baseline_end).days if forecast_end and baseline_end else None
+    baseline = sum(budget_baseline(snap, code).values(), Decimal(0))
+    actual, next_month = spend(snap, code)
+    forecast = actual + (next_month if state not in CLOSED else Decimal(0))
+    deviation = (forecast - baseline) / baseline if baseline else None
+    declared = snap.header("weekly", weekly).rag if weekly else None
+    computed = computed_rag(days, deviation, t)
+    upcoming = sorted((d, m) for m, d in plan.items() if d and d >= snap.day)
+    return ProjectStatus(
+        code, reg.name, reg.project_manager, reg.department, reg.project_type, state,
+        upcoming[0][1] if upcoming else None,
+        snap.facts.weekly_pct.get(weekly) if weekly else None,
+        baseline_end, forecast_end, days, baseline if baseline else None, actual, forecast,
+        deviation, declared, computed, disagreement(declared, computed),
+        open_changes(snap, code), len(snap.facts.major_risks.get(weekly, ())) if weekly else 0,
+        snap.header("weekly", weekly).week_ending if weekly else None,
+        report_status(snap, code, friday, settings), missing_run(snap, code, friday), alerts,
+        initiation.planned_start if initiation else None,
+        closure.quality_rating if closure else None,
+        Decimal(closure.satisfaction) if closure and closure.satisfaction is not None else None,
+    )  # fmt: skip
+
+
+def open_changes(snap: Snapshot, code: str) -> int:
+    """Changes neither approved nor rejected (returned for rework, or not yet decided)."""
+    return sum(
+        snap.header("change", sid).approval_result not in ("通过", "不通过")
+        for sid in snap.ids(code, "change").values()
+    )
+
+
+def _closure(snap: Snapshot, code: str):
+    ids = snap.ids(code, "closure")
+    return snap.header("closure", max(ids.values())) if ids else None

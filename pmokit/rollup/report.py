@@ -1,0 +1,174 @@
+"""build_rollup(): the whole portfolio roll-up as data — one sweep through the ledger gives the
+snapshot at the roll-up moment, a week before it, and at the end of each trend week; each sheet
+is built from those. Pure: generators/rollup.py writes the result with XlsxWriter."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from pmokit.alerts import open_alerts
+from pmokit.ledger.store import Ledger
+from pmokit.rollup import registers as reg
+from pmokit.rollup import texts as tx
+from pmokit.rollup.facts import load_facts
+from pmokit.rollup.kpis import KPIS, Inputs, risk_history
+from pmokit.rollup.model import Chart, Col, Rollup, Sheet, Table, Typed, cols
+from pmokit.rollup.projects import ProjectStatus, measure_project
+from pmokit.rollup.snapshot import end_of_day, fridays_back, report_week, sweep
+from pmokit.schema import Label
+from pmokit.settings import Settings
+from pmokit.workdays import CHINA_TIME
+
+UNIT_KINDS = {"percent": "percent", "days": "decimal", "score": "decimal"}
+
+
+def build_rollup(ledger: Ledger, settings: Settings, as_of: dt.datetime) -> Rollup:
+    """The roll-up as it stands at `as_of` (an aware datetime)."""
+    facts, targets = load_facts(ledger), settings.rollup
+    friday = report_week(settings, as_of)
+    trend = fridays_back(friday, targets.trend_weeks)
+    earlier = as_of - dt.timedelta(weeks=1)
+    # Each trend point is the end of its Friday, except this week's: the roll-up moment itself.
+    points = {end_of_day(f): f for f in trend[:-1]} | {as_of: friday}
+    alerts = open_alerts(ledger, settings, as_of)
+    per_project = Counter(a.project for a in alerts)
+    history: dict[dt.date, dict] = {}
+    for snap in sweep(facts, sorted(set(points) | {earlier})):
+        week = points.get(snap.moment) or report_week(settings, earlier)
+        counts = per_project if snap.moment == as_of else Counter()
+        rows = [measure_project(snap, c, week, settings, counts[c]) for c in snap.projects()]
+        if snap.moment == earlier:
+            before = rows
+        if snap.moment in points:
+            history[week] = {k.id: k.compute(Inputs(snap, rows, week, [], targets)) for k in KPIS}
+        if snap.moment == as_of:
+            now, risks = rows, risk_history(snap)
+            details = _detail_sheets(ledger, snap, rows, before, friday, trend, settings)
+    risk_kpi = next(k for k in KPIS if k.id == "risk_response")
+    for week in trend:  # the risks' whole history is known only at the end of the sweep
+        history[week]["risk_response"] = risk_kpi.compute(Inputs(snap, [], week, risks, targets))
+    sheets = [_summary(now), _kpi_sheet(history, trend, now, settings), *details]
+    sheets.append(_alerts_sheet(alerts))
+    return _localised(
+        Rollup(
+            as_of.astimezone(CHINA_TIME).strftime("%Y-%m-%d %H:%M"),
+            friday.isoformat(),
+            sheets,
+            settings.lang,
+        )
+    )
+
+
+def _summary(rows: list[ProjectStatus]) -> Sheet:
+    values = [tuple(getattr(p, c.id) for c in tx.SUMMARY) for p in rows]
+    table = Table(tx.SUMMARY_TITLE, tx.SUMMARY, values, tx.SUMMARY_NOTE)
+    return Sheet("summary", tx.SHEET_NAMES["summary"], [table])
+
+
+def _week_cols(trend: list[dt.date], kind: str, over: float | None = None) -> tuple[Col, ...]:
+    return tuple(
+        Col(f"w{n}", Label(w.strftime("%m-%d"), w.strftime("%m-%d")), kind, 8, over)
+        for n, w in enumerate(trend)
+    )
+
+
+def _kpi_sheet(history, trend, rows: list[ProjectStatus], settings: Settings) -> Sheet:
+    targets, current = settings.rollup, history[trend[-1]]
+    main = Table(tx.KPI_TITLE, (*cols(*tx.KPI_COLUMNS), *_week_cols(trend, "decimal")))
+    for k in KPIS:
+        value, kind = current[k.id], UNIT_KINDS[k.unit]
+        goal = k.target(targets) if k.target else None
+        target = "—" if goal is None else f"{'≥' if k.direction == '>=' else '≤'} {_show(goal, k)}"
+        status = tx.NO_DATA.zh if value is None else k.status(value, targets) or "—"
+        trend_cells = (Typed(kind, history[w][k.id]) for w in trend)
+        main.rows.append(
+            (k.name.text(settings.lang), k.definition.text(settings.lang), Typed(kind, value),
+             target, status, *trend_cells)
+        )  # fmt: skip
+    trend_cols = (Col(k.id, k.name, UNIT_KINDS[k.unit], 10) for k in KPIS)
+    trend_table = Table(
+        tx.TREND_TITLE,
+        (Col("week", Label("周", "Week"), "date"), *trend_cols),
+        [(w, *(history[w][k.id] for k in KPIS)) for w in trend],
+    )
+    rag = Counter(p.computed_rag or "—" for p in rows)
+    rag_rows = [(r, rag[r]) for r in ("绿", "黄", "红", "—") if rag[r]]
+    rates = tuple(k.id for k in KPIS if k.unit == "percent" and k.id != "schedule_percent")
+    charts = [
+        Chart("line", tx.CHART_RATES, 1, rates, "week", y_percent=True),
+        Chart("column", tx.CHART_DAYS, 1, ("schedule_days",), "week"),
+        Chart("pie", tx.CHART_RAG, 2, ("projects",), "rag"),
+    ]
+    tables = [main, trend_table, Table(tx.RAG_TITLE, tx.RAG_COLUMNS, rag_rows)]
+    return Sheet("kpis", tx.SHEET_NAMES["kpis"], tables, charts, freeze=False)
+
+
+def _show(goal: float, kpi) -> str:
+    return f"{goal:.0%}" if kpi.unit == "percent" else f"{goal:g}"
+
+
+def _detail_sheets(ledger, snap, rows, before, friday, trend, settings) -> list[Sheet]:
+    capacity = settings.rollup.capacity_hours
+    submissions = Table(
+        Label(f"周报提交情况（{friday} 周）", f"Weekly reports, week ending {friday}"),
+        tx.SUBMISSIONS,
+        reg.submission_rows(snap, rows, friday),
+        tx.SUBMISSIONS_NOTE,
+    )
+    title = tx.RESOURCES_TITLE
+    resources = Table(
+        Label(title.zh.format(capacity=capacity), title.en.format(capacity=capacity)),
+        (
+            *cols(tx.RESOURCES_PERSON),
+            *_week_cols(trend, "decimal", capacity),
+            *cols(tx.RESOURCES_OVER),
+        ),
+        reg.resource_rows(ledger, snap, trend, capacity),
+    )
+
+    def sheet(id_: str, *tables: Table) -> Sheet:
+        return Sheet(id_, tx.SHEET_NAMES[id_], list(tables))
+
+    return [
+        sheet(
+            "schedule",
+            Table(
+                tx.SCHEDULE_TITLE,
+                tx.SCHEDULE,
+                reg.schedule_rows(ledger, snap, rows),
+                tx.SCHEDULE_NOTE,
+            ),
+        ),
+        sheet(
+            "submissions",
+            submissions,
+            Table(tx.DEPARTMENTS_TITLE, tx.DEPARTMENTS, reg.department_rows(rows)),
+        ),
+        sheet("changes", Table(tx.CHANGES_TITLE, tx.CHANGES, reg.change_rows(snap))),
+        sheet("risks", Table(tx.RISKS_TITLE, tx.RISKS, reg.risk_rows(ledger, snap, rows))),
+        sheet("resources", resources),
+        sheet(
+            "instructions",
+            Table(tx.INSTRUCTIONS_TITLE, tx.INSTRUCTIONS, reg.instruction_rows(snap)),
+        ),
+        sheet("changed", Table(tx.CHANGED_TITLE, tx.CHANGED, reg.change_since_rows(rows, before))),
+    ]
+
+
+def _alerts_sheet(alerts) -> Sheet:
+    rows = [
+        (a.rule, a.project, tx.SEVERITY_ZH[a.severity], a.since, a.message, a.closes)
+        for a in alerts
+    ]
+    return Sheet("alerts", tx.SHEET_NAMES["alerts"], [Table(tx.ALERTS_TITLE, tx.ALERTS, rows)])
+
+
+def _localised(rollup: Rollup) -> Rollup:
+    """Chinese values (RAG, states, flags) in the workbook's language."""
+    if rollup.lang == "zh":
+        return rollup
+    for sheet in rollup.sheets:
+        for table in sheet.tables:
+            table.rows = [tuple(tx.localise(v, "en") for v in row) for row in table.rows]
+    return rollup

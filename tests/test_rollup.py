@@ -1,0 +1,219 @@
+"""The portfolio roll-up from a small portfolio built through real intake of generated forms: the
+summary's deviations and RAGs, the KPIs against hand-computed values (with no closed project
+yet, a zero budget baseline and every report missing), the submission status, the history, and
+the written workbook: values only, user text never a formula.
+
+The portfolio (received at 17:00 China time, DAY + n days; DAY is Monday 2026-03-16):
+  A PRJ-2026-001  baseline end 2026-12-31; week 03-20 on time, week 03-27 late (Monday)
+  B PRJ-2026-002  week 03-20 on time, declared 绿 but its tasks end 2027-01-20 (+20 days)
+  C PRJ-2026-003  a zero budget baseline and no reports at all
+  D PRJ-2026-004  spent 300 000 of 300 000; accepted 2026-12-18, closed 2026-12-20; 良, 4.6
+  E PRJ-2026-005  spent 330 000 (+10 %); accepted 2027-01-10 (+10 days), closed 01-12; 中, 4.0
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from collections import Counter
+from decimal import Decimal
+
+import pytest
+
+from generators.rollup import write_rollup
+from pmokit.alerts import open_alerts
+from pmokit.intake import Arrival, intake
+from pmokit.rollup.report import build_rollup
+from pmokit.workdays import CHINA_TIME
+
+D = dt.datetime
+MARCH_30 = D(2026, 3, 30, 23, 59, 59, tzinfo=CHINA_TIME)  # report week: Friday 03-27
+NEXT_JAN = D(2027, 1, 31, 23, 59, 59, tzinfo=CHINA_TIME)  # report week: Friday 2027-01-29
+
+
+def code(n: int) -> dict:
+    return {"project_code": f"PRJ-2026-00{n}"}
+
+
+def spend(each: int) -> dict:
+    return {
+        ("lines", i, column): value
+        for i in (0, 1)
+        for column, value in (("this_month_actual", each), ("next_month_budget", 0))
+    }
+
+
+@pytest.fixture
+def portfolio(sqlite_desk):
+    desk = sqlite_desk
+    for n in (1, 2, 4, 5):
+        assert desk.submit("initiation", fields=code(n)).outcome == "accepted"
+    zero = {("budget", i, "amount"): 0 for i in (0, 1)}
+    c = desk.submit("initiation", fields={**code(3), "budget_total": 0}, rows=zero)
+    assert c.outcome == "accepted", c.report.summary()
+    for n, each, accepted, closed, rating, score in (
+        (4, 150000, D(2026, 12, 18), D(2026, 12, 20), "良", 4.6),
+        (5, 165000, D(2027, 1, 10), D(2027, 1, 12), "中", 4.0),
+    ):
+        totals = {"this_month_total": each * 2, "next_month_total": 0}
+        budget = desk.submit("budget", days=1, fields={**code(n), **totals}, rows=spend(each))
+        assert budget.outcome == "accepted", budget.report.summary()
+        closure = desk.submit(
+            "closure",
+            days=2,
+            fields={
+                **code(n),
+                "acceptance_date": accepted,
+                "approval_date": closed,
+                "quality_rating": rating,
+                "satisfaction": score,
+            },
+        )
+        assert closure.outcome == "accepted", closure.report.summary()
+    late = {("tasks", i, "expected_finish"): D(2027, 1, 20) for i in (0, 1)}
+    for n, week, days, rows in (
+        (1, D(2026, 3, 20), 4, None),
+        (2, D(2026, 3, 20), 4, late),
+        (1, D(2026, 3, 27), 14, None),
+    ):
+        weekly = desk.submit(
+            "weekly", days=days, fields={**code(n), "week_ending": week}, rows=rows
+        )
+        assert weekly.outcome == "accepted", weekly.report.summary()
+    not_a_form = Arrival(b"a,b\n1,2\n", "notes.xlsx", D(2026, 3, 17, tzinfo=dt.timezone.utc))
+    assert intake(not_a_form, desk.settings, desk.ledger, desk.forms).outcome == "rejected"
+    return desk
+
+
+def table(rollup, sheet_id: str, index: int = 0) -> list[dict]:
+    sheet = next(s for s in rollup.sheets if s.id == sheet_id)
+    found = sheet.tables[index]
+    return [dict(zip((c.id for c in found.columns), row, strict=True)) for row in found.rows]
+
+
+def kpis(rollup) -> dict:
+    return {r["name"]: (r["value"].value, r["status"]) for r in table(rollup, "kpis")}
+
+
+def test_the_summary_sets_declared_against_computed_rag(portfolio):
+    rollup = build_rollup(portfolio.ledger, portfolio.settings, MARCH_30)
+    rows = {r["code"]: r for r in table(rollup, "summary")}
+    a, b, c = rows["PRJ-2026-001"], rows["PRJ-2026-002"], rows["PRJ-2026-003"]
+    assert (a["baseline_end"], a["forecast_end"], a["schedule_days"]) == (
+        dt.date(2026, 12, 31), dt.date(2026, 12, 31), 0
+    )  # fmt: skip
+    assert (a["computed_rag"], a["declared_rag"], a["disagreement"]) == ("绿", "绿", "")
+    assert (b["forecast_end"], b["schedule_days"], b["computed_rag"]) == (
+        dt.date(2027, 1, 20),
+        20,
+        "红",
+    )
+    assert (b["declared_rag"], b["disagreement"]) == ("绿", "申报偏乐观")  # a watermelon
+    assert (c["budget_baseline"], c["budget_deviation"], c["computed_rag"]) == (None, None, None)
+    assert a["budget_baseline"] == Decimal(300000) and a["actual"] == 0
+    assert (a["report_status"], b["report_status"], c["report_status"]) == ("迟交", "未交", "未交")
+    weeks = {r["code"]: r["missing"] for r in table(rollup, "submissions")}
+    assert [weeks[f"PRJ-2026-00{n}"] for n in (1, 2, 3)] == [0, 1, 2]
+    assert rows["PRJ-2026-004"]["report_status"] == "不需提交"  # closing, not in 实施
+    alerts = Counter(x.project for x in open_alerts(portfolio.ledger, portfolio.settings, MARCH_30))
+    assert {k: r["alerts"] for k, r in rows.items()} == {k: alerts[k] for k in rows}
+    assert alerts["PRJ-2026-003"] >= 2  # two missing reports at least
+
+
+def test_kpis_before_any_project_has_closed(portfolio):
+    rollup = build_rollup(portfolio.ledger, portfolio.settings, MARCH_30)
+    values = kpis(rollup)
+    for name in ("项目成功率", "项目交付准时率", "预算偏差率", "满意度"):
+        assert values[name] == (None, "无数据")
+    assert values["进度偏差（天）"] == (Decimal(10), "—")  # A 0, B +20; C, D, E without a forecast
+    assert values["周报按时提交率"] == (Decimal(0), "未达标")  # A late, B and C missing
+    assert values["模板采用率"] == (Decimal(12) / 13, "未达标")  # one file was not a form
+    trend = {r["week"]: r for r in table(rollup, "kpis", 1)}
+    assert trend[dt.date(2026, 3, 20)]["weekly_on_time"] == Decimal(2) / 3  # A and B on time
+    assert trend[dt.date(2026, 3, 13)]["weekly_on_time"] is None  # nobody in 实施 yet
+    assert len(trend) == 12 and max(trend) == dt.date(2026, 3, 27)
+
+
+def test_kpis_once_projects_have_closed_and_every_report_is_missing(portfolio):
+    values = kpis(build_rollup(portfolio.ledger, portfolio.settings, NEXT_JAN))
+    assert values["项目成功率"] == (Decimal("0.5"), "未达标")  # D on time, in budget, 良; E late
+    assert values["项目交付准时率"] == (Decimal("0.5"), "未达标")
+    assert values["预算偏差率"] == (Decimal("0.05"), "达标")  # (0 + 10 %) / 2, on the target
+    assert values["进度偏差（天）"][0] == Decimal(17) / 4  # A 0, B +20, D −13, E +10
+    assert values["进度偏差率"][0] == Decimal(17) / 290 / 4  # each over a 290-day plan
+    assert values["满意度"] == (Decimal("4.3"), "未达标")
+    assert values["周报按时提交率"] == (Decimal(0), "未达标")  # A, B and C all missing
+
+
+def test_what_changed_since_last_week_comes_from_the_ledger(portfolio):
+    moment = D(2026, 3, 25, 12, tzinfo=CHINA_TIME)
+    changed = {
+        (r["code"], r["what"]): (r["before"], r["now"])
+        for r in table(build_rollup(portfolio.ledger, portfolio.settings, moment), "changed")
+    }
+    assert changed[("PRJ-2026-002", "计算 RAG")] == ("绿", "红")  # its first report came in
+    assert changed[("PRJ-2026-002", "进度偏差（天）")] == (None, 20)
+    assert ("PRJ-2026-003", "计算 RAG") not in changed  # nothing new from C
+    assert all(state == ("启动", "实施") or what != "状态" for (_, what), state in changed.items())
+
+
+def test_submission_status_by_department_and_the_detail_sheets(portfolio):
+    rollup = build_rollup(portfolio.ledger, portfolio.settings, MARCH_30)
+    [department] = table(rollup, "submissions", 1)
+    assert (department["expected"], department["on_time"], department["late"]) == (3, 0, 1)
+    assert (department["missing"], department["not_expected"], department["rate"]) == (2, 2, 0)
+    schedule = [r for r in table(rollup, "schedule") if r["code"] == "PRJ-2026-002"]
+    assert {(r["kind"], r["item"], r["forecast"]) for r in schedule} >= {
+        ("任务", "接口联调", dt.date(2027, 1, 20)),
+        ("里程碑", "系统上线", dt.date(2026, 6, 30)),
+    }
+    load = {r["person"]: r for r in table(rollup, "resources")}
+    assert load["赵敏"]["w10"] == Decimal(64) and load["赵敏"]["over"] == 1  # two projects' 32 h
+
+
+def test_the_workbook_holds_values_and_user_text_stays_text(portfolio, tmp_path):
+    payload = '=HYPERLINK("http://x","点我")'
+    weekly = portfolio.submit(
+        "weekly",
+        days=14,
+        fields={**code(2), "week_ending": D(2026, 3, 27)},
+        rows={("risks", 0, "description"): payload},
+    )
+    assert weekly.outcome == "accepted", weekly.report.summary()
+    rollup = build_rollup(portfolio.ledger, portfolio.settings, MARCH_30)
+    path = tmp_path / "rollup.xlsx"
+    cells = write_rollup(rollup, path)
+    assert cells > 100
+    with zipfile.ZipFile(path) as book:
+        sheets = [n for n in book.namelist() if n.startswith("xl/worksheets/sheet")]
+        assert sheets and not any(b"<f>" in book.read(n) for n in sheets)  # no formulas at all
+        assert "HYPERLINK" in book.read("xl/sharedStrings.xml").decode("utf-8")
+        charts = [n for n in book.namelist() if n.startswith("xl/charts/chart")]
+        assert len(charts) == 3
+    import openpyxl
+
+    risks = openpyxl.load_workbook(path)["风险"]
+    texts = {c.value for row in risks.iter_rows() for c in row if isinstance(c.value, str)}
+    assert payload in texts
+
+
+def test_an_english_roll_up(portfolio, tmp_path):
+    from dataclasses import replace
+
+    english = replace(portfolio.settings, lang="en")
+    rollup = build_rollup(portfolio.ledger, english, MARCH_30)
+    rows = {r["code"]: r for r in table(rollup, "summary")}
+    assert rows["PRJ-2026-002"]["disagreement"] == "declared better"
+    assert rows["PRJ-2026-002"]["computed_rag"] == "Red"
+    write_rollup(rollup, tmp_path / "en.xlsx")
+    import openpyxl
+
+    assert openpyxl.load_workbook(tmp_path / "en.xlsx").sheetnames[:2] == ["Portfolio", "KPIs"]
+
+
+def test_a_roll_up_at_the_end_of_a_friday_keeps_every_trend_week(portfolio):
+    friday = D(2026, 3, 27, 23, 59, 59, tzinfo=CHINA_TIME)  # a week before is a trend point too
+    rollup = build_rollup(portfolio.ledger, portfolio.settings, friday)
+    trend = [r["week"] for r in table(rollup, "kpis", 1)]
+    assert len(trend) == 12 and trend[-2:] == [dt.date(2026, 3, 20), dt.date(2026, 3, 27)]
+    assert {r["code"] for r in table(rollup, "summary")} == {f"PRJ-2026-00{n}" for n in range(1, 6)}
