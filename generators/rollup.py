@@ -166,6 +166,8 @@ class _Writer:
             graph.set_y_axis({"num_format": "0%", "min": 0, "max": 1})
         if chart.kind != "pie":
             graph.set_legend({"position": "bottom"})
+            if table.columns[category].kind == "date":
+                graph.set_x_axis({"num_format": "mm-dd", "num_font": {"rotation": -45}})
         graph.set_size({"width": 520, "height": 300})
         ws.insert_chart(row, n * 8, graph)  # fmt: skip
 

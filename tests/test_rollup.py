@@ -217,3 +217,32 @@ def test_a_roll_up_at_the_end_of_a_friday_keeps_every_trend_week(portfolio):
     trend = [r["week"] for r in table(rollup, "kpis", 1)]
     assert len(trend) == 12 and trend[-2:] == [dt.date(2026, 3, 20), dt.date(2026, 3, 27)]
     assert {r["code"] for r in table(rollup, "summary")} == {f"PRJ-2026-00{n}" for n in range(1, 6)}
+
+
+def _chart_pixels(page) -> int:
+    """Pixels in the charts' series colours (never used for cells)."""
+    from generators.rollup import SERIES
+
+    colours = [tuple(int(c[i : i + 2], 16) for i in (1, 3, 5)) for c in SERIES[:5]]
+    counts = page.get_pixmap(dpi=150).color_count(colors=True)  # colour bytes -> pixels
+    return sum(
+        n
+        for rgb, n in counts.items()
+        if any(all(abs(rgb[i] - c[i]) < 24 for i in range(3)) for c in colours)
+    )
+
+
+@pytest.mark.soffice
+def test_the_roll_up_opens_in_libreoffice_and_prints_its_charts(portfolio, soffice, tmp_path):
+    import pymupdf
+
+    path = tmp_path / "rollup.xlsx"
+    write_rollup(build_rollup(portfolio.ledger, portfolio.settings, NEXT_JAN), path)
+    result = soffice("--convert-to", "pdf", "--outdir", str(tmp_path / "pdf"), str(path))
+    assert result.returncode == 0, result.stderr
+    pages = list(pymupdf.open(tmp_path / "pdf" / "rollup.pdf"))
+    assert len(pages) >= 10  # every sheet printed
+    [kpi_page] = [p for p in pages if "比率类指标趋势" in p.get_text()]  # the chart titles
+    assert "平均进度偏差（天）" in kpi_page.get_text()
+    assert _chart_pixels(kpi_page) > 500  # the lines and columns were drawn (≈1700 here)
+    assert _chart_pixels(pages[0]) < 5  # the summary has no chart: the count can fail
