@@ -12,13 +12,16 @@ from pathlib import Path
 
 from generators.feedback import write_feedback
 from generators.forms import build_form, build_forms, form_filename
+from generators.rollup import free_rollup_name, write_rollup
 from pmokit.alerts import open_alerts
 from pmokit.intake import Arrival, intake
 from pmokit.ledger.store import Ledger
 from pmokit.record import Record, example_record
+from pmokit.rollup.report import build_rollup
 from pmokit.schema import FormSpec
 from pmokit.settings import Settings
 from pmokit.validate import check_workbook
+from pmokit.workdays import CHINA_TIME
 
 
 def run_demo(
@@ -67,6 +70,11 @@ def _demo_ledger(
         echo(f"\nalerts as of {as_of}:")
         for a in open_alerts(ledger, demo, as_of):
             echo(f"  {a.since}  {a.rule:<4} {a.severity:<7} {a.message}")
+        moment = dt.datetime.combine(as_of, dt.time(23, 59, 59), CHINA_TIME)
+        rollup = build_rollup(ledger, demo, moment)
+        target = free_rollup_name(out_dir / "rollups", rollup)
+        cells = write_rollup(rollup, target)
+        echo(f"\nroll-up as of {as_of} ({len(rollup.sheets)} sheets, {cells} cells) -> {target}")
     finally:
         ledger.close()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -111,6 +112,33 @@ def test_demo_builds_forms_and_samples(tmp_path):
     assert "accepted  initiation.xlsx  -→启动 启动→实施" in result.output
     assert "R6   error   领导处理意见 PRJ-2026-001-I01" in result.output
     assert (tmp_path / "demo" / ".pmo" / "ledger.sqlite").exists()
+    assert (tmp_path / "demo" / "rollups" / "项目组合周报 2026-04-17.xlsx").exists()
+    assert "roll-up as of 2026-04-20 (10 sheets" in result.output
+
+
+def test_rollup_from_the_ledger_never_overwrites(tmp_path):
+    demo = tmp_path / "demo"
+    assert run("demo", "--out", str(demo)).exit_code == 0
+    env = {"PMO_LEDGER": str(demo / ".pmo" / "ledger.sqlite")}
+    folder = tmp_path / "rollups"
+    results = [
+        subprocess.run(
+            [sys.executable, "-m", "pmokit", "rollup", "--as-of", "2026-04-20"],
+            cwd=tmp_path, env={**os.environ, **env}, capture_output=True, text=True,
+        )
+        for _ in range(2)
+    ]  # fmt: skip
+    assert [r.returncode for r in results] == [0, 0], results[0].stderr
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["项目组合周报 2026-04-17 (2).xlsx", "项目组合周报 2026-04-17.xlsx"]
+    assert results[0].stdout.startswith(str(folder / "项目组合周报 2026-04-17.xlsx"))
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    bad = subprocess.run(
+        [sys.executable, "-m", "pmokit", "rollup", "--out", str(blocker / "r.xlsx")],
+        cwd=tmp_path, env={**os.environ, **env}, capture_output=True, text=True,
+    )  # fmt: skip
+    assert bad.returncode == 3 and bad.stderr.startswith(f"pmo: 无法写入 {blocker / 'r.xlsx'}")
 
 
 def test_list_shows_titles_in_the_chosen_language():
