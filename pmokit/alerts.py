@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 from calendar import monthrange
+from collections import defaultdict, namedtuple
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 
-from pmokit.ledger.store import Ledger
+from pmokit.ledger.store import Ledger, fast_rows
 from pmokit.ledger.tables import form_table_name
 from pmokit.schema import Label
 from pmokit.settings import Settings
@@ -120,59 +121,52 @@ class Alert:
         }
 
 
+_Move = namedtuple("_Move", "project_code to_state effective")
+_Received = namedtuple("_Received", "id form project_code received_utc issues_json superseded_by")
+
+
 class _View:
     """The ledger as it stood at `as_of`: states by date, and what had been received."""
 
     def __init__(self, ledger: Ledger, as_of: dt.datetime) -> None:
         t, s = ledger.table("transitions"), ledger.table("submissions")
         with ledger.read() as db:
-            self.moves = db.execute(
-                select(t.c.project_code, t.c.to_state, t.c.effective).order_by(t.c.id)
-            ).all()
-            received = db.execute(
-                select(
-                    s.c.id,
-                    s.c.form,
-                    s.c.project_code,
-                    s.c.received_utc,
-                    s.c.issues_json,
-                    s.c.superseded_by,
-                )
-                .where(s.c.outcome == "accepted")
-                .order_by(s.c.seq)
-            ).all()
-            self.dates = {
-                name: dict(
-                    db.execute(
-                        select(
-                            ledger.table(form_table_name(form)).c.submission_id,
-                            ledger.table(form_table_name(form)).c[name],
-                        )
-                    ).all()
-                )
-                for form, name in (
-                    ("weekly", "week_ending"),
-                    ("budget", "budget_month"),
-                    ("closure", "contract_final_acceptance"),
-                )
-            }
+            query = select(t.c.project_code, t.c.to_state, t.c.effective).order_by(t.c.id)
+            self.moves = [_Move._make(r) for r in fast_rows(db, query)]
+            query = select(*(s.c[c] for c in _Received._fields)).where(s.c.outcome == "accepted")
+            received = [_Received._make(r) for r in fast_rows(db, query.order_by(s.c.seq))]
+            self.dates = {}
+            for form, name in (
+                ("weekly", "week_ending"),
+                ("budget", "budget_month"),
+                ("closure", "contract_final_acceptance"),
+            ):
+                table = ledger.table(form_table_name(form))
+                self.dates[name] = dict(fast_rows(db, select(table.c.submission_id, table.c[name])))
             tracker = ledger.table(form_table_name("instruction"))
-            self.instructions = {r.submission_id: r for r in db.execute(select(tracker))}
-        self.received = [r for r in received if dt.datetime.fromisoformat(r.received_utc) <= as_of]
+            self.instructions = {r.submission_id: r for r in db.execute(select(tracker)).all()}
+        # Indexed by project (and form) once: a portfolio has thousands of projects and reports.
+        self.by_project: dict[str, list] = defaultdict(list)
+        for move in self.moves:
+            self.by_project[move.project_code].append(move)
+        self.received: dict[tuple[str, str], list] = defaultdict(list)
+        for r in received:
+            if dt.datetime.fromisoformat(r.received_utc) <= as_of:
+                self.received[(r.project_code, r.form)].append(r)
 
     def projects(self) -> list[str]:
-        return sorted({m.project_code for m in self.moves})
+        return sorted(self.by_project)
 
     def state(self, code: str, day: dt.date) -> tuple[str | None, dt.date | None]:
         """The project's state on `day`, and since when."""
         state, since = None, None
-        for move in self.moves:
-            if move.project_code == code and move.effective <= day:
+        for move in self.by_project.get(code, ()):
+            if move.effective <= day:
                 state, since = move.to_state, move.effective
         return state, since
 
     def submitted(self, code: str, form: str) -> list:
-        return [r for r in self.received if r.project_code == code and r.form == form]
+        return self.received.get((code, form), [])
 
     def values(self, code: str, form: str, name: str) -> set:
         return {self.dates[name].get(r.id) for r in self.submitted(code, form)}
@@ -234,9 +228,7 @@ def _alert(
 def _weekly(view: _View, code: str, moment: dt.datetime, settings: Settings) -> list[Alert]:
     """R2 for each week in 实施 without a report, and R7 after N such weeks in a row."""
     calendar, alerts, run = settings.calendar, [], 0
-    start = next(
-        (m.effective for m in view.moves if m.project_code == code and m.to_state == "实施"), None
-    )
+    start = next((m.effective for m in view.by_project.get(code, ()) if m.to_state == "实施"), None)
     if start is None:
         return []
     reported = view.values(code, "weekly", "week_ending")

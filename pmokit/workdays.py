@@ -5,11 +5,21 @@ the package does not know falls back to Monday–Friday until the PMO adds its d
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 import chinese_calendar
 
 CHINA_TIME = dt.timezone(dt.timedelta(hours=8), "CST")  # the PMO's clock: no daylight saving
+
+
+@functools.lru_cache(maxsize=8192)
+def _official_workday(day: dt.date) -> bool:
+    """chinesecalendar's answer (it scans its whole table per call, so remember it)."""
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        return day.weekday() < 5
 
 
 @dataclass(frozen=True)
@@ -22,10 +32,7 @@ class WorkCalendar:
             return False
         if day in self.workdays:
             return True
-        try:
-            return chinese_calendar.is_workday(day)
-        except NotImplementedError:
-            return day.weekday() < 5
+        return _official_workday(day)
 
     def add_workdays(self, day: dt.date, count: int) -> dt.date:
         """The `count`-th working day after `day`."""
@@ -46,6 +53,7 @@ class WorkCalendar:
 DUE_TIME, LATE_TIME = dt.time(18, 0), dt.time(12, 0)  # end of the working day; noon
 
 
+@functools.lru_cache(maxsize=4096)
 def weekly_deadlines(calendar: WorkCalendar, friday: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """When the report for the week ending `friday` is due (18:00 on the week's last working
     day), and until when it is merely late (noon on the next working day), China time (R2)."""

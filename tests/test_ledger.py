@@ -371,7 +371,7 @@ def first_sha(path):
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_a_version_1_ledger_is_migrated_in_place(sqlite_desk):
+def test_a_version_1_ledger_is_migrated_in_place(sqlite_desk):  # through v2 and v3
     from sqlalchemy import text
 
     desk = sqlite_desk
@@ -379,13 +379,15 @@ def test_a_version_1_ledger_is_migrated_in_place(sqlite_desk):
     with desk.ledger.write() as db:  # what a ledger from the previous release looks like
         db.execute(text("ALTER TABLE submissions DROP COLUMN move_pending"))
         db.execute(text("ALTER TABLE submissions DROP COLUMN saved_utc"))
+        db.execute(text("DROP TABLE rollup_history"))
         db.execute(text("UPDATE meta SET value = '1' WHERE key = 'schema_version'"))
     desk.ledger.close()
     desk.ledger = Ledger(desk.settings.ledger_url(), desk.forms)
     assert desk.rows("submissions", "outcome", "move_pending", "saved_utc") == [
         ("accepted", 0, None)
     ]
-    assert ("schema_version", "2") in desk.rows("meta", "key", "value")
+    assert ("schema_version", "3") in desk.rows("meta", "key", "value")
+    assert desk.rows("rollup_history", "moment_utc") == []  # v3's table was added
     assert desk.submit("weekly", days=4).outcome == "accepted"
 
 

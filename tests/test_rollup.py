@@ -246,3 +246,23 @@ def test_the_roll_up_opens_in_libreoffice_and_prints_its_charts(portfolio, soffi
     assert "平均进度偏差（天）" in kpi_page.get_text()
     assert _chart_pixels(kpi_page) > 500  # the lines and columns were drawn (≈1700 here)
     assert _chart_pixels(pages[0]) < 5  # the summary has no chart: the count can fail
+
+
+def test_past_weeks_are_kept_and_recomputed_only_when_their_files_change(portfolio):
+    first = build_rollup(portfolio.ledger, portfolio.settings, MARCH_30)
+    kept = portfolio.rows("rollup_history", "moment_utc", "received")
+    assert len(kept) == 11  # every trend week but this one
+    assert ("2026-03-20T15:59:59+00:00", 12) in kept  # Friday 03-20, end of day China time
+    again = build_rollup(portfolio.ledger, portfolio.settings, MARCH_30)
+    assert table(again, "kpis") == table(first, "kpis")  # read back, the same figures
+    assert table(again, "kpis", 1) == table(first, "kpis", 1)
+    # A file received (in this test's clock) before a kept week's end makes that week stale.
+    early = portfolio.submit("weekly", days=3, fields={**code(3), "week_ending": D(2026, 3, 20)})
+    assert early.outcome == "accepted"
+    after = build_rollup(portfolio.ledger, portfolio.settings, MARCH_30)
+    before = {r["week"]: r for r in table(first, "kpis", 1)}
+    now = {r["week"]: r for r in table(after, "kpis", 1)}
+    assert before[dt.date(2026, 3, 20)]["adoption"] == Decimal(11) / 12  # 12 files, 1 not a form
+    assert now[dt.date(2026, 3, 20)]["adoption"] == Decimal(12) / 13  # recomputed with it
+    assert now[dt.date(2026, 3, 20)]["weekly_on_time"] == 1  # C's report, on time after all
+    assert now[dt.date(2026, 3, 13)] == before[dt.date(2026, 3, 13)]  # untouched weeks kept

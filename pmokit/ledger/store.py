@@ -10,12 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import (
+    Boolean,
     Connection,
+    Date,
     Engine,
     MetaData,
+    Numeric,
     create_engine,
     event,
     func,
@@ -37,8 +41,12 @@ def _v2_filing_and_saved_time(db: Connection) -> None:
     db.execute(text("ALTER TABLE submissions ADD COLUMN saved_utc VARCHAR(32)"))
 
 
+def _v3_rollup_history(db: Connection) -> None:
+    build_metadata({}).tables["rollup_history"].create(db, checkfirst=True)
+
+
 # Schema migrations by the version they lead to; each runs in the migrating transaction.
-MIGRATIONS: dict[int, object] = {2: _v2_filing_and_saved_time}
+MIGRATIONS: dict[int, object] = {2: _v2_filing_and_saved_time, 3: _v3_rollup_history}
 
 
 def _sqlite_engine(url: str) -> Engine:
@@ -171,6 +179,37 @@ class Ledger:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _converter(kind):
+    """How a raw driver value becomes what SQLAlchemy would have returned, or None as it is."""
+    if isinstance(kind, Date):
+        return lambda v: v if isinstance(v, dt.date) else dt.date.fromisoformat(v)
+    if isinstance(kind, Numeric):
+        return lambda v: v if isinstance(v, Decimal) else Decimal(str(v))
+    if isinstance(kind, Boolean):
+        return bool
+    return None
+
+
+def fast_rows(db: Connection, statement) -> list[tuple]:
+    """A large read as plain tuples: the statement compiled to SQL and run on the driver's own
+    cursor, skipping SQLAlchemy's per-row processing (half the time of a 50 000-row read), each
+    value converted by its column's type (SQLite keeps dates as text)."""
+    sql = str(statement.compile(dialect=db.dialect, compile_kwargs={"literal_binds": True}))
+    convert = [_converter(c.type) for c in statement.selected_columns]
+    cursor = db.connection.cursor()
+    try:
+        cursor.execute(sql)
+        raw = cursor.fetchall()
+    finally:
+        cursor.close()
+    if all(f is None for f in convert):
+        return [tuple(row) for row in raw]
+    return [
+        tuple(v if f is None or v is None else f(v) for f, v in zip(convert, row, strict=True))
+        for row in raw
+    ]
 
 
 def ledger_summary(ledger: Ledger, day_start: dt.datetime) -> dict[str, dict[str, int]]:

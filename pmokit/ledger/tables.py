@@ -22,7 +22,7 @@ from sqlalchemy import (
 from pmokit.layout import layout_form
 from pmokit.schema import FieldSpec, FormSpec
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 COLUMN_TYPES = {
     "int": Integer,
     "decimal": lambda: Numeric(18, 4),
@@ -85,6 +85,15 @@ def _core(metadata: MetaData) -> None:
         Column("effective", Date),
         Column("form", String(40), nullable=False),
         Column("submission_id", Integer, ForeignKey("submissions.id"), nullable=False),
+    )
+    Table(  # v3. KPI values at past week ends, kept so a roll-up's trend is not recomputed
+        "rollup_history",
+        metadata,
+        Column("moment_utc", String(32), primary_key=True),
+        Column("fingerprint", String(16), primary_key=True),  # KPI definitions and settings
+        Column("received", Integer, nullable=False),  # files received by then, and the last id:
+        Column("last_id", Integer, nullable=False),  # the entry holds while both are unchanged
+        Column("kpis_json", Text, nullable=False),
     )
     Table(
         "baselines",

@@ -8,18 +8,18 @@ Detail rows (tasks, risks, escalations) are read later, only for the submissions
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
 
-from pmokit.ledger.store import Ledger
+from pmokit.ledger.store import Ledger, fast_rows
 from pmokit.ledger.tables import form_table_name
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sub:
     """One submission: accepted ones drive the figures; all of them count for template use."""
 
@@ -90,32 +90,24 @@ def _utc(text: str) -> dt.datetime:
 
 
 def load_facts(ledger: Ledger) -> Facts:
-    s = ledger.table("submissions")
+    s, t = ledger.table("submissions"), ledger.table("transitions")
     with ledger.read() as db:
-        rows = db.execute(select(*(s.c[c] for c in SUB_COLUMNS)).order_by(s.c.seq)).all()
-        t = ledger.table("transitions")
+        rows = fast_rows(db, select(*(s.c[c] for c in SUB_COLUMNS)).order_by(s.c.seq))
         moves: dict[str, list] = defaultdict(list)
-        for code, state, effective in db.execute(
-            select(t.c.project_code, t.c.to_state, t.c.effective).order_by(t.c.id)
+        for code, state, effective in fast_rows(
+            db, select(t.c.project_code, t.c.to_state, t.c.effective).order_by(t.c.id)
         ):
             moves[code].append((effective, state))
-        register = {r.code: r for r in db.execute(select(ledger.table("projects")))}
+        register = {r.code: r for r in db.execute(select(ledger.table("projects"))).all()}
         headers = {}
         for form, columns in HEADER_COLUMNS.items():
             table = ledger.table(form_table_name(form))
+            header = namedtuple(f"{form}_header", ("submission_id", *columns))
             query = select(table.c.submission_id, *(table.c[c] for c in columns))
-            headers[form] = {r.submission_id: r for r in db.execute(query)}
+            headers[form] = {r[0]: header._make(r) for r in fast_rows(db, query)}
         subs = [
-            Sub(
-                r.id,
-                r.seq,
-                r.form,
-                r.project_code,
-                r.period,
-                _utc(r.received_utc),
-                r.outcome == "accepted",
-            )
-            for r in rows
+            Sub(sid, seq, form, code, period, _utc(received), outcome == "accepted")
+            for sid, seq, form, code, period, received, outcome in rows
         ]
         facts = Facts(subs, register, dict(moves), headers)
         _aggregate(db, ledger, facts)
@@ -130,38 +122,35 @@ def _aggregate(db, ledger: Ledger, facts: Facts) -> None:
         func.max(tasks.c.expected_finish),
         func.avg(tasks.c.percent_complete),
     ).group_by(tasks.c.submission_id)
-    for sid, end, pct in db.execute(per_task):
+    for sid, end, pct in fast_rows(db, per_task):
         facts.weekly_end[sid] = end
-        facts.weekly_pct[sid] = Decimal(str(pct)) if pct is not None else None
-    for sid, end in db.execute(
-        select(forecasts.c.submission_id, func.max(forecasts.c.forecast_date)).group_by(
-            forecasts.c.submission_id
+        facts.weekly_pct[sid] = (
+            Decimal(str(pct)).quantize(Decimal("0.0001")) if pct is not None else None
         )
-    ):
+    per_forecast = select(forecasts.c.submission_id, func.max(forecasts.c.forecast_date))
+    for sid, end in fast_rows(db, per_forecast.group_by(forecasts.c.submission_id)):
         known = facts.weekly_end.get(sid)
         facts.weekly_end[sid] = max(d for d in (known, end) if d) if (known or end) else None
     lines = ledger.table(form_table_name("budget", "lines"))
-    for sid, actual, planned in db.execute(
-        select(
-            lines.c.submission_id,
-            func.sum(lines.c.this_month_actual),
-            func.sum(lines.c.next_month_budget),
-        ).group_by(lines.c.submission_id)
-    ):
-        facts.spend[sid] = (Decimal(actual or 0), Decimal(planned or 0))
+    per_budget = select(
+        lines.c.submission_id,
+        func.sum(lines.c.this_month_actual),
+        func.sum(lines.c.next_month_budget),
+    ).group_by(lines.c.submission_id)
+    for sid, actual, planned in fast_rows(db, per_budget):
+        facts.spend[sid] = (actual or Decimal(0), planned or Decimal(0))
     for (form, table_id), columns in LINE_COLUMNS.items():
         table = ledger.table(form_table_name(form, table_id))
         found: dict[int, list] = defaultdict(list)
         query = select(table.c.submission_id, *(table.c[c] for c in columns)).order_by(
             table.c.submission_id, table.c.row_number
         )
-        for sid, *values in db.execute(query):
+        for sid, *values in fast_rows(db, query):
             found[sid].append(tuple(values))
         facts.lines[(form, table_id)] = dict(found)
     risks = ledger.table(form_table_name("weekly", "risks"))
-    for sid, text in db.execute(
-        select(risks.c.submission_id, risks.c.description).where(risks.c.level == "重大")
-    ):
+    critical = select(risks.c.submission_id, risks.c.description).where(risks.c.level == "重大")
+    for sid, text in fast_rows(db, critical):
         facts.major_risks.setdefault(sid, set()).add(text)
     weekly = facts.headers["weekly"]
     for sub in facts.subs:
@@ -181,6 +170,6 @@ def detail_rows(ledger: Ledger, form: str, table_id: str, ids: list[int]) -> dic
                 .where(table.c.submission_id.in_(chunk))
                 .order_by(table.c.submission_id, table.c.row_number)
             )
-            for row in db.execute(query):
+            for row in db.execute(query).all():
                 found[row.submission_id].append(row)
     return dict(found)

@@ -12,6 +12,7 @@ from pmokit.ledger.store import Ledger
 from pmokit.rollup import registers as reg
 from pmokit.rollup import texts as tx
 from pmokit.rollup.facts import load_facts
+from pmokit.rollup.history import KpiHistory
 from pmokit.rollup.kpis import KPIS, Inputs, risk_history
 from pmokit.rollup.model import Chart, Col, Rollup, Sheet, Table, Typed, cols
 from pmokit.rollup.projects import ProjectStatus, measure_project
@@ -34,20 +35,28 @@ def build_rollup(ledger: Ledger, settings: Settings, as_of: dt.datetime) -> Roll
     alerts = open_alerts(ledger, settings, as_of)
     per_project = Counter(a.project for a in alerts)
     history: dict[dt.date, dict] = {}
+    kept = KpiHistory(ledger, settings)
     for snap in sweep(facts, sorted(set(points) | {earlier})):
         week = points.get(snap.moment) or report_week(settings, earlier)
+        past = snap.moment not in (as_of, earlier)
+        if past and (known := kept.get(snap.moment, snap.received, snap.last_id)) is not None:
+            history[week] = known  # a past week's figures, as computed before
+            continue
         counts = per_project if snap.moment == as_of else Counter()
         rows = [measure_project(snap, c, week, settings, counts[c]) for c in snap.projects()]
         if snap.moment == earlier:
             before = rows
         if snap.moment in points:
             history[week] = {k.id: k.compute(Inputs(snap, rows, week, [], targets)) for k in KPIS}
+            if past:
+                kept.keep(snap.moment, snap.received, snap.last_id, history[week])
         if snap.moment == as_of:
             now, risks = rows, risk_history(snap)
             details = _detail_sheets(ledger, snap, rows, before, friday, trend, settings)
     risk_kpi = next(k for k in KPIS if k.id == "risk_response")
     for week in trend:  # the risks' whole history is known only at the end of the sweep
         history[week]["risk_response"] = risk_kpi.compute(Inputs(snap, [], week, risks, targets))
+    kept.save()
     sheets = [_summary(now), _kpi_sheet(history, trend, now, settings), *details]
     sheets.append(_alerts_sheet(alerts))
     return _localised(

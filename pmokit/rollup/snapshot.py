@@ -25,6 +25,8 @@ class Snapshot:
     current: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
     received: int = 0  # files received by `moment`, accepted or not
     on_template: int = 0  # of those, files identified as one of our forms
+    latest: dict[str, int] = field(default_factory=dict)  # project -> latest week's report
+    last_id: int = 0  # the newest submission taken
 
     @property
     def day(self) -> dt.date:
@@ -32,12 +34,20 @@ class Snapshot:
 
     def take(self, sub: Sub) -> None:
         self.received += 1
+        self.last_id = max(self.last_id, sub.id)
         self.on_template += sub.form is not None
         if sub.accepted and sub.project:
             periods = self.current.setdefault(sub.project, {}).setdefault(sub.form or "", {})
             known = periods.get(sub.period or "")
             if known is None or known < sub.id:  # ids follow our arrival sequence
                 periods[sub.period or ""] = sub.id
+                if sub.form == "weekly":
+                    self._newer_week(sub.project, sub.id)
+
+    def _newer_week(self, project: str, sid: int) -> None:
+        weekly, held = self.facts.headers["weekly"], self.latest.get(project)
+        if held is None or weekly[sid].week_ending >= weekly[held].week_ending:
+            self.latest[project] = sid
 
     def ids(self, project: str, form: str) -> dict[str, int]:
         return self.current.get(project, {}).get(form, {})
@@ -64,8 +74,7 @@ class Snapshot:
         return sorted(ids, key=lambda sid: self.header("weekly", sid).week_ending)
 
     def latest_weekly(self, project: str) -> int | None:
-        ids = self.ids(project, "weekly").values()
-        return max(ids, key=lambda sid: self.header("weekly", sid).week_ending) if ids else None
+        return self.latest.get(project)
 
     def state(self, project: str, day: dt.date | None = None) -> str | None:
         """The project's state on `day` (default: the snapshot's day), by effective date."""
