@@ -44,8 +44,7 @@ def spend(each: int) -> dict:
 
 
 @pytest.fixture
-def portfolio(sqlite_desk):
-    desk = sqlite_desk
+def portfolio(desk):  # on SQLite, and on PostgreSQL when PMO_TEST_POSTGRES names one
     for n in (1, 2, 4, 5):
         assert desk.submit("initiation", fields=code(n)).outcome == "accepted"
     zero = {("budget", i, "amount"): 0 for i in (0, 1)}
