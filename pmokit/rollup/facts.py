@@ -115,22 +115,6 @@ def load_facts(ledger: Ledger) -> Facts:
 
 
 def _aggregate(db, ledger: Ledger, facts: Facts) -> None:
-    tasks = ledger.table(form_table_name("weekly", "tasks"))
-    forecasts = ledger.table(form_table_name("weekly", "milestone_forecasts"))
-    per_task = select(
-        tasks.c.submission_id,
-        func.max(tasks.c.expected_finish),
-        func.avg(tasks.c.percent_complete),
-    ).group_by(tasks.c.submission_id)
-    for sid, end, pct in fast_rows(db, per_task):
-        facts.weekly_end[sid] = end
-        facts.weekly_pct[sid] = (
-            Decimal(str(pct)).quantize(Decimal("0.0001")) if pct is not None else None
-        )
-    per_forecast = select(forecasts.c.submission_id, func.max(forecasts.c.forecast_date))
-    for sid, end in fast_rows(db, per_forecast.group_by(forecasts.c.submission_id)):
-        known = facts.weekly_end.get(sid)
-        facts.weekly_end[sid] = max(d for d in (known, end) if d) if (known or end) else None
     lines = ledger.table(form_table_name("budget", "lines"))
     per_budget = select(
         lines.c.submission_id,
@@ -158,6 +142,34 @@ def _aggregate(db, ledger: Ledger, facts: Facts) -> None:
             facts.first_report.setdefault((sub.project, weekly[sub.id].week_ending), sub.received)
 
 
+def weekly_figures(ledger: Ledger, facts: Facts, ids) -> None:
+    """Forecast end and mean % complete of the given weekly reports, read once and kept: only
+    the reports a roll-up shows are read, not a portfolio's whole history."""
+    wanted = sorted({sid for sid in ids if sid is not None and sid not in facts.weekly_end})
+    if not wanted:
+        return
+    tasks = ledger.table(form_table_name("weekly", "tasks"))
+    forecasts = ledger.table(form_table_name("weekly", "milestone_forecasts"))
+    with ledger.read() as db:
+        for start in range(0, len(wanted), 900):
+            chunk = wanted[start : start + 900]
+            facts.weekly_end.update(dict.fromkeys(chunk))
+            per_task = select(
+                tasks.c.submission_id,
+                func.max(tasks.c.expected_finish),
+                func.avg(tasks.c.percent_complete),
+            ).where(tasks.c.submission_id.in_(chunk))
+            for sid, end, pct in fast_rows(db, per_task.group_by(tasks.c.submission_id)):
+                facts.weekly_end[sid] = end
+                facts.weekly_pct[sid] = Decimal(str(pct)) if pct is not None else None
+            per_forecast = select(
+                forecasts.c.submission_id, func.max(forecasts.c.forecast_date)
+            ).where(forecasts.c.submission_id.in_(chunk))
+            for sid, end in fast_rows(db, per_forecast.group_by(forecasts.c.submission_id)):
+                known = facts.weekly_end.get(sid)
+                facts.weekly_end[sid] = max(known, end) if known and end else known or end
+
+
 def detail_rows(ledger: Ledger, form: str, table_id: str, ids: list[int]) -> dict[int, list]:
     """A form table's rows for the given submissions, by submission, in row order."""
     table = ledger.table(form_table_name(form, table_id))
@@ -173,3 +185,15 @@ def detail_rows(ledger: Ledger, form: str, table_id: str, ids: list[int]) -> dic
             for row in db.execute(query).all():
                 found[row.submission_id].append(row)
     return dict(found)
+
+
+def chunked_rows(ledger: Ledger, form: str, table_id: str, columns, ids: list[int]) -> list[tuple]:
+    """(submission id, *columns) of a form table for the given submissions, as plain tuples."""
+    table = ledger.table(form_table_name(form, table_id))
+    found: list[tuple] = []
+    with ledger.read() as db:
+        for start in range(0, len(ids), 900):
+            chunk = ids[start : start + 900]
+            query = select(table.c.submission_id, *(table.c[c] for c in columns))
+            found += fast_rows(db, query.where(table.c.submission_id.in_(chunk)))
+    return found

@@ -9,7 +9,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from pmokit.ledger.store import Ledger
-from pmokit.rollup.facts import detail_rows
+from pmokit.rollup.facts import chunked_rows, detail_rows
 from pmokit.rollup.projects import MISSING, NOT_EXPECTED, ON_TIME, ProjectStatus, milestone_plan
 from pmokit.rollup.snapshot import Snapshot
 
@@ -122,10 +122,11 @@ def resource_rows(
             if week in wanted:
                 by_week[sid] = week
     load: dict[str, dict[dt.date, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    for sid, found in detail_rows(ledger, "weekly", "hours", list(by_week)).items():
-        for row in found:
-            if row.person and row.hours is not None:
-                load[row.person][by_week[sid]] += Decimal(row.hours)
+    for sid, person, hours in chunked_rows(
+        ledger, "weekly", "hours", ("person", "hours"), list(by_week)
+    ):
+        if person and hours is not None:
+            load[person][by_week[sid]] += hours
     limit = Decimal(str(capacity))
     out = []
     for person in sorted(load):

@@ -11,7 +11,7 @@ from pmokit.alerts import open_alerts
 from pmokit.ledger.store import Ledger
 from pmokit.rollup import registers as reg
 from pmokit.rollup import texts as tx
-from pmokit.rollup.facts import load_facts
+from pmokit.rollup.facts import load_facts, weekly_figures
 from pmokit.rollup.history import KpiHistory
 from pmokit.rollup.kpis import KPIS, Inputs, risk_history
 from pmokit.rollup.model import Chart, Col, Rollup, Sheet, Table, Typed, cols
@@ -43,6 +43,7 @@ def build_rollup(ledger: Ledger, settings: Settings, as_of: dt.datetime) -> Roll
             history[week] = known  # a past week's figures, as computed before
             continue
         counts = per_project if snap.moment == as_of else Counter()
+        weekly_figures(ledger, facts, map(snap.latest_weekly, snap.projects()))
         rows = [measure_project(snap, c, week, settings, counts[c]) for c in snap.projects()]
         if snap.moment == earlier:
             before = rows
