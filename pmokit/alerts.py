@@ -20,7 +20,7 @@ from pmokit.ledger.store import Ledger, fast_rows
 from pmokit.ledger.tables import form_table_name
 from pmokit.schema import Label
 from pmokit.settings import Settings
-from pmokit.workdays import CHINA_TIME, weekly_deadlines
+from pmokit.workdays import end_of_day, weekly_deadlines
 
 TEXTS = {
     "R2-due": (
@@ -175,7 +175,7 @@ class _View:
 def _as_datetime(as_of: dt.date | dt.datetime) -> dt.datetime:
     if isinstance(as_of, dt.datetime):
         return as_of if as_of.tzinfo else as_of.replace(tzinfo=dt.timezone.utc)
-    return dt.datetime.combine(as_of, dt.time(23, 59, 59), CHINA_TIME)  # the PMO's day
+    return end_of_day(as_of)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

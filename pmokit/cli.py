@@ -28,7 +28,7 @@ from pmokit.rollup.report import build_rollup
 from pmokit.serve import describe_watcher, run_watcher, watcher_status
 from pmokit.settings import LANGS, Settings, load_settings
 from pmokit.validate import check_workbook
-from pmokit.workdays import CHINA_TIME
+from pmokit.workdays import CHINA_TIME, end_of_day
 
 
 @click.group(cls=PmoGroup)
@@ -171,7 +171,7 @@ def _moment(as_of: dt.datetime | None) -> dt.datetime:
     if as_of is None:
         return dt.datetime.now(dt.timezone.utc)
     if as_of.time() == dt.time():
-        return dt.datetime.combine(as_of.date(), dt.time(23, 59, 59), CHINA_TIME)
+        return end_of_day(as_of.date())
     return as_of.replace(tzinfo=CHINA_TIME)
 
 

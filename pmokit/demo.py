@@ -21,7 +21,7 @@ from pmokit.rollup.report import build_rollup
 from pmokit.schema import FormSpec
 from pmokit.settings import Settings
 from pmokit.validate import check_workbook
-from pmokit.workdays import CHINA_TIME
+from pmokit.workdays import end_of_day
 
 
 def run_demo(
@@ -70,8 +70,7 @@ def _demo_ledger(
         echo(f"\nalerts as of {as_of}:")
         for a in open_alerts(ledger, demo, as_of):
             echo(f"  {a.since}  {a.rule:<4} {a.severity:<7} {a.message}")
-        moment = dt.datetime.combine(as_of, dt.time(23, 59, 59), CHINA_TIME)
-        rollup = build_rollup(ledger, demo, moment)
+        rollup = build_rollup(ledger, demo, end_of_day(as_of))
         target = free_rollup_name(out_dir / "rollups", rollup)
         cells = write_rollup(rollup, target)
         echo(f"\nroll-up as of {as_of} ({len(rollup.sheets)} sheets, {cells} cells) -> {target}")

@@ -50,6 +50,11 @@ class WorkCalendar:
         return self.add_workdays(day, 1)
 
 
+def end_of_day(day: dt.date) -> dt.datetime:
+    """The last second of `day` as the PMO reads it: what "as of a date" means everywhere."""
+    return dt.datetime.combine(day, dt.time(23, 59, 59), CHINA_TIME)
+
+
 DUE_TIME, LATE_TIME = dt.time(18, 0), dt.time(12, 0)  # end of the working day; noon
 
 

@@ -16,10 +16,10 @@ from pmokit.rollup.history import KpiHistory
 from pmokit.rollup.kpis import KPIS, Inputs, risk_history
 from pmokit.rollup.model import Chart, Col, Rollup, Sheet, Table, Typed, cols
 from pmokit.rollup.projects import ProjectStatus, measure_project
-from pmokit.rollup.snapshot import end_of_day, fridays_back, report_week, sweep
+from pmokit.rollup.snapshot import fridays_back, report_week, sweep
 from pmokit.schema import Label
 from pmokit.settings import Settings
-from pmokit.workdays import CHINA_TIME
+from pmokit.workdays import CHINA_TIME, end_of_day
 
 UNIT_KINDS = {"percent": "percent", "days": "decimal", "score": "decimal"}
 

@@ -105,10 +105,6 @@ def sweep(facts: Facts, moments: list[dt.datetime]) -> Iterator[Snapshot]:
         yield snapshot
 
 
-def end_of_day(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(23, 59, 59), CHINA_TIME)
-
-
 def report_week(settings: Settings, moment: dt.datetime) -> dt.date:
     """The latest week whose report was due by `moment`: the week the roll-up reports on."""
     day = moment.astimezone(CHINA_TIME).date()
