@@ -9,7 +9,6 @@ scans in full when the inbox is back.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import sys
@@ -28,7 +27,7 @@ from pmokit.filing import crash_point, destination_folder, free_name
 from pmokit.inbox import is_submission
 from pmokit.intake import Arrival, intake
 from pmokit.issues import Report
-from pmokit.ledger.recording import mark_filed, unfiled
+from pmokit.ledger.recording import content_hash, mark_filed, unfiled
 from pmokit.ledger.store import Ledger
 from pmokit.lifecycle import REGISTERING_FORMS
 from pmokit.schema import FormSpec
@@ -213,7 +212,7 @@ class Watcher:
         for sid, digest, name in unfiled(self.ledger):
             path = self.inbox / name
             try:
-                still_there = hashlib.sha256(path.read_bytes()).hexdigest() == digest
+                still_there = content_hash(path.read_bytes()) == digest
             except OSError:
                 still_there = False
             if not still_there:
