@@ -142,6 +142,14 @@ def _aggregate(db, ledger: Ledger, facts: Facts) -> None:
             facts.first_report.setdefault((sub.project, weekly[sub.id].week_ending), sub.received)
 
 
+CHUNK = 900  # submission ids per IN (...) list: under every driver's limit
+
+
+def _chunks(ids: list[int]):
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
+
+
 def weekly_figures(ledger: Ledger, facts: Facts, ids) -> None:
     """Forecast end and mean % complete of the given weekly reports, read once and kept: only
     the reports a roll-up shows are read, not a portfolio's whole history."""
@@ -151,8 +159,7 @@ def weekly_figures(ledger: Ledger, facts: Facts, ids) -> None:
     tasks = ledger.table(form_table_name("weekly", "tasks"))
     forecasts = ledger.table(form_table_name("weekly", "milestone_forecasts"))
     with ledger.read() as db:
-        for start in range(0, len(wanted), 900):
-            chunk = wanted[start : start + 900]
+        for chunk in _chunks(wanted):
             facts.weekly_end.update(dict.fromkeys(chunk))
             per_task = select(
                 tasks.c.submission_id,
@@ -175,8 +182,7 @@ def detail_rows(ledger: Ledger, form: str, table_id: str, ids: list[int]) -> dic
     table = ledger.table(form_table_name(form, table_id))
     found: dict[int, list] = defaultdict(list)
     with ledger.read() as db:
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
+        for chunk in _chunks(ids):
             query = (
                 select(table)
                 .where(table.c.submission_id.in_(chunk))
@@ -192,8 +198,7 @@ def chunked_rows(ledger: Ledger, form: str, table_id: str, columns, ids: list[in
     table = ledger.table(form_table_name(form, table_id))
     found: list[tuple] = []
     with ledger.read() as db:
-        for start in range(0, len(ids), 900):
-            chunk = ids[start : start + 900]
+        for chunk in _chunks(ids):
             query = select(table.c.submission_id, *(table.c[c] for c in columns))
             found += fast_rows(db, query.where(table.c.submission_id.in_(chunk)))
     return found

@@ -14,13 +14,17 @@ from pmokit.rollup.projects import MISSING, NOT_EXPECTED, ON_TIME, ProjectStatus
 from pmokit.rollup.snapshot import Snapshot
 
 
+def _latest_details(ledger: Ledger, snap: Snapshot, rows: list[ProjectStatus], *tables: str):
+    """Each project's latest weekly report, and the rows of the given tables of those reports."""
+    latest = {p.code: snap.latest_weekly(p.code) for p in rows}
+    ids = [sid for sid in latest.values() if sid is not None]
+    return latest, *(detail_rows(ledger, "weekly", table, ids) for table in tables)
+
+
 def schedule_rows(ledger: Ledger, snap: Snapshot, rows: list[ProjectStatus]) -> list[tuple]:
     """Each task and milestone of the latest weekly report: planned date (the schedule
     baseline, for a task named like a milestone), forecast, deviation, progress, status."""
-    latest = {p.code: snap.latest_weekly(p.code) for p in rows}
-    ids = [sid for sid in latest.values() if sid is not None]
-    tasks = detail_rows(ledger, "weekly", "tasks", ids)
-    forecasts = detail_rows(ledger, "weekly", "milestone_forecasts", ids)
+    latest, tasks, forecasts = _latest_details(ledger, snap, rows, "tasks", "milestone_forecasts")
     out = []
     for p in rows:
         sid = latest[p.code]
@@ -88,10 +92,7 @@ def change_rows(snap: Snapshot) -> list[tuple]:
 
 def risk_rows(ledger: Ledger, snap: Snapshot, rows: list[ProjectStatus]) -> list[tuple]:
     """The latest report's risks and escalations; critical risks and escalations first."""
-    latest = {p.code: snap.latest_weekly(p.code) for p in rows}
-    ids = [sid for sid in latest.values() if sid is not None]
-    risks = detail_rows(ledger, "weekly", "risks", ids)
-    escalations = detail_rows(ledger, "weekly", "escalations", ids)
+    latest, risks, escalations = _latest_details(ledger, snap, rows, "risks", "escalations")
     out = []
     for p in rows:
         sid = latest[p.code]
