@@ -13,12 +13,10 @@ import time
 from pathlib import Path
 
 from bench_validate import pandas_all
-from corpus import make_corpus
+from corpus import initiations, make_corpus
 
-from generators.forms import build_form
 from pmokit.intake import arrival_from_path, intake
 from pmokit.ledger.store import Ledger
-from pmokit.record import example_record
 from pmokit.resources import forms_dir
 from pmokit.settings import load_settings
 from pmokit.specs import load_forms
@@ -37,11 +35,8 @@ def main() -> None:
     settings = load_settings(environ={}, cwd=home)
     ledger = Ledger(settings.ledger_url(), forms)
     # The corpus's projects exist and are in 实施, as in a real PMO's ledger.
-    codes = sorted({f"PRJ-2026-{i % 900 + 100:03d}" for i in range(args.n)})
-    for code in codes:
-        record = example_record(forms["initiation"])
-        record.fields["project_code"] = code
-        path = build_form(forms["initiation"], home / f"{code}.xlsx", "zh", record)
+    projects = initiations(forms, home / "initiations", args.n)
+    for path in projects:
         intake(arrival_from_path(path), settings, ledger, forms)
     start = time.perf_counter()
     outcomes: dict[str, int] = {}
@@ -53,7 +48,7 @@ def main() -> None:
     pandas_all(paths, forms, settings)
     pandas_ms = (time.perf_counter() - start) * 1000 / len(paths)
     ledger.close()
-    print(f"{len(paths)} weekly reports into {settings.ledger_url()} ({len(codes)} projects)")
+    print(f"{len(paths)} weekly reports into {settings.ledger_url()} ({len(projects)} projects)")
     print(f"outcomes: {outcomes}")
     print(f"\n{'method':<42} {'ms/file':>8} {'files/s':>8} {'x pandas':>9}")
     for name, ms in (

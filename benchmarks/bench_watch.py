@@ -21,10 +21,8 @@ import time
 from pathlib import Path
 
 from bench_validate import pandas_all
-from corpus import make_corpus
+from corpus import initiations, make_corpus
 
-from generators.forms import build_form
-from pmokit.record import example_record
 from pmokit.resources import forms_dir
 from pmokit.settings import Settings
 from pmokit.specs import load_forms
@@ -35,18 +33,6 @@ ENV = {k: v for k, v in os.environ.items() if not k.startswith("PMO_")}
 def pmo(home: Path, *args: str) -> subprocess.CompletedProcess:
     command = [sys.executable, "-m", "pmokit", *args]
     return subprocess.run(command, cwd=home, env=ENV, capture_output=True, text=True)
-
-
-def initiations(forms, folder: Path, count: int) -> Path:
-    """The corpus's projects, each with an approved initiation, so its reports can be accepted."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for code in sorted({f"PRJ-2026-{i % 900 + 100:03d}" for i in range(count)}):
-        path = folder / f"{code}.xlsx"
-        if not path.exists():
-            record = example_record(forms["initiation"])
-            record.fields["project_code"] = code
-            build_form(forms["initiation"], path, "zh", record)
-    return folder
 
 
 def ingest_throughput(corpus: Path, inits: Path, count: int) -> tuple[float, float]:
@@ -111,7 +97,7 @@ def main() -> None:
     corpus = args.out or Path(tempfile.mkdtemp(prefix="pmo-bench-"))
     corpus.mkdir(parents=True, exist_ok=True)
     make_corpus(forms, corpus, args.n)
-    inits = initiations(forms, corpus / "initiations", args.n)
+    inits = initiations(forms, corpus / "initiations", args.n)[0].parent
 
     ingest_rate, pandas_rate = ingest_throughput(corpus, inits, args.n)
     print(f"`pmo ingest` of {args.n} weekly reports (one process, start-up included)")

@@ -14,13 +14,18 @@ from pmokit.record import Record, example_record
 STATUSES = ["未开始", "进行中", "已完成", "延期"]
 
 
+def project_code(index: int) -> str:
+    """The project of the corpus's `index`-th report: 900 projects, reused round the corpus."""
+    return f"PRJ-2026-{index % 900 + 100:03d}"
+
+
 def weekly_record(form, rng: random.Random, index: int) -> Record:
     """A plausible weekly report: 5–40 tasks, hours rows, a few risks."""
     base = example_record(form, rows=1)
     friday = dt.date(2026, 1, 2) + dt.timedelta(weeks=index % 52)
     fields = {
         **base.fields,
-        "project_code": f"PRJ-2026-{index % 900 + 100:03d}",
+        "project_code": project_code(index),
         "week_ending": friday,
         "rag": rng.choice(["绿", "黄", "红"]),
     }
@@ -59,5 +64,20 @@ def make_corpus(forms, folder: Path, count: int) -> list[Path]:
         path = folder / f"weekly-{i:04d}.xlsx"
         if not path.exists():
             build_form(form, path, "zh", record)
+        paths.append(path)
+    return paths
+
+
+def initiations(forms, folder: Path, count: int) -> list[Path]:
+    """An approved initiation for each project of a `count`-report corpus, so its reports can
+    be accepted; files already there are reused."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for code in sorted({project_code(i) for i in range(count)}):
+        path = folder / f"{code}.xlsx"
+        if not path.exists():
+            record = example_record(forms["initiation"])
+            record.fields["project_code"] = code
+            build_form(forms["initiation"], path, "zh", record)
         paths.append(path)
     return paths
