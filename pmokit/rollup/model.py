@@ -9,7 +9,6 @@ from typing import Any
 from pmokit.schema import Label
 
 # Column kinds the writer formats: text, int, date, datetime, money, percent, decimal, rag, flag
-KINDS = ("text", "int", "date", "datetime", "money", "percent", "decimal", "rag", "flag")
 
 
 @dataclass(frozen=True)

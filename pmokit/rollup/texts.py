@@ -47,7 +47,7 @@ RAG_COLUMNS = cols(("rag", "RAG", "RAG", "rag"), ("projects", "项目数", "Proj
 CHART_RATES = Label("比率类指标趋势", "Rates over the weeks")
 CHART_DAYS = Label("平均进度偏差（天）", "Mean schedule deviation (days)")
 CHART_RAG = Label("计算 RAG", "Computed RAG")
-NO_DATA, MET, MISSED = Label("无数据", "no data"), Label("达标", "met"), Label("未达标", "missed")
+NO_DATA = Label("无数据", "no data")
 
 KPI_TEXTS = {
     "success": (Label("项目成功率", "Project success rate"), Label("已结项项目中，按期（验收不晚于基线完成日）、预算偏差在目标内、质量评价为优或良的比例", "Closed projects accepted by their baseline end, within the budget target and rated excellent or good")),
