@@ -12,6 +12,7 @@ from typing import Any
 
 import xlsxwriter
 
+from pmokit.gc_pause import paused_gc
 from pmokit.rollup.model import Chart, Col, Rollup, Sheet, Table, Typed
 from pmokit.schema import Label
 from pmokit.workdays import CHINA_TIME
@@ -99,6 +100,11 @@ class _Writer:
         return row
 
     def cell(self, ws, row: int, col: int, kind: str, value: Any) -> None:
+        # Dispatch on the exact type first: this runs for every cell of the workbook.
+        if type(value) is str:
+            if value:  # user text is always a string, never a formula
+                ws.write_string(row, col, value, self.formats["text"])
+            return
         if isinstance(value, Typed):
             kind, value = value.kind, value.value
         if value is None or value == "":
@@ -113,7 +119,7 @@ class _Writer:
         elif isinstance(value, (int, float, Decimal)):
             number_format = self.formats.get(kind) or self.formats["decimal"]
             ws.write_number(row, col, float(value), number_format)
-        else:  # user text is always a string, never a formula
+        else:
             ws.write_string(row, col, str(value), self.formats["text"])
 
     def colour(self, ws, spec: Col, first: int, last: int, col: int) -> None:
@@ -179,9 +185,10 @@ def write_rollup(rollup: Rollup, path: Path) -> int:
     book = xlsxwriter.Workbook(str(path), options)
     book.set_properties({"title": TITLE.text(rollup.lang), "comments": rollup.as_of})
     writer = _Writer(book, rollup.lang)
-    for sheet in rollup.sheets:
-        writer.sheet(sheet, rollup)
-    book.close()
+    with paused_gc():
+        for sheet in rollup.sheets:
+            writer.sheet(sheet, rollup)
+        book.close()
     return writer.cells
 
 

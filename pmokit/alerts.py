@@ -8,16 +8,13 @@ as it stood on the as-of date: submissions received by then, states from transit
 from __future__ import annotations
 
 import datetime as dt
-import json
 from calendar import monthrange
-from collections import defaultdict, namedtuple
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import select
-
-from pmokit.ledger.store import Ledger, fast_rows
-from pmokit.ledger.tables import form_table_name
+from pmokit.alert_inputs import AlertInputs, read_alert_inputs
+from pmokit.ledger.store import Ledger
 from pmokit.schema import Label
 from pmokit.settings import Settings
 from pmokit.workdays import end_of_day, weekly_deadlines
@@ -121,57 +118,6 @@ class Alert:
         }
 
 
-_Move = namedtuple("_Move", "project_code to_state effective")
-_Received = namedtuple("_Received", "id form project_code received_utc issues_json superseded_by")
-
-
-class _View:
-    """The ledger as it stood at `as_of`: states by date, and what had been received."""
-
-    def __init__(self, ledger: Ledger, as_of: dt.datetime) -> None:
-        t, s = ledger.table("transitions"), ledger.table("submissions")
-        with ledger.read() as db:
-            query = select(t.c.project_code, t.c.to_state, t.c.effective).order_by(t.c.id)
-            self.moves = [_Move._make(r) for r in fast_rows(db, query)]
-            query = select(*(s.c[c] for c in _Received._fields)).where(s.c.outcome == "accepted")
-            received = [_Received._make(r) for r in fast_rows(db, query.order_by(s.c.seq))]
-            self.dates = {}
-            for form, name in (
-                ("weekly", "week_ending"),
-                ("budget", "budget_month"),
-                ("closure", "contract_final_acceptance"),
-            ):
-                table = ledger.table(form_table_name(form))
-                self.dates[name] = dict(fast_rows(db, select(table.c.submission_id, table.c[name])))
-            tracker = ledger.table(form_table_name("instruction"))
-            self.instructions = {r.submission_id: r for r in db.execute(select(tracker)).all()}
-        # Indexed by project (and form) once: a portfolio has thousands of projects and reports.
-        self.by_project: dict[str, list] = defaultdict(list)
-        for move in self.moves:
-            self.by_project[move.project_code].append(move)
-        self.received: dict[tuple[str, str], list] = defaultdict(list)
-        for r in received:
-            if dt.datetime.fromisoformat(r.received_utc) <= as_of:
-                self.received[(r.project_code, r.form)].append(r)
-
-    def projects(self) -> list[str]:
-        return sorted(self.by_project)
-
-    def state(self, code: str, day: dt.date) -> tuple[str | None, dt.date | None]:
-        """The project's state on `day`, and since when."""
-        state, since = None, None
-        for move in self.by_project.get(code, ()):
-            if move.effective <= day:
-                state, since = move.to_state, move.effective
-        return state, since
-
-    def submitted(self, code: str, form: str) -> list:
-        return self.received.get((code, form), [])
-
-    def values(self, code: str, form: str, name: str) -> set:
-        return {self.dates[name].get(r.id) for r in self.submitted(code, form)}
-
-
 def _as_datetime(as_of: dt.date | dt.datetime) -> dt.datetime:
     if isinstance(as_of, dt.datetime):
         return as_of if as_of.tzinfo else as_of.replace(tzinfo=dt.timezone.utc)
@@ -185,15 +131,20 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return day.replace(year=year, month=month, day=min(day.day, monthrange(year, month)[1]))
 
 
-def _fridays(start: dt.date, end: dt.date) -> list[dt.date]:
+@lru_cache(maxsize=4096)  # projects that started the same day share their weeks
+def _fridays(start: dt.date, end: dt.date) -> tuple[dt.date, ...]:
     first = start + dt.timedelta(days=(4 - start.weekday()) % 7)
-    return [first + dt.timedelta(weeks=n) for n in range((end - first).days // 7 + 1)]
+    return tuple(first + dt.timedelta(weeks=n) for n in range((end - first).days // 7 + 1))
 
 
 def open_alerts(ledger: Ledger, settings: Settings, as_of: dt.date | dt.datetime) -> list[Alert]:
     """Every alert open at `as_of`, project by project, rule by rule."""
     moment = _as_datetime(as_of)
-    view = _View(ledger, moment)
+    return alerts_at(read_alert_inputs(ledger, moment), settings, moment)
+
+
+def alerts_at(view: AlertInputs, settings: Settings, moment: dt.datetime) -> list[Alert]:
+    """Every alert open at `moment` given the ledger as it stood then."""
     found: list[Alert] = []
     for code in view.projects():
         for check in (
@@ -225,10 +176,10 @@ def _alert(
     )
 
 
-def _weekly(view: _View, code: str, moment: dt.datetime, settings: Settings) -> list[Alert]:
+def _weekly(view: AlertInputs, code: str, moment: dt.datetime, settings: Settings) -> list[Alert]:
     """R2 for each week in 实施 without a report, and R7 after N such weeks in a row."""
     calendar, alerts, run = settings.calendar, [], 0
-    start = next((m.effective for m in view.by_project.get(code, ()) if m.to_state == "实施"), None)
+    start = next((day for day, state in view.moves.get(code, ()) if state == "实施"), None)
     if start is None:
         return []
     reported = view.values(code, "weekly", "week_ending")
@@ -250,7 +201,9 @@ def _weekly(view: _View, code: str, moment: dt.datetime, settings: Settings) -> 
     return alerts
 
 
-def _suspension(view: _View, code: str, moment: dt.datetime, settings: Settings) -> list[Alert]:
+def _suspension(
+    view: AlertInputs, code: str, moment: dt.datetime, settings: Settings
+) -> list[Alert]:
     state, since = view.state(code, moment.date())
     if state != "暂停":
         return []
@@ -261,7 +214,7 @@ def _suspension(view: _View, code: str, moment: dt.datetime, settings: Settings)
     return [_alert("R9", code, "error", limit, settings, months=months, since=since.isoformat())]
 
 
-def _budget(view: _View, code: str, moment: dt.datetime, settings: Settings) -> list[Alert]:
+def _budget(view: AlertInputs, code: str, moment: dt.datetime, settings: Settings) -> list[Alert]:
     """R14: next month's budget after the due day of this month."""
     today = moment.date()
     if view.state(code, today)[0] != "实施" or today.day <= settings.budget_due_day:
@@ -284,7 +237,7 @@ def _budget(view: _View, code: str, moment: dt.datetime, settings: Settings) -> 
 
 
 def _stuck(
-    view: _View,
+    view: AlertInputs,
     code: str,
     moment: dt.datetime,
     settings: Settings,
@@ -312,13 +265,13 @@ def _stuck(
     ]
 
 
-def _closure(view: _View, code: str, moment: dt.datetime, settings: Settings) -> list[Alert]:
+def _closure(view: AlertInputs, code: str, moment: dt.datetime, settings: Settings) -> list[Alert]:
     """R16: closure finished within N working days of its start."""
     return _stuck(view, code, moment, settings, "结项中", settings.closure_workdays, "R16")
 
 
 def _final_acceptance(
-    view: _View, code: str, moment: dt.datetime, settings: Settings
+    view: AlertInputs, code: str, moment: dt.datetime, settings: Settings
 ) -> list[Alert]:
     """R18: one month before the contractual final acceptance."""
     today = moment.date()
@@ -333,16 +286,20 @@ def _final_acceptance(
     return alerts
 
 
-def _initiation(view: _View, code: str, moment: dt.datetime, settings: Settings) -> list[Alert]:
+def _initiation(
+    view: AlertInputs, code: str, moment: dt.datetime, settings: Settings
+) -> list[Alert]:
     """R22: a registered project whose initiation is not approved within N working days."""
     return _stuck(view, code, moment, settings, "启动", settings.initiation_workdays, "R22")
 
 
-def _instructions(view: _View, code: str, moment: dt.datetime, settings: Settings) -> list[Alert]:
+def _instructions(
+    view: AlertInputs, code: str, moment: dt.datetime, settings: Settings
+) -> list[Alert]:
     """R6: executives' instructions tracked until the latest update says they are done."""
     latest = {}
-    for r in view.submitted(code, "instruction"):  # in arrival order: the last update wins
-        row = view.instructions[r.id]
+    for sid in view.submitted(code, "instruction"):  # in arrival order: the last update wins
+        row = view.headers["instruction"][sid]
         latest[row.instruction_no] = row
     alerts = []
     for row in latest.values():
@@ -365,7 +322,9 @@ def _instructions(view: _View, code: str, moment: dt.datetime, settings: Setting
     return alerts
 
 
-def _baseline_flags(view: _View, code: str, moment: dt.datetime, settings: Settings) -> list[Alert]:
+def _baseline_flags(
+    view: AlertInputs, code: str, moment: dt.datetime, settings: Settings
+) -> list[Alert]:
     """R10, R11 and R12: open while the latest budget or weekly report still carries the flag."""
     alerts = []
     for form, issue, rule in (
@@ -373,8 +332,8 @@ def _baseline_flags(view: _View, code: str, moment: dt.datetime, settings: Setti
         ("budget", "purchase-not-in-plan", "R11"),
         ("weekly", "milestone-late", "R12"),
     ):
-        current = [r for r in view.submitted(code, form) if r.superseded_by is None]
-        if current and any(i["code"] == issue for i in json.loads(current[-1].issues_json)):
-            since = dt.datetime.fromisoformat(current[-1].received_utc).date()
+        latest = view.submitted(code, form)[-1:]
+        since, issues = view.flags.get(latest[0], (None, ())) if latest else (None, ())
+        if issue in issues:
             alerts.append(_alert(rule, code, "warning", since, settings))
     return alerts

@@ -1,5 +1,6 @@
 """Deadline and compliance alerts, moving a project through time with as-of dates: each rule is
-shown to fire when its deadline passes and to stay quiet before it and once it is met."""
+shown to fire when its deadline passes and to stay quiet before it and once it is met. Each
+check also proves the roll-up, which builds the alerts from the facts it has read, agrees."""
 
 from __future__ import annotations
 
@@ -8,17 +9,24 @@ import json
 
 from click.testing import CliRunner
 
-from pmokit.alerts import open_alerts
+from pmokit.alerts import alerts_at, open_alerts
 from pmokit.cli import cli
+from pmokit.rollup.facts import alert_inputs, load_facts
 from pmokit.settings import Settings
-from pmokit.workdays import CHINA_TIME, WorkCalendar
+from pmokit.workdays import CHINA_TIME, WorkCalendar, end_of_day
 
 D = dt.date
 # The example initiation is approved on 2026-03-16 (a Monday): the project is in 实施 from then.
 
 
 def rules(desk, as_of, settings=None):
-    found = open_alerts(desk.ledger, settings or desk.settings, as_of)
+    """The alerts open at `as_of` — the same whether read for `pmo alerts` or from the facts
+    the roll-up has read (its 预警 sheet)."""
+    settings = settings or desk.settings
+    found = open_alerts(desk.ledger, settings, as_of)
+    moment = as_of if isinstance(as_of, dt.datetime) else end_of_day(as_of)
+    facts = load_facts(desk.ledger)
+    assert alerts_at(alert_inputs(desk.ledger, facts, moment), settings, moment) == found
     return [(a.rule, a.severity, a.since.isoformat()) for a in found]
 
 

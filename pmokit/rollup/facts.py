@@ -11,17 +11,18 @@ import datetime as dt
 from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, select
 
-from pmokit.ledger.store import Ledger, fast_rows
+from pmokit.alert_inputs import AlertInputs, assemble
+from pmokit.ledger.store import Ledger, fast_rows, in_chunks
 from pmokit.ledger.tables import form_table_name
 
 
-@dataclass(frozen=True, slots=True)
-class Sub:
-    """One submission: accepted ones drive the figures; all of them count for template use."""
+class Sub(NamedTuple):
+    """One submission: accepted ones drive the figures; all of them count for template use.
+    (A tuple: a roll-up makes one for every file the ledger has ever received.)"""
 
     id: int
     seq: int
@@ -60,7 +61,13 @@ HEADER_COLUMNS = {
         "approval_date",
         "effective_date",
     ),
-    "closure": ("acceptance_date", "quality_rating", "satisfaction", "warranty_end"),
+    "closure": (
+        "acceptance_date",
+        "quality_rating",
+        "satisfaction",
+        "warranty_end",
+        "contract_final_acceptance",
+    ),
     "instruction": (
         "instruction_no",
         "issued_by",
@@ -85,10 +92,6 @@ LINE_COLUMNS = {
 SUB_COLUMNS = ("id", "seq", "form", "project_code", "period", "received_utc", "outcome")
 
 
-def _utc(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text)
-
-
 def load_facts(ledger: Ledger) -> Facts:
     s, t = ledger.table("submissions"), ledger.table("transitions")
     with ledger.read() as db:
@@ -105,8 +108,9 @@ def load_facts(ledger: Ledger) -> Facts:
             header = namedtuple(f"{form}_header", ("submission_id", *columns))
             query = select(table.c.submission_id, *(table.c[c] for c in columns))
             headers[form] = {r[0]: header._make(r) for r in fast_rows(db, query)}
+        parse = dt.datetime.fromisoformat
         subs = [
-            Sub(sid, seq, form, code, period, _utc(received), outcome == "accepted")
+            Sub(sid, seq, form, code, period, parse(received), outcome == "accepted")
             for sid, seq, form, code, period, received, outcome in rows
         ]
         facts = Facts(subs, register, dict(moves), headers)
@@ -142,14 +146,6 @@ def _aggregate(db, ledger: Ledger, facts: Facts) -> None:
             facts.first_report.setdefault((sub.project, weekly[sub.id].week_ending), sub.received)
 
 
-CHUNK = 900  # submission ids per IN (...) list: under every driver's limit
-
-
-def _chunks(ids: list[int]):
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start : start + CHUNK]
-
-
 def weekly_figures(ledger: Ledger, facts: Facts, ids) -> None:
     """Forecast end and mean % complete of the given weekly reports, read once and kept: only
     the reports a roll-up shows are read, not a portfolio's whole history."""
@@ -159,7 +155,7 @@ def weekly_figures(ledger: Ledger, facts: Facts, ids) -> None:
     tasks = ledger.table(form_table_name("weekly", "tasks"))
     forecasts = ledger.table(form_table_name("weekly", "milestone_forecasts"))
     with ledger.read() as db:
-        for chunk in _chunks(wanted):
+        for chunk in in_chunks(wanted):
             facts.weekly_end.update(dict.fromkeys(chunk))
             per_task = select(
                 tasks.c.submission_id,
@@ -182,7 +178,7 @@ def detail_rows(ledger: Ledger, form: str, table_id: str, ids: list[int]) -> dic
     table = ledger.table(form_table_name(form, table_id))
     found: dict[int, list] = defaultdict(list)
     with ledger.read() as db:
-        for chunk in _chunks(ids):
+        for chunk in in_chunks(ids):
             query = (
                 select(table)
                 .where(table.c.submission_id.in_(chunk))
@@ -198,7 +194,13 @@ def chunked_rows(ledger: Ledger, form: str, table_id: str, columns, ids: list[in
     table = ledger.table(form_table_name(form, table_id))
     found: list[tuple] = []
     with ledger.read() as db:
-        for chunk in _chunks(ids):
+        for chunk in in_chunks(ids):
             query = select(table.c.submission_id, *(table.c[c] for c in columns))
             found += fast_rows(db, query.where(table.c.submission_id.in_(chunk)))
     return found
+
+
+def alert_inputs(ledger: Ledger, facts: Facts, moment: dt.datetime) -> AlertInputs:
+    """What the alert rules need at `moment`, from the facts already read."""
+    accepted = ((s.id, s.form, s.project, s.received) for s in facts.subs if s.accepted)
+    return assemble(ledger, facts.moves, accepted, facts.headers, moment)

@@ -102,7 +102,8 @@ def schedule_percent(i: Inputs) -> Decimal | None:
 
 
 def risk_response(i: Inputs) -> Decimal | None:
-    return _mean([Decimal(days) for week, days in i.risk_days if week <= i.friday])
+    days = [days for week, days in i.risk_days if week <= i.friday]
+    return Decimal(sum(days)) / len(days) if days else None
 
 
 def satisfaction(i: Inputs) -> Decimal | None:

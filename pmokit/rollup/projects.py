@@ -19,7 +19,7 @@ RAG_ORDER = {"绿": 0, "黄": 1, "红": 2}
 ON_TIME, LATE, MISSING, NOT_EXPECTED = "按时", "迟交", "未交", "不需提交"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a first roll-up makes one per project and trend week
 class ProjectStatus:
     code: str
     name: str | None

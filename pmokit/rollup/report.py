@@ -7,11 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from pmokit.alerts import open_alerts
+from pmokit.alerts import alerts_at
+from pmokit.gc_pause import paused_gc
 from pmokit.ledger.store import Ledger
 from pmokit.rollup import registers as reg
 from pmokit.rollup import texts as tx
-from pmokit.rollup.facts import load_facts, weekly_figures
+from pmokit.rollup.facts import alert_inputs, load_facts, weekly_figures
 from pmokit.rollup.history import KpiHistory
 from pmokit.rollup.kpis import KPIS, Inputs, risk_history
 from pmokit.rollup.model import Chart, Col, Rollup, Sheet, Table, Typed, cols
@@ -26,13 +27,18 @@ UNIT_KINDS = {"percent": "percent", "days": "decimal", "score": "decimal"}
 
 def build_rollup(ledger: Ledger, settings: Settings, as_of: dt.datetime) -> Rollup:
     """The roll-up as it stands at `as_of` (an aware datetime)."""
+    with paused_gc():
+        return _build(ledger, settings, as_of)
+
+
+def _build(ledger: Ledger, settings: Settings, as_of: dt.datetime) -> Rollup:
     facts, targets = load_facts(ledger), settings.rollup
     friday = report_week(settings, as_of)
     trend = fridays_back(friday, targets.trend_weeks)
     earlier = as_of - dt.timedelta(weeks=1)
     # Each trend point is the end of its Friday, except this week's: the roll-up moment itself.
     points = {end_of_day(f): f for f in trend[:-1]} | {as_of: friday}
-    alerts = open_alerts(ledger, settings, as_of)
+    alerts = alerts_at(alert_inputs(ledger, facts, as_of), settings, as_of)
     per_project = Counter(a.project for a in alerts)
     history: dict[dt.date, dict] = {}
     kept = KpiHistory(ledger, settings)

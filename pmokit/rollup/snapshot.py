@@ -5,8 +5,10 @@ moments (the roll-up date and the trend weeks) without reading anything twice.""
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from pmokit.rollup.facts import Facts, Sub
 from pmokit.settings import Settings
@@ -27,27 +29,38 @@ class Snapshot:
     on_template: int = 0  # of those, files identified as one of our forms
     latest: dict[str, int] = field(default_factory=dict)  # project -> latest week's report
     last_id: int = 0  # the newest submission taken
+    day: dt.date = dt.date(2000, 1, 1)  # the moment's date in China
 
-    @property
-    def day(self) -> dt.date:
-        return self.moment.astimezone(CHINA_TIME).date()
+    def at(self, moment: dt.datetime) -> None:
+        self.moment, self.day = moment, moment.astimezone(CHINA_TIME).date()
 
-    def take(self, sub: Sub) -> None:
-        self.received += 1
-        self.last_id = max(self.last_id, sub.id)
-        self.on_template += sub.form is not None
-        if sub.accepted and sub.project:
-            periods = self.current.setdefault(sub.project, {}).setdefault(sub.form or "", {})
-            known = periods.get(sub.period or "")
-            if known is None or known < sub.id:  # ids follow our arrival sequence
-                periods[sub.period or ""] = sub.id
-                if sub.form == "weekly":
-                    self._newer_week(sub.project, sub.id)
-
-    def _newer_week(self, project: str, sid: int) -> None:
-        weekly, held = self.facts.headers["weekly"], self.latest.get(project)
-        if held is None or weekly[sid].week_ending >= weekly[held].week_ending:
-            self.latest[project] = sid
+    def take(self, subs: list[Sub]) -> None:
+        """Take submissions in arrival order. The sweep's inner loop — every file the ledger
+        has received passes here once a roll-up — so its lookups are hoisted."""
+        if not subs:
+            return
+        self.received += len(subs)
+        self.last_id = max(self.last_id, *(sub.id for sub in subs))
+        self.on_template += sum(sub.form is not None for sub in subs)
+        current, latest = self.current, self.latest
+        weeks = self.facts.headers["weekly"]
+        for sid, _, form, project, period, _, accepted in subs:
+            if not (accepted and project):
+                continue
+            forms = current.get(project)
+            if forms is None:
+                forms = current[project] = {}
+            periods = forms.get(form or "")
+            if periods is None:
+                periods = forms[form or ""] = {}
+            known = periods.get(period or "")
+            if known is not None and known > sid:  # ids follow our arrival sequence
+                continue
+            periods[period or ""] = sid
+            if form == "weekly":
+                held = latest.get(project)
+                if held is None or weeks[sid].week_ending >= weeks[held].week_ending:
+                    latest[project] = sid
 
     def ids(self, project: str, form: str) -> dict[str, int]:
         return self.current.get(project, {}).get(form, {})
@@ -96,12 +109,13 @@ class Snapshot:
 def sweep(facts: Facts, moments: list[dt.datetime]) -> Iterator[Snapshot]:
     """The snapshot at each moment, in increasing order; each is live only until the next."""
     snapshot = Snapshot(facts)
-    subs, index = sorted(facts.subs, key=lambda s: (s.received, s.seq)), 0
+    subs = sorted(facts.subs, key=attrgetter("received", "seq"))
+    times, index = [s.received for s in subs], 0
     for moment in sorted(moments):
-        while index < len(subs) and subs[index].received <= moment:
-            snapshot.take(subs[index])
-            index += 1
-        snapshot.moment = moment
+        end = bisect_right(times, moment, index)
+        snapshot.take(subs[index:end])
+        snapshot.at(moment)
+        index = end
         yield snapshot
 
 

@@ -1,0 +1,101 @@
+"""What the alert rules (alerts.py) read: the ledger as it stood at a moment — state moves, the
+accepted submissions received by then, their dates, the instruction trackers, and the flags of
+each project's latest budget and weekly report. read_alert_inputs() reads them from the ledger;
+the roll-up builds them from the facts it has already read (rollup/facts.py), so that a roll-up
+reads the ledger once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict, namedtuple
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from pmokit.ledger.store import Ledger, fast_rows, in_chunks
+from pmokit.ledger.tables import form_table_name
+
+# The header dates the rules compare, by form.
+DATES = {"weekly": "week_ending", "budget": "budget_month", "closure": "contract_final_acceptance"}
+FLAGGED = ("budget", "weekly")  # forms whose latest submission's flags open R10, R11 and R12
+
+
+@dataclass
+class AlertInputs:
+    moves: dict[str, list[tuple[dt.date, str]]]  # project -> (effective, state), in log order
+    received: dict[tuple[str, str], list[int]]  # (project, form) -> accepted ids, arrival order
+    headers: dict[str, dict[int, Any]]  # form -> submission id -> header (DATES; trackers)
+    flags: dict[int, tuple[dt.date, set[str]]]  # latest budget / weekly -> (received, issues)
+
+    def projects(self) -> list[str]:
+        return sorted(self.moves)
+
+    def state(self, code: str, day: dt.date) -> tuple[str | None, dt.date | None]:
+        """The project's state on `day`, and since when."""
+        state, since = None, None
+        for effective, target in self.moves.get(code, ()):
+            if effective <= day:
+                state, since = target, effective
+        return state, since
+
+    def submitted(self, code: str, form: str) -> list[int]:
+        return self.received.get((code, form), [])
+
+    def values(self, code: str, form: str, name: str) -> set:
+        rows = self.headers[form]
+        return {getattr(rows.get(sid), name, None) for sid in self.submitted(code, form)}
+
+
+def assemble(
+    ledger: Ledger,
+    moves: dict[str, list[tuple[dt.date, str]]],
+    accepted: Iterable[tuple[int, str | None, str | None, dt.datetime]],
+    headers: dict[str, dict[int, Any]],
+    moment: dt.datetime,
+) -> AlertInputs:
+    """The inputs at `moment` from accepted submissions (id, form, project, received) in arrival
+    order; reads the flags of each project's latest budget and weekly report."""
+    received: dict[tuple[str, str], list[int]] = defaultdict(list)
+    arrived = {}
+    for sid, form, code, when in accepted:
+        if when <= moment:
+            received[(code, form)].append(sid)
+            arrived[sid] = when
+    # The latest arrival is always current for its own period: its flags are the project's.
+    latest = sorted(ids[-1] for (_, form), ids in received.items() if form in FLAGGED)
+    flags = {}
+    s = ledger.table("submissions")
+    with ledger.read() as db:
+        for chunk in in_chunks(latest):
+            query = select(s.c.id, s.c.issues_json).where(s.c.id.in_(chunk))
+            for sid, text in fast_rows(db, query):
+                codes = {issue["code"] for issue in json.loads(text or "[]")}
+                flags[sid] = (arrived[sid].astimezone(dt.timezone.utc).date(), codes)
+    return AlertInputs(moves, dict(received), headers, flags)
+
+
+def read_alert_inputs(ledger: Ledger, moment: dt.datetime) -> AlertInputs:
+    t, s = ledger.table("transitions"), ledger.table("submissions")
+    moves: dict[str, list] = defaultdict(list)
+    with ledger.read() as db:
+        query = select(t.c.project_code, t.c.effective, t.c.to_state).order_by(t.c.id)
+        for code, effective, state in fast_rows(db, query):
+            moves[code].append((effective, state))
+        columns = (s.c.id, s.c.form, s.c.project_code, s.c.received_utc)
+        query = select(*columns).where(s.c.outcome == "accepted").order_by(s.c.seq)
+        accepted = [
+            (sid, form, code, dt.datetime.fromisoformat(when))
+            for sid, form, code, when in fast_rows(db, query)
+        ]
+        headers = {}
+        for form, name in DATES.items():
+            table = ledger.table(form_table_name(form))
+            dated = namedtuple(f"{form}_date", name)  # the one column the rules read
+            query = select(table.c.submission_id, table.c[name])
+            headers[form] = {sid: dated(value) for sid, value in fast_rows(db, query)}
+        tracker = ledger.table(form_table_name("instruction"))
+        headers["instruction"] = {r.submission_id: r for r in db.execute(select(tracker)).all()}
+    return assemble(ledger, dict(moves), accepted, headers, moment)
