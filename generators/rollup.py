@@ -33,6 +33,9 @@ COLOURS = {  # values of rag and flag columns, in both languages
             "warning", "上报", "escalated"),
     GREEN: ("绿", "Green", "按时", "on time", "达标", "met"),
 }  # fmt: skip
+# Excel counts days from 1899-12-30 for dates after its phantom 1900-02-29; XlsxWriter handles
+# the few before. Counting them here costs a subtraction instead of a general conversion.
+EXCEL_EPOCH, EXCEL_LEAP_BUG = dt.date(1899, 12, 30), dt.date(1900, 3, 1)
 SERIES = ("#1F77B4", "#D62728", "#2CA02C", "#FF7F0E", "#9467BD", "#8C564B", "#E377C2")
 TITLE = Label("项目组合周报", "Portfolio roll-up")
 BOOL = {"zh": ("否", "是"), "en": ("No", "Yes")}
@@ -88,10 +91,20 @@ class _Writer:
         row += 1
         for col, spec in enumerate(table.columns):
             ws.write_string(row, col, spec.label.text(self.lang), self.header)
+        kinds, text = [c.kind for c in table.columns], self.formats["text"]
         for values in table.rows:
             row += 1
-            for col, (spec, value) in enumerate(zip(table.columns, values, strict=True)):
-                self.cell(ws, row, col, spec.kind, value)
+            if len(values) != len(kinds):
+                raise ValueError(
+                    f"{table.title.en}: a row of {len(values)} for {len(kinds)} columns"
+                )
+            for col, value in enumerate(values):
+                # Most cells are text or empty: written here, not through cell(), for speed.
+                if type(value) is str:
+                    if value:  # user text is always a string, never a formula
+                        ws.write_string(row, col, value, text)
+                elif value is not None:
+                    self.cell(ws, row, col, kinds[col], value)
         self.cells += len(table.rows) * len(table.columns)
         first = row - len(table.rows) + 1
         if table.rows:
@@ -100,11 +113,6 @@ class _Writer:
         return row
 
     def cell(self, ws, row: int, col: int, kind: str, value: Any) -> None:
-        # Dispatch on the exact type first: this runs for every cell of the workbook.
-        if type(value) is str:
-            if value:  # user text is always a string, never a formula
-                ws.write_string(row, col, value, self.formats["text"])
-            return
         if isinstance(value, Typed):
             kind, value = value.kind, value.value
         if value is None or value == "":
@@ -115,7 +123,10 @@ class _Writer:
             local = value.astimezone(CHINA_TIME) if value.tzinfo else value  # as the PMO reads it
             ws.write_datetime(row, col, local.replace(tzinfo=None), self.formats["datetime"])
         elif isinstance(value, dt.date):
-            ws.write_datetime(row, col, value, self.formats["date"])
+            if value >= EXCEL_LEAP_BUG:  # a date is a day count in Excel: a number, formatted
+                ws.write_number(row, col, (value - EXCEL_EPOCH).days, self.formats["date"])
+            else:
+                ws.write_datetime(row, col, value, self.formats["date"])
         elif isinstance(value, (int, float, Decimal)):
             number_format = self.formats.get(kind) or self.formats["decimal"]
             ws.write_number(row, col, float(value), number_format)

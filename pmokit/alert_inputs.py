@@ -9,9 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict, namedtuple
-from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 
@@ -49,32 +48,32 @@ class AlertInputs:
         return {getattr(rows.get(sid), name, None) for sid in self.submitted(code, form)}
 
 
+class Arrived(NamedTuple):
+    id: int
+    received: dt.datetime
+
+
 def assemble(
     ledger: Ledger,
     moves: dict[str, list[tuple[dt.date, str]]],
-    accepted: Iterable[tuple[int, str | None, str | None, dt.datetime]],
+    arrivals: dict[tuple[str, str], list],
     headers: dict[str, dict[int, Any]],
-    moment: dt.datetime,
 ) -> AlertInputs:
-    """The inputs at `moment` from accepted submissions (id, form, project, received) in arrival
-    order; reads the flags of each project's latest budget and weekly report."""
-    received: dict[tuple[str, str], list[int]] = defaultdict(list)
-    arrived = {}
-    for sid, form, code, when in accepted:
-        if when <= moment:
-            received[(code, form)].append(sid)
-            arrived[sid] = when
+    """The inputs from the accepted submissions received by the moment — by (project, form), in
+    arrival order, each with an `id` and a `received` time; reads the flags of each project's
+    latest budget and weekly report."""
+    received = {key: [a.id for a in arrived] for key, arrived in arrivals.items()}
     # The latest arrival is always current for its own period: its flags are the project's.
-    latest = sorted(ids[-1] for (_, form), ids in received.items() if form in FLAGGED)
+    latest = {a[-1].id: a[-1].received for (_, form), a in arrivals.items() if form in FLAGGED}
     flags = {}
     s = ledger.table("submissions")
     with ledger.read() as db:
-        for chunk in in_chunks(latest):
+        for chunk in in_chunks(sorted(latest)):
             query = select(s.c.id, s.c.issues_json).where(s.c.id.in_(chunk))
             for sid, text in fast_rows(db, query):
                 codes = {issue["code"] for issue in json.loads(text or "[]")}
-                flags[sid] = (arrived[sid].astimezone(dt.timezone.utc).date(), codes)
-    return AlertInputs(moves, dict(received), headers, flags)
+                flags[sid] = (latest[sid].astimezone(dt.timezone.utc).date(), codes)
+    return AlertInputs(moves, received, headers, flags)
 
 
 def read_alert_inputs(ledger: Ledger, moment: dt.datetime) -> AlertInputs:
@@ -86,10 +85,10 @@ def read_alert_inputs(ledger: Ledger, moment: dt.datetime) -> AlertInputs:
             moves[code].append((effective, state))
         columns = (s.c.id, s.c.form, s.c.project_code, s.c.received_utc)
         query = select(*columns).where(s.c.outcome == "accepted").order_by(s.c.seq)
-        accepted = [
-            (sid, form, code, dt.datetime.fromisoformat(when))
-            for sid, form, code, when in fast_rows(db, query)
-        ]
+        arrivals: dict[tuple[str, str], list] = defaultdict(list)
+        for sid, form, code, when in fast_rows(db, query):
+            if (received := dt.datetime.fromisoformat(when)) <= moment:
+                arrivals[(code, form)].append(Arrived(sid, received))
         headers = {}
         for form, name in DATES.items():
             table = ledger.table(form_table_name(form))
@@ -98,4 +97,4 @@ def read_alert_inputs(ledger: Ledger, moment: dt.datetime) -> AlertInputs:
             headers[form] = {sid: dated(value) for sid, value in fast_rows(db, query)}
         tracker = ledger.table(form_table_name("instruction"))
         headers["instruction"] = {r.submission_id: r for r in db.execute(select(tracker)).all()}
-    return assemble(ledger, dict(moves), accepted, headers, moment)
+    return assemble(ledger, dict(moves), arrivals, headers)

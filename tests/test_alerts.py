@@ -11,7 +11,8 @@ from click.testing import CliRunner
 
 from pmokit.alerts import alerts_at, open_alerts
 from pmokit.cli import cli
-from pmokit.rollup.facts import alert_inputs, load_facts
+from pmokit.rollup.facts import load_facts
+from pmokit.rollup.snapshot import alert_inputs, sweep
 from pmokit.settings import Settings
 from pmokit.workdays import CHINA_TIME, WorkCalendar, end_of_day
 
@@ -25,8 +26,8 @@ def rules(desk, as_of, settings=None):
     settings = settings or desk.settings
     found = open_alerts(desk.ledger, settings, as_of)
     moment = as_of if isinstance(as_of, dt.datetime) else end_of_day(as_of)
-    facts = load_facts(desk.ledger)
-    assert alerts_at(alert_inputs(desk.ledger, facts, moment), settings, moment) == found
+    snap = next(sweep(load_facts(desk.ledger), [moment]))
+    assert alerts_at(alert_inputs(desk.ledger, snap), settings, moment) == found
     return [(a.rule, a.severity, a.since.isoformat()) for a in found]
 
 

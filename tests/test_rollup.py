@@ -196,6 +196,35 @@ def test_the_workbook_holds_values_and_user_text_stays_text(portfolio, tmp_path)
     assert payload in texts
 
 
+def test_the_workbook_reads_back_as_the_roll_up(portfolio, tmp_path):
+    """Every summary and schedule cell, read back with openpyxl, is the value the roll-up holds:
+    dates as dates (the writer counts Excel's days itself), numbers, text, yes/no."""
+    import openpyxl
+
+    rollup = build_rollup(portfolio.ledger, portfolio.settings, MARCH_30)
+    write_rollup(rollup, tmp_path / "rollup.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "rollup.xlsx")
+    dates = 0
+    for sheet in (s for s in rollup.sheets if s.id in ("summary", "schedule", "changes")):
+        found = book[sheet.name.zh]
+        first = 5 if sheet.tables[0].note else 4  # heading, blank, title, [note,] header
+        for r, values in enumerate(sheet.tables[0].rows):
+            read = [c.value for c in found[first + r + 1]][: len(values)]
+            for value, cell in zip(values, read + [None] * (len(values) - len(read)), strict=True):
+                if value is None or value == "":
+                    assert cell is None
+                elif isinstance(value, bool):
+                    assert cell == ("是" if value else "否")
+                elif isinstance(value, dt.date):
+                    assert cell == dt.datetime.combine(value, dt.time())
+                    dates += 1
+                elif isinstance(value, (int, Decimal)):
+                    assert cell == pytest.approx(float(value))
+                else:
+                    assert cell == value
+    assert dates > 10
+
+
 def test_an_english_roll_up(portfolio, tmp_path):
     from dataclasses import replace
 

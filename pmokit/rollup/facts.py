@@ -15,7 +15,6 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import func, select
 
-from pmokit.alert_inputs import AlertInputs, assemble
 from pmokit.ledger.store import Ledger, fast_rows, in_chunks
 from pmokit.ledger.tables import form_table_name
 
@@ -45,6 +44,7 @@ class Facts:
     lines: dict[tuple[str, str], dict[int, list]] = field(default_factory=dict)
     major_risks: dict[int, set[str]] = field(default_factory=dict)  # weekly id -> 重大 risks
     first_report: dict[tuple[str, dt.date], dt.datetime] = field(default_factory=dict)
+    week_of: dict[int, dt.date] = field(default_factory=dict)  # weekly report id -> its week
 
 
 HEADER_COLUMNS = {
@@ -140,10 +140,10 @@ def _aggregate(db, ledger: Ledger, facts: Facts) -> None:
     critical = select(risks.c.submission_id, risks.c.description).where(risks.c.level == "重大")
     for sid, text in fast_rows(db, critical):
         facts.major_risks.setdefault(sid, set()).add(text)
-    weekly = facts.headers["weekly"]
+    week_of = facts.week_of = {sid: row.week_ending for sid, row in facts.headers["weekly"].items()}
     for sub in facts.subs:
-        if sub.accepted and sub.form == "weekly" and sub.id in weekly:
-            facts.first_report.setdefault((sub.project, weekly[sub.id].week_ending), sub.received)
+        if sub.accepted and sub.form == "weekly" and sub.id in week_of:
+            facts.first_report.setdefault((sub.project, week_of[sub.id]), sub.received)
 
 
 def weekly_figures(ledger: Ledger, facts: Facts, ids) -> None:
@@ -198,9 +198,3 @@ def chunked_rows(ledger: Ledger, form: str, table_id: str, columns, ids: list[in
             query = select(table.c.submission_id, *(table.c[c] for c in columns))
             found += fast_rows(db, query.where(table.c.submission_id.in_(chunk)))
     return found
-
-
-def alert_inputs(ledger: Ledger, facts: Facts, moment: dt.datetime) -> AlertInputs:
-    """What the alert rules need at `moment`, from the facts already read."""
-    accepted = ((s.id, s.form, s.project, s.received) for s in facts.subs if s.accepted)
-    return assemble(ledger, facts.moves, accepted, facts.headers, moment)

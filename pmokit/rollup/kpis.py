@@ -144,7 +144,7 @@ def risk_history(snap: Snapshot) -> list[tuple[dt.date, int]]:
     for code in snap.projects():
         seen: dict[str, dt.date] = {}
         for sid in snap.weeklies(code):
-            week = snap.header("weekly", sid).week_ending
+            week = snap.facts.week_of[sid]
             listed = snap.facts.major_risks.get(sid, set())
             for risk in [r for r in seen if r not in listed]:
                 found.append((week, (week - seen.pop(risk)).days))

@@ -12,12 +12,12 @@ from pmokit.gc_pause import paused_gc
 from pmokit.ledger.store import Ledger
 from pmokit.rollup import registers as reg
 from pmokit.rollup import texts as tx
-from pmokit.rollup.facts import alert_inputs, load_facts, weekly_figures
+from pmokit.rollup.facts import load_facts, weekly_figures
 from pmokit.rollup.history import KpiHistory
 from pmokit.rollup.kpis import KPIS, Inputs, risk_history
 from pmokit.rollup.model import Chart, Col, Rollup, Sheet, Table, Typed, cols
 from pmokit.rollup.projects import ProjectStatus, measure_project
-from pmokit.rollup.snapshot import fridays_back, report_week, sweep
+from pmokit.rollup.snapshot import alert_inputs, fridays_back, report_week, sweep
 from pmokit.schema import Label
 from pmokit.settings import Settings
 from pmokit.workdays import CHINA_TIME, end_of_day
@@ -38,8 +38,6 @@ def _build(ledger: Ledger, settings: Settings, as_of: dt.datetime) -> Rollup:
     earlier = as_of - dt.timedelta(weeks=1)
     # Each trend point is the end of its Friday, except this week's: the roll-up moment itself.
     points = {end_of_day(f): f for f in trend[:-1]} | {as_of: friday}
-    alerts = alerts_at(alert_inputs(ledger, facts, as_of), settings, as_of)
-    per_project = Counter(a.project for a in alerts)
     history: dict[dt.date, dict] = {}
     kept = KpiHistory(ledger, settings)
     for snap in sweep(facts, sorted(set(points) | {earlier})):
@@ -48,7 +46,10 @@ def _build(ledger: Ledger, settings: Settings, as_of: dt.datetime) -> Rollup:
         if past and (known := kept.get(snap.moment, snap.received, snap.last_id)) is not None:
             history[week] = known  # a past week's figures, as computed before
             continue
-        counts = per_project if snap.moment == as_of else Counter()
+        counts = Counter()
+        if snap.moment == as_of:
+            alerts = alerts_at(alert_inputs(ledger, snap), settings, as_of)
+            counts = Counter(a.project for a in alerts)
         weekly_figures(ledger, facts, map(snap.latest_weekly, snap.projects()))
         rows = [measure_project(snap, c, week, settings, counts[c]) for c in snap.projects()]
         if snap.moment == earlier:

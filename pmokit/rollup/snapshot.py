@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from operator import attrgetter
 
+from pmokit.alert_inputs import AlertInputs, assemble
+from pmokit.ledger.store import Ledger
 from pmokit.rollup.facts import Facts, Sub
 from pmokit.settings import Settings
 from pmokit.workdays import CHINA_TIME, weekly_deadlines
@@ -28,6 +30,8 @@ class Snapshot:
     received: int = 0  # files received by `moment`, accepted or not
     on_template: int = 0  # of those, files identified as one of our forms
     latest: dict[str, int] = field(default_factory=dict)  # project -> latest week's report
+    # (project, form) -> accepted submissions in arrival order, as the alert rules read them
+    arrivals: dict[tuple[str, str], list[Sub]] = field(default_factory=dict)
     last_id: int = 0  # the newest submission taken
     day: dt.date = dt.date(2000, 1, 1)  # the moment's date in China
 
@@ -42,11 +46,16 @@ class Snapshot:
         self.received += len(subs)
         self.last_id = max(self.last_id, *(sub.id for sub in subs))
         self.on_template += sum(sub.form is not None for sub in subs)
-        current, latest = self.current, self.latest
-        weeks = self.facts.headers["weekly"]
-        for sid, _, form, project, period, _, accepted in subs:
+        current, latest, arrivals = self.current, self.latest, self.arrivals
+        week_of = self.facts.week_of
+        for sub in subs:
+            sid, _, form, project, period, _, accepted = sub
             if not (accepted and project):
                 continue
+            arrived = arrivals.get((project, form))
+            if arrived is None:
+                arrived = arrivals[(project, form)] = []
+            arrived.append(sub)
             forms = current.get(project)
             if forms is None:
                 forms = current[project] = {}
@@ -59,7 +68,7 @@ class Snapshot:
             periods[period or ""] = sid
             if form == "weekly":
                 held = latest.get(project)
-                if held is None or weeks[sid].week_ending >= weeks[held].week_ending:
+                if held is None or week_of[sid] >= week_of[held]:
                     latest[project] = sid
 
     def ids(self, project: str, form: str) -> dict[str, int]:
@@ -83,8 +92,7 @@ class Snapshot:
 
     def weeklies(self, project: str) -> list[int]:
         """Current weekly reports, oldest week first."""
-        ids = self.ids(project, "weekly").values()
-        return sorted(ids, key=lambda sid: self.header("weekly", sid).week_ending)
+        return sorted(self.ids(project, "weekly").values(), key=self.facts.week_of.__getitem__)
 
     def latest_weekly(self, project: str) -> int | None:
         return self.latest.get(project)
@@ -131,3 +139,8 @@ def report_week(settings: Settings, moment: dt.datetime) -> dt.date:
 def fridays_back(friday: dt.date, count: int) -> list[dt.date]:
     """`count` Fridays ending with `friday`, oldest first."""
     return [friday - dt.timedelta(weeks=n) for n in range(count - 1, -1, -1)]
+
+
+def alert_inputs(ledger: Ledger, snap: Snapshot) -> AlertInputs:
+    """What the alert rules need at the snapshot's moment, from the facts already read."""
+    return assemble(ledger, snap.facts.moves, snap.arrivals, snap.facts.headers)
