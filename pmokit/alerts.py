@@ -17,7 +17,7 @@ from pmokit.alert_inputs import AlertInputs, read_alert_inputs
 from pmokit.ledger.store import Ledger
 from pmokit.schema import Label
 from pmokit.settings import Settings
-from pmokit.workdays import end_of_day, weekly_deadlines
+from pmokit.workdays import WorkCalendar, end_of_day, weekly_deadlines
 
 TEXTS = {
     "R2-due": (
@@ -131,10 +131,18 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return day.replace(year=year, month=month, day=min(day.day, monthrange(year, month)[1]))
 
 
-@lru_cache(maxsize=4096)  # projects that started the same day share their weeks
-def _fridays(start: dt.date, end: dt.date) -> tuple[dt.date, ...]:
-    first = start + dt.timedelta(days=(4 - start.weekday()) % 7)
-    return tuple(first + dt.timedelta(weeks=n) for n in range((end - first).days // 7 + 1))
+@lru_cache(maxsize=1024)  # projects that started the same day share their weeks
+def _weeks_due(calendar: WorkCalendar, start: dt.date, moment: dt.datetime) -> tuple:
+    """(Friday, due, late) for each week from `start` up to `moment` whose report was due by
+    then, oldest first."""
+    friday, weeks = start + dt.timedelta(days=(4 - start.weekday()) % 7), []
+    while friday <= moment.date():
+        due, late = weekly_deadlines(calendar, friday)
+        if moment <= due:
+            break
+        weeks.append((friday, due, late))
+        friday += dt.timedelta(weeks=1)
+    return tuple(weeks)
 
 
 def open_alerts(ledger: Ledger, settings: Settings, as_of: dt.date | dt.datetime) -> list[Alert]:
@@ -183,11 +191,8 @@ def _weekly(view: AlertInputs, code: str, moment: dt.datetime, settings: Setting
     if start is None:
         return []
     reported = view.values(code, "weekly", "week_ending")
-    for friday in _fridays(start, moment.date()):
-        due, late = weekly_deadlines(calendar, friday)
-        if moment <= due:
-            break
-        if view.state(code, friday)[0] != "实施" or friday in reported:
+    for friday, _, late in _weeks_due(calendar, start, moment):
+        if friday in reported or view.state(code, friday)[0] != "实施":
             run = 0
             continue
         week = friday.isoformat()

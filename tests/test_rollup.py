@@ -156,6 +156,22 @@ def test_what_changed_since_last_week_comes_from_the_ledger(portfolio):
     assert all(state == ("启动", "实施") or what != "状态" for (_, what), state in changed.items())
 
 
+def test_an_approved_schedule_change_moves_the_baseline_from_the_day_it_arrives(portfolio):
+    change = portfolio.submit(
+        "change",
+        days=9,  # 03-25: after last week's roll-up moment (03-23), before this one
+        fields={**code(2), "change_no": "PRJ-2026-002-C01", "change_type": "进度计划"},
+        rows={("schedule_changes", 0, "date_after"): D(2027, 1, 10)},
+    )
+    assert change.outcome == "accepted", change.report.summary()
+    rollup = build_rollup(portfolio.ledger, portfolio.settings, MARCH_30)
+    b = next(r for r in table(rollup, "summary") if r["code"] == "PRJ-2026-002")
+    assert (b["baseline_end"], b["schedule_days"]) == (dt.date(2027, 1, 10), 10)
+    changed = {(r["code"], r["what"]): (r["before"], r["now"]) for r in table(rollup, "changed")}
+    assert changed[("PRJ-2026-002", "进度偏差（天）")] == (20, 10)  # a week ago: +20
+    assert ("PRJ-2026-001", "进度偏差（天）") not in changed
+
+
 def test_submission_status_by_department_and_the_detail_sheets(portfolio):
     rollup = build_rollup(portfolio.ledger, portfolio.settings, MARCH_30)
     [department] = table(rollup, "submissions", 1)

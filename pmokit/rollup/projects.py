@@ -75,8 +75,22 @@ def milestone_plan(snap: Snapshot, code: str) -> dict[str, dt.date]:
     return found
 
 
+def baselines(snap: Snapshot, code: str) -> tuple[dict[str, dt.date], Decimal]:
+    """The milestone plan and the total budget baseline, as of the latest initiation or change."""
+    return snap.remember(
+        "baselines",
+        code,
+        ("initiation", "change"),
+        lambda: (milestone_plan(snap, code), sum(budget_baseline(snap, code).values(), Decimal(0))),
+    )
+
+
 def spend(snap: Snapshot, code: str) -> tuple[Decimal, Decimal]:
     """Actual spend over every month's current budget report, and the latest month's plan."""
+    return snap.remember("spend", code, ("budget",), lambda: _spend(snap, code))
+
+
+def _spend(snap: Snapshot, code: str) -> tuple[Decimal, Decimal]:
     months = snap.ids(code, "budget")
     actual = sum((snap.facts.spend.get(sid, (0, 0))[0] for sid in months.values()), Decimal(0))
     latest = months[max(months)] if months else None
@@ -128,7 +142,7 @@ def measure_project(
 ) -> ProjectStatus:
     t, reg = settings.rollup, snap.facts.register[code]
     initiation, weekly = snap.initiation(code), snap.latest_weekly(code)
-    plan = milestone_plan(snap, code)
+    plan, baseline = baselines(snap, code)
     ends = [d for d in (initiation.planned_end if initiation else None, *plan.values()) if d]
     baseline_end = max(ends) if ends else None
     state = snap.state(code)
@@ -140,7 +154,6 @@ def measure_project(
     if state in CLOSED and closure is not None and closure.acceptance_date:
         forecast_end = closure.acceptance_date
     days = (forecast_end - baseline_end).days if forecast_end and baseline_end else None
-    baseline = sum(budget_baseline(snap, code).values(), Decimal(0))
     actual, next_month = spend(snap, code)
     forecast = actual + (next_month if state not in CLOSED else Decimal(0))
     deviation = (forecast - baseline) / baseline if baseline else None

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from pmokit.ledger.store import Ledger
 from pmokit.rollup.facts import chunked_rows, detail_rows
-from pmokit.rollup.projects import MISSING, NOT_EXPECTED, ON_TIME, ProjectStatus, milestone_plan
+from pmokit.rollup.projects import MISSING, NOT_EXPECTED, ON_TIME, ProjectStatus, baselines
 from pmokit.rollup.snapshot import Snapshot
 
 
@@ -28,7 +28,7 @@ def schedule_rows(ledger: Ledger, snap: Snapshot, rows: list[ProjectStatus]) -> 
     out = []
     for p in rows:
         sid = latest[p.code]
-        plan = milestone_plan(snap, p.code)
+        plan = baselines(snap, p.code)[0]
         week = snap.header("weekly", sid).week_ending if sid else None
         for task in tasks.get(sid, ()):
             planned = plan.get(task.task_name)

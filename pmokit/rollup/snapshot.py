@@ -34,6 +34,9 @@ class Snapshot:
     arrivals: dict[tuple[str, str], list[Sub]] = field(default_factory=dict)
     last_id: int = 0  # the newest submission taken
     day: dt.date = dt.date(2000, 1, 1)  # the moment's date in China
+    # Figures derived from a project's forms, keyed by how many of those forms had arrived:
+    # a project's baselines and spend carry over from one trend week to the next.
+    memo: dict[tuple, object] = field(default_factory=dict)
 
     def at(self, moment: dt.datetime) -> None:
         self.moment, self.day = moment, moment.astimezone(CHINA_TIME).date()
@@ -70,6 +73,15 @@ class Snapshot:
                 held = latest.get(project)
                 if held is None or week_of[sid] >= week_of[held]:
                     latest[project] = sid
+
+    def remember(self, what: str, project: str, forms: tuple[str, ...], compute):
+        """compute(), or its value from an earlier moment if none of `forms` has arrived for the
+        project since."""
+        key = (what, project, *(len(self.arrivals.get((project, f), ())) for f in forms))
+        found = self.memo.get(key, self.memo)
+        if found is self.memo:
+            found = self.memo[key] = compute()
+        return found
 
     def ids(self, project: str, form: str) -> dict[str, int]:
         return self.current.get(project, {}).get(form, {})
