@@ -176,6 +176,7 @@ def weekly_figures(ledger: Ledger, facts: Facts, ids) -> None:
 def detail_rows(ledger: Ledger, form: str, table_id: str, ids: list[int]) -> dict[int, list]:
     """A form table's rows for the given submissions, by submission, in row order."""
     table = ledger.table(form_table_name(form, table_id))
+    row_type = namedtuple(f"{form}_{table_id}", table.c.keys())
     found: dict[int, list] = defaultdict(list)
     with ledger.read() as db:
         for chunk in in_chunks(ids):
@@ -184,7 +185,7 @@ def detail_rows(ledger: Ledger, form: str, table_id: str, ids: list[int]) -> dic
                 .where(table.c.submission_id.in_(chunk))
                 .order_by(table.c.submission_id, table.c.row_number)
             )
-            for row in db.execute(query).all():
+            for row in map(row_type._make, fast_rows(db, query)):
                 found[row.submission_id].append(row)
     return dict(found)
 
