@@ -144,6 +144,26 @@ def test_kpis_once_projects_have_closed_and_every_report_is_missing(portfolio):
     assert values["周报按时提交率"] == (Decimal(0), "未达标")  # A, B and C all missing
 
 
+def test_risk_response_time_counts_the_days_until_a_critical_risk_is_gone(portfolio):
+    def weekly(n: int, days: int, week: D, risk: str | None) -> None:
+        rows = {("risks", 0, "level"): "重大", ("risks", 0, "description"): risk} if risk else {}
+        fields = {**code(n), "week_ending": week}
+        assert portfolio.submit("weekly", days=days, fields=fields, rows=rows).outcome == "accepted"
+
+    weekly(2, 11, D(2026, 3, 27), "数据迁移窗口推迟")  # B: critical from week 03-27
+    weekly(1, 18, D(2026, 4, 3), "接口规范未定")  # A: critical from week 04-03
+    weekly(2, 18, D(2026, 4, 3), "数据迁移窗口推迟")
+    weekly(1, 25, D(2026, 4, 10), None)  # A: gone after 7 days
+    weekly(2, 25, D(2026, 4, 10), "服务器到货延迟")  # B: the first gone after 14; a new one open
+    rollup = build_rollup(
+        portfolio.ledger, portfolio.settings, D(2026, 4, 13, 23, tzinfo=CHINA_TIME)
+    )
+    trend = {r["week"]: r["risk_response"] for r in table(rollup, "kpis", 1)}
+    assert trend[dt.date(2026, 4, 3)] is None  # nothing resolved yet: no value, not zero
+    assert trend[dt.date(2026, 4, 10)] == Decimal("10.5")  # (7 + 14) / 2; the open one not counted
+    assert kpis(rollup)["风险响应时间（天）"] == (Decimal("10.5"), "—")  # no target set
+
+
 def test_what_changed_since_last_week_comes_from_the_ledger(portfolio):
     moment = D(2026, 3, 25, 12, tzinfo=CHINA_TIME)
     changed = {

@@ -190,12 +190,17 @@ def detail_rows(ledger: Ledger, form: str, table_id: str, ids: list[int]) -> dic
     return dict(found)
 
 
-def chunked_rows(ledger: Ledger, form: str, table_id: str, columns, ids: list[int]) -> list[tuple]:
-    """(submission id, *columns) of a form table for the given submissions, as plain tuples."""
+def sums_by(ledger: Ledger, form: str, table_id: str, group: str, value: str, ids) -> dict:
+    """group -> the sum of `value` over a form table's rows for the given submissions."""
     table = ledger.table(form_table_name(form, table_id))
-    found: list[tuple] = []
+    found: dict = defaultdict(Decimal)
     with ledger.read() as db:
-        for chunk in in_chunks(ids):
-            query = select(table.c.submission_id, *(table.c[c] for c in columns))
-            found += fast_rows(db, query.where(table.c.submission_id.in_(chunk)))
-    return found
+        for chunk in in_chunks(sorted(ids)):
+            query = (
+                select(table.c[group], func.sum(table.c[value]))
+                .where(table.c.submission_id.in_(chunk) & table.c[group].is_not(None))
+                .group_by(table.c[group])
+            )
+            for key, total in fast_rows(db, query):
+                found[key] += total or 0
+    return dict(found)

@@ -7,6 +7,7 @@ A KPI without data (no closed project yet, no baseline) has no value, not zero.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -27,7 +28,8 @@ class Inputs:
     snap: Snapshot
     rows: list[ProjectStatus]
     friday: dt.date
-    risk_days: list[tuple[dt.date, int]]  # (resolved week, days to resolve) per major risk
+    # resolved week -> (major risks resolved that week, the days they took in all)
+    risk_days: dict[dt.date, tuple[int, int]]
     targets: RollupTargets
 
 
@@ -102,8 +104,9 @@ def schedule_percent(i: Inputs) -> Decimal | None:
 
 
 def risk_response(i: Inputs) -> Decimal | None:
-    days = [days for week, days in i.risk_days if week <= i.friday]
-    return Decimal(sum(days)) / len(days) if days else None
+    resolved = [figures for week, figures in i.risk_days.items() if week <= i.friday]
+    count = sum(n for n, _ in resolved)
+    return Decimal(sum(days for _, days in resolved)) / count if count else None
 
 
 def satisfaction(i: Inputs) -> Decimal | None:
@@ -137,17 +140,20 @@ KPIS = (
 )
 
 
-def risk_history(snap: Snapshot) -> list[tuple[dt.date, int]]:
-    """(the week it was resolved, days it took) for each critical risk that has left the
-    register: first listed in one weekly report, no longer listed in a later one."""
-    found = []
+def risk_history(snap: Snapshot) -> dict[dt.date, tuple[int, int]]:
+    """Per week, the critical risks that left the register that week (first listed in one
+    weekly report, no longer listed in a later one) and the days they took in all."""
+    count: dict[dt.date, int] = defaultdict(int)
+    days: dict[dt.date, int] = defaultdict(int)
+    week_of, major = snap.facts.week_of, snap.facts.major_risks
     for code in snap.projects():
         seen: dict[str, dt.date] = {}
         for sid in snap.weeklies(code):
-            week = snap.facts.week_of[sid]
-            listed = snap.facts.major_risks.get(sid, set())
+            week, listed = week_of[sid], major.get(sid, ())
             for risk in [r for r in seen if r not in listed]:
-                found.append((week, (week - seen.pop(risk)).days))
+                count[week] += 1
+                days[week] += (week - seen.pop(risk)).days
             for risk in listed:
-                seen.setdefault(risk, week)
-    return found
+                if risk not in seen:
+                    seen[risk] = week
+    return {week: (count[week], days[week]) for week in count}

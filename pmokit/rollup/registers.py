@@ -9,7 +9,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from pmokit.ledger.store import Ledger
-from pmokit.rollup.facts import chunked_rows, detail_rows
+from pmokit.rollup.facts import detail_rows, sums_by
 from pmokit.rollup.projects import MISSING, NOT_EXPECTED, ON_TIME, ProjectStatus, baselines
 from pmokit.rollup.snapshot import Snapshot
 
@@ -115,19 +115,16 @@ def resource_rows(
 ) -> list[tuple]:
     """Hours per person per week across every project's current report; the last column says
     in how many of those weeks the person was over capacity."""
-    wanted = set(weeks)
-    by_week = {}
+    reports: dict[dt.date, list[int]] = {week: [] for week in weeks}
     for code in snap.projects():
         for sid in snap.ids(code, "weekly").values():
-            week = snap.header("weekly", sid).week_ending
-            if week in wanted:
-                by_week[sid] = week
-    load: dict[str, dict[dt.date, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    for sid, person, hours in chunked_rows(
-        ledger, "weekly", "hours", ("person", "hours"), list(by_week)
-    ):
-        if person and hours is not None:
-            load[person][by_week[sid]] += hours
+            if (week := snap.facts.week_of[sid]) in reports:
+                reports[week].append(sid)
+    load: dict[str, dict[dt.date, Decimal]] = defaultdict(dict)
+    for week, ids in reports.items():  # summed in SQL, a week at a time
+        for person, hours in sums_by(ledger, "weekly", "hours", "person", "hours", ids).items():
+            if person:
+                load[person][week] = hours
     limit = Decimal(str(capacity))
     out = []
     for person in sorted(load):

@@ -55,7 +55,7 @@ def _build(ledger: Ledger, settings: Settings, as_of: dt.datetime) -> Rollup:
         if snap.moment == earlier:
             before = rows
         if snap.moment in points:
-            history[week] = {k.id: k.compute(Inputs(snap, rows, week, [], targets)) for k in KPIS}
+            history[week] = {k.id: k.compute(Inputs(snap, rows, week, {}, targets)) for k in KPIS}
             if past:
                 kept.keep(snap.moment, snap.received, snap.last_id, history[week])
         if snap.moment == as_of:

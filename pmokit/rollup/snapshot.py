@@ -8,7 +8,7 @@ import datetime as dt
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from operator import attrgetter
+from operator import attrgetter, le
 
 from pmokit.alert_inputs import AlertInputs, assemble
 from pmokit.ledger.store import Ledger
@@ -25,8 +25,9 @@ CLOSED = ("结项", "终验")
 class Snapshot:
     facts: Facts
     moment: dt.datetime = EPOCH
-    # project -> form -> period -> the current (latest) accepted submission id
-    current: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
+    # (project, form) -> period -> the current (latest) accepted submission id
+    current: dict[tuple[str, str], dict[str, int]] = field(default_factory=dict)
+    codes: set[str] = field(default_factory=set)  # projects with an accepted submission
     received: int = 0  # files received by `moment`, accepted or not
     on_template: int = 0  # of those, files identified as one of our forms
     latest: dict[str, int] = field(default_factory=dict)  # project -> latest week's report
@@ -44,27 +45,22 @@ class Snapshot:
     def take(self, subs: list[Sub]) -> None:
         """Take submissions in arrival order. The sweep's inner loop — every file the ledger
         has received passes here once a roll-up — so its lookups are hoisted."""
-        if not subs:
-            return
-        self.received += len(subs)
-        self.last_id = max(self.last_id, *(sub.id for sub in subs))
-        self.on_template += sum(sub.form is not None for sub in subs)
         current, latest, arrivals = self.current, self.latest, self.arrivals
-        week_of = self.facts.week_of
+        week_of, last_id, on_template = self.facts.week_of, self.last_id, 0
         for sub in subs:
             sid, _, form, project, period, _, accepted = sub
+            last_id = sid if sid > last_id else last_id
+            if form is None:
+                continue
+            on_template += 1
             if not (accepted and project):
                 continue
-            arrived = arrivals.get((project, form))
-            if arrived is None:
-                arrived = arrivals[(project, form)] = []
-            arrived.append(sub)
-            forms = current.get(project)
-            if forms is None:
-                forms = current[project] = {}
-            periods = forms.get(form or "")
+            key = (project, form)
+            periods = current.get(key)
             if periods is None:
-                periods = forms[form or ""] = {}
+                periods, arrivals[key] = current.setdefault(key, {}), []
+                self.codes.add(project)
+            arrivals[key].append(sub)
             known = periods.get(period or "")
             if known is not None and known > sid:  # ids follow our arrival sequence
                 continue
@@ -73,6 +69,8 @@ class Snapshot:
                 held = latest.get(project)
                 if held is None or week_of[sid] >= week_of[held]:
                     latest[project] = sid
+        self.received += len(subs)
+        self.last_id, self.on_template = last_id, self.on_template + on_template
 
     def remember(self, what: str, project: str, forms: tuple[str, ...], compute):
         """compute(), or its value from an earlier moment if none of `forms` has arrived for the
@@ -84,7 +82,7 @@ class Snapshot:
         return found
 
     def ids(self, project: str, form: str) -> dict[str, int]:
-        return self.current.get(project, {}).get(form, {})
+        return self.current.get((project, form), {})
 
     def header(self, form: str, sid: int):
         return self.facts.headers[form].get(sid)
@@ -119,7 +117,7 @@ class Snapshot:
         return state
 
     def projects(self) -> list[str]:
-        return sorted(code for code in self.current if code in self.facts.register)
+        return sorted(code for code in self.codes if code in self.facts.register)
 
     def report_received(self, project: str, friday: dt.date) -> dt.datetime | None:
         first = self.facts.first_report.get((project, friday))
@@ -129,8 +127,11 @@ class Snapshot:
 def sweep(facts: Facts, moments: list[dt.datetime]) -> Iterator[Snapshot]:
     """The snapshot at each moment, in increasing order; each is live only until the next."""
     snapshot = Snapshot(facts)
-    subs = sorted(facts.subs, key=attrgetter("received", "seq"))
-    times, index = [s.received for s in subs], 0
+    subs, index = facts.subs, 0  # in arrival sequence: by time too, unless a clock went back
+    times = [s.received for s in subs]
+    if not all(map(le, times, times[1:])):
+        subs = sorted(subs, key=attrgetter("received", "seq"))
+        times = [s.received for s in subs]
     for moment in sorted(moments):
         end = bisect_right(times, moment, index)
         snapshot.take(subs[index:end])
