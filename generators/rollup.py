@@ -41,20 +41,29 @@ TITLE = Label("项目组合周报", "Portfolio roll-up")
 BOOL = {"zh": ("否", "是"), "en": ("No", "Yes")}
 
 
+# The workbook's default cell format is the text cells' own (every format starts from it): most
+# cells are text, and a cell in the default format is written without a style to look up.
+# (Scheme "none": the font is YaHei itself, not the theme's font, whatever the theme.)
+TEXT = {
+    "font_name": "Microsoft YaHei",
+    "font_scheme": "none",
+    "font_size": 10,
+    "valign": "top",
+    "text_wrap": True,
+}
+
+
 class _Writer:
     def __init__(self, book: xlsxwriter.Workbook, lang: str) -> None:
         self.book, self.lang = book, lang
-        base = {"font_name": "Microsoft YaHei", "font_size": 10, "valign": "top"}
-        self.base = base
         self.formats = {
-            k: book.add_format({**base, "num_format": f}) for k, f in NUMBER_FORMATS.items()
+            k: book.add_format({"num_format": f, "text_wrap": False})
+            for k, f in NUMBER_FORMATS.items()
         }
-        self.formats["text"] = book.add_format({**base, "text_wrap": True})
-        self.header = book.add_format(
-            {**base, "bold": True, "bg_color": "#DDE4EE", "border": 1, "text_wrap": True}
-        )
-        self.title = book.add_format({**base, "bold": True, "font_size": 12})
-        self.note = book.add_format({**base, "italic": True, "font_color": "#666666"})
+        self.formats["text"] = None  # the default
+        self.header = book.add_format({"bold": True, "bg_color": "#DDE4EE", "border": 1})
+        self.title = book.add_format({"bold": True, "font_size": 12, "text_wrap": False})
+        self.note = book.add_format({"italic": True, "font_color": "#666666", "text_wrap": False})
         self.fills = {c: book.add_format({"bg_color": c}) for c in COLOURS}
         self.cells = 0  # fmt: skip
 
@@ -202,7 +211,12 @@ class _Writer:
 def write_rollup(rollup: Rollup, path: Path) -> int:
     """Write the workbook; returns how many data cells it holds."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    options = {
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+        "strings_to_numbers": False,
+        "default_format_properties": TEXT,
+    }
     book = xlsxwriter.Workbook(str(path), options)
     book.set_properties({"title": TITLE.text(rollup.lang), "comments": rollup.as_of})
     writer = _Writer(book, rollup.lang)
