@@ -160,6 +160,7 @@ def measure_project(
     declared = snap.header("weekly", weekly).rag if weekly else None
     computed = computed_rag(days, deviation, t)
     upcoming = sorted((d, m) for m, d in plan.items() if d and d >= snap.day)
+    status = report_status(snap, code, friday, settings)
     return ProjectStatus(
         code, reg.name, reg.project_manager, reg.department, reg.project_type, state,
         upcoming[0][1] if upcoming else None,
@@ -168,7 +169,7 @@ def measure_project(
         deviation, declared, computed, disagreement(declared, computed),
         open_changes(snap, code), len(snap.facts.major_risks.get(weekly, ())) if weekly else 0,
         snap.header("weekly", weekly).week_ending if weekly else None,
-        report_status(snap, code, friday, settings), missing_run(snap, code, friday), alerts,
+        status, missing_run(snap, code, friday) if status == MISSING else 0, alerts,
         initiation.planned_start if initiation else None,
         closure.quality_rating if closure else None,
         Decimal(closure.satisfaction) if closure and closure.satisfaction is not None else None,

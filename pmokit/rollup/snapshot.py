@@ -75,7 +75,8 @@ class Snapshot:
     def remember(self, what: str, project: str, forms: tuple[str, ...], compute):
         """compute(), or its value from an earlier moment if none of `forms` has arrived for the
         project since."""
-        key = (what, project, *(len(self.arrivals.get((project, f), ())) for f in forms))
+        arrivals = self.arrivals
+        key = (what, project, *[len(arrivals.get((project, f), ())) for f in forms])
         found = self.memo.get(key, self.memo)
         if found is self.memo:
             found = self.memo[key] = compute()
