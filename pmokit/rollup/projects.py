@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
+from typing import NamedTuple
 
 from pmokit.rollup.snapshot import CLOSED, Snapshot
 from pmokit.settings import RollupTargets, Settings
@@ -75,19 +77,32 @@ def milestone_plan(snap: Snapshot, code: str) -> dict[str, dt.date]:
     return found
 
 
-def baselines(snap: Snapshot, code: str) -> tuple[dict[str, dt.date], Decimal]:
-    """The milestone plan and the total budget baseline, as of the latest initiation or change."""
-    return snap.remember(
-        "baselines",
-        code,
-        ("initiation", "change"),
-        lambda: (milestone_plan(snap, code), sum(budget_baseline(snap, code).values(), Decimal(0))),
+class Baseline(NamedTuple):
+    plan: dict[str, dt.date]  # milestone -> planned date
+    budget: Decimal  # the total budget baseline
+    end: dt.date | None  # the later of the planned end and the last milestone
+    milestones: list[tuple[dt.date, str]]  # dated milestones, earliest first
+
+
+def baselines(snap: Snapshot, code: str) -> Baseline:
+    """The project's baselines as of its latest initiation or change (kept until one arrives)."""
+    return snap.remember("baselines", code, lambda: _baseline(snap, code))
+
+
+def _baseline(snap: Snapshot, code: str) -> Baseline:
+    plan, initiation = milestone_plan(snap, code), snap.initiation(code)
+    ends = [d for d in (initiation.planned_end if initiation else None, *plan.values()) if d]
+    return Baseline(
+        plan,
+        sum(budget_baseline(snap, code).values(), Decimal(0)),
+        max(ends) if ends else None,
+        sorted((d, m) for m, d in plan.items() if d),
     )
 
 
 def spend(snap: Snapshot, code: str) -> tuple[Decimal, Decimal]:
     """Actual spend over every month's current budget report, and the latest month's plan."""
-    return snap.remember("spend", code, ("budget",), lambda: _spend(snap, code))
+    return snap.remember("spend", code, lambda: _spend(snap, code))
 
 
 def _spend(snap: Snapshot, code: str) -> tuple[Decimal, Decimal]:
@@ -108,9 +123,16 @@ def computed_rag(days: int | None, deviation: Decimal | None, t: RollupTargets) 
             "红" if days > t.schedule_red_days else "黄" if days > t.schedule_amber_days else worst
         )
     if deviation is not None:
-        budget = "红" if deviation > t.budget_red else "黄" if deviation > t.budget_amber else "绿"
+        amber, red = _budget_limits(t)
+        budget = "红" if deviation > red else "黄" if deviation > amber else "绿"
         worst = max(worst, budget, key=RAG_ORDER.get)
     return worst
+
+
+@lru_cache(maxsize=16)
+def _budget_limits(t: RollupTargets) -> tuple[Decimal, Decimal]:
+    """The budget thresholds as decimals: compared exactly, as written in pmo.toml."""
+    return Decimal(str(t.budget_amber)), Decimal(str(t.budget_red))
 
 
 def disagreement(declared: str | None, computed: str | None) -> str:
@@ -142,15 +164,14 @@ def measure_project(
 ) -> ProjectStatus:
     t, reg = settings.rollup, snap.facts.register[code]
     initiation, weekly = snap.initiation(code), snap.latest_weekly(code)
-    plan, baseline = baselines(snap, code)
-    ends = [d for d in (initiation.planned_end if initiation else None, *plan.values()) if d]
-    baseline_end = max(ends) if ends else None
+    base = baselines(snap, code)
+    baseline, baseline_end = base.budget, base.end
     state = snap.state(code)
     closure = _closure(snap, code)
     # A project in progress cannot be forecast to end before its baseline; once closed, its
     # acceptance date is its actual end, early or late.
     reported = snap.facts.weekly_end.get(weekly) if weekly else None
-    forecast_end = max(d for d in (reported, baseline_end) if d) if reported else None
+    forecast_end = max(reported, baseline_end) if reported and baseline_end else reported
     if state in CLOSED and closure is not None and closure.acceptance_date:
         forecast_end = closure.acceptance_date
     days = (forecast_end - baseline_end).days if forecast_end and baseline_end else None
@@ -159,15 +180,16 @@ def measure_project(
     deviation = (forecast - baseline) / baseline if baseline else None
     declared = snap.header("weekly", weekly).rag if weekly else None
     computed = computed_rag(days, deviation, t)
-    upcoming = sorted((d, m) for m, d in plan.items() if d and d >= snap.day)
+    phase = next((m for d, m in base.milestones if d >= snap.day), None)  # the next one due
     status = report_status(snap, code, friday, settings)
+    changes = snap.remember("open_changes", code, lambda: open_changes(snap, code))
     return ProjectStatus(
         code, reg.name, reg.project_manager, reg.department, reg.project_type, state,
-        upcoming[0][1] if upcoming else None,
+        phase,
         snap.facts.weekly_pct.get(weekly) if weekly else None,
         baseline_end, forecast_end, days, baseline if baseline else None, actual, forecast,
         deviation, declared, computed, disagreement(declared, computed),
-        open_changes(snap, code), len(snap.facts.major_risks.get(weekly, ())) if weekly else 0,
+        changes, len(snap.facts.major_risks.get(weekly, ())) if weekly else 0,
         snap.header("weekly", weekly).week_ending if weekly else None,
         status, missing_run(snap, code, friday) if status == MISSING else 0, alerts,
         initiation.planned_start if initiation else None,

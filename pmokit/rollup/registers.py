@@ -28,7 +28,7 @@ def schedule_rows(ledger: Ledger, snap: Snapshot, rows: list[ProjectStatus]) -> 
     out = []
     for p in rows:
         sid = latest[p.code]
-        plan = baselines(snap, p.code)[0]
+        plan = baselines(snap, p.code).plan
         week = snap.header("weekly", sid).week_ending if sid else None
         for task in tasks.get(sid, ()):
             planned = plan.get(task.task_name)

@@ -35,9 +35,9 @@ class Snapshot:
     arrivals: dict[tuple[str, str], list[Sub]] = field(default_factory=dict)
     last_id: int = 0  # the newest submission taken
     day: dt.date = dt.date(2000, 1, 1)  # the moment's date in China
-    # Figures derived from a project's forms, keyed by how many of those forms had arrived:
-    # a project's baselines and spend carry over from one trend week to the next.
-    memo: dict[tuple, object] = field(default_factory=dict)
+    # project -> figures derived from its forms other than weekly reports (baselines, spend):
+    # they carry over from one trend week to the next until another such form arrives.
+    memo: dict[str, dict[str, object]] = field(default_factory=dict)
 
     def at(self, moment: dt.datetime) -> None:
         self.moment, self.day = moment, moment.astimezone(CHINA_TIME).date()
@@ -45,7 +45,7 @@ class Snapshot:
     def take(self, subs: list[Sub]) -> None:
         """Take submissions in arrival order. The sweep's inner loop — every file the ledger
         has received passes here once a roll-up — so its lookups are hoisted."""
-        current, latest, arrivals = self.current, self.latest, self.arrivals
+        current, latest, arrivals, memo = self.current, self.latest, self.arrivals, self.memo
         week_of, last_id, on_template = self.facts.week_of, self.last_id, 0
         for sub in subs:
             sid, _, form, project, period, _, accepted = sub
@@ -61,6 +61,8 @@ class Snapshot:
                 periods, arrivals[key] = current.setdefault(key, {}), []
                 self.codes.add(project)
             arrivals[key].append(sub)
+            if form != "weekly":
+                memo.pop(project, None)
             known = periods.get(period or "")
             if known is not None and known > sid:  # ids follow our arrival sequence
                 continue
@@ -72,15 +74,15 @@ class Snapshot:
         self.received += len(subs)
         self.last_id, self.on_template = last_id, self.on_template + on_template
 
-    def remember(self, what: str, project: str, forms: tuple[str, ...], compute):
-        """compute(), or its value from an earlier moment if none of `forms` has arrived for the
-        project since."""
-        arrivals = self.arrivals
-        key = (what, project, *[len(arrivals.get((project, f), ())) for f in forms])
-        found = self.memo.get(key, self.memo)
-        if found is self.memo:
-            found = self.memo[key] = compute()
-        return found
+    def remember(self, what: str, project: str, compute):
+        """compute() — a figure from the project's forms other than weekly reports — or its
+        value from an earlier moment if no such form has arrived for the project since."""
+        held = self.memo.get(project)
+        if held is None:
+            held = self.memo[project] = {}
+        if what not in held:
+            held[what] = compute()
+        return held[what]
 
     def ids(self, project: str, form: str) -> dict[str, int]:
         return self.current.get((project, form), {})
