@@ -150,27 +150,39 @@ def weekly_figures(ledger: Ledger, facts: Facts, ids) -> None:
     """Forecast end and mean % complete of the given weekly reports, read once and kept: only
     the reports a roll-up shows are read, not a portfolio's whole history."""
     wanted = sorted({sid for sid in ids if sid is not None and sid not in facts.weekly_end})
-    if not wanted:
-        return
-    tasks = ledger.table(form_table_name("weekly", "tasks"))
-    forecasts = ledger.table(form_table_name("weekly", "milestone_forecasts"))
     with ledger.read() as db:
         for chunk in in_chunks(wanted):
-            facts.weekly_end.update(dict.fromkeys(chunk))
-            per_task = select(
-                tasks.c.submission_id,
-                func.max(tasks.c.expected_finish),
-                func.avg(tasks.c.percent_complete),
-            ).where(tasks.c.submission_id.in_(chunk))
-            for sid, end, pct in fast_rows(db, per_task.group_by(tasks.c.submission_id)):
-                facts.weekly_end[sid] = end
-                facts.weekly_pct[sid] = Decimal(str(pct)) if pct is not None else None
-            per_forecast = select(
-                forecasts.c.submission_id, func.max(forecasts.c.forecast_date)
-            ).where(forecasts.c.submission_id.in_(chunk))
-            for sid, end in fast_rows(db, per_forecast.group_by(forecasts.c.submission_id)):
-                known = facts.weekly_end.get(sid)
-                facts.weekly_end[sid] = max(known, end) if known and end else known or end
+            _read_figures(db, ledger, facts, chunk, lambda column, c=chunk: column.in_(c))
+
+
+def weekly_figures_since(ledger: Ledger, facts: Facts, week: dt.date) -> None:
+    """The same for every weekly report of `week` or later, in one read: a roll-up that has to
+    compute most of its trend weeks shows nearly all of them."""
+    weekly = ledger.table(form_table_name("weekly"))
+    since = select(weekly.c.submission_id).where(weekly.c.week_ending >= week)
+    recent = [sid for sid, day in facts.week_of.items() if day >= week]
+    with ledger.read() as db:
+        _read_figures(db, ledger, facts, recent, lambda column: column.in_(since))
+
+
+def _read_figures(db, ledger: Ledger, facts: Facts, ids: list[int], among) -> None:
+    """Figures of the reports whose id is `among(column)`; `ids` are those reports."""
+    tasks = ledger.table(form_table_name("weekly", "tasks"))
+    forecasts = ledger.table(form_table_name("weekly", "milestone_forecasts"))
+    facts.weekly_end.update(dict.fromkeys(ids))
+    per_task = select(
+        tasks.c.submission_id,
+        func.max(tasks.c.expected_finish),
+        func.avg(tasks.c.percent_complete),
+    ).where(among(tasks.c.submission_id))
+    for sid, end, pct in fast_rows(db, per_task.group_by(tasks.c.submission_id)):
+        facts.weekly_end[sid], facts.weekly_pct[sid] = end, pct
+    per_forecast = select(forecasts.c.submission_id, func.max(forecasts.c.forecast_date)).where(
+        among(forecasts.c.submission_id)
+    )
+    for sid, end in fast_rows(db, per_forecast.group_by(forecasts.c.submission_id)):
+        known = facts.weekly_end.get(sid)
+        facts.weekly_end[sid] = max(known, end) if known and end else known or end
 
 
 def detail_rows(ledger: Ledger, form: str, table_id: str, ids: list[int]) -> dict[int, list]:

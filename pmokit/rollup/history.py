@@ -46,6 +46,10 @@ class KpiHistory:
         self.known = {r.moment_utc: r for r in rows}
         self.new: list[dict] = []
 
+    def has(self, moment: dt.datetime) -> bool:
+        """Whether values were kept for `moment` (still to be checked against its files)."""
+        return _key(moment) in self.known
+
     def get(self, moment: dt.datetime, received: int, last_id: int) -> dict | None:
         row = self.known.get(_key(moment))
         if row is None or (row.received, row.last_id) != (received, last_id):

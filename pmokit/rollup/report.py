@@ -12,7 +12,7 @@ from pmokit.gc_pause import paused_gc
 from pmokit.ledger.store import Ledger
 from pmokit.rollup import registers as reg
 from pmokit.rollup import texts as tx
-from pmokit.rollup.facts import load_facts, weekly_figures
+from pmokit.rollup.facts import load_facts, weekly_figures, weekly_figures_since
 from pmokit.rollup.history import KpiHistory
 from pmokit.rollup.kpis import KPIS, Inputs, risk_history
 from pmokit.rollup.model import Chart, Col, Rollup, Sheet, Table, Typed, cols
@@ -40,6 +40,9 @@ def _build(ledger: Ledger, settings: Settings, as_of: dt.datetime) -> Rollup:
     points = {end_of_day(f): f for f in trend[:-1]} | {as_of: friday}
     history: dict[dt.date, dict] = {}
     kept = KpiHistory(ledger, settings)
+    if sum(map(kept.has, points)) < len(points) // 2:  # most trend weeks to compute (a first
+        # roll-up): the reports they show, read at once rather than a week at a time
+        weekly_figures_since(ledger, facts, trend[0] - dt.timedelta(weeks=1))
     for snap in sweep(facts, sorted(set(points) | {earlier})):
         week = points.get(snap.moment) or report_week(settings, earlier)
         past = snap.moment not in (as_of, earlier)
