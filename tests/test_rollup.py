@@ -110,6 +110,11 @@ def test_the_summary_sets_declared_against_computed_rag(portfolio):
     assert (b["declared_rag"], b["disagreement"]) == ("绿", "申报偏乐观")  # a watermelon
     assert (c["budget_baseline"], c["budget_deviation"], c["computed_rag"]) == (None, None, None)
     assert a["budget_baseline"] == Decimal(300000) and a["actual"] == 0
+    reports = portfolio.rows("form_weekly", "submission_id", "project_code")
+    latest = max(sid for sid, project in reports if project == "PRJ-2026-001")
+    tasks = portfolio.rows("form_weekly__tasks", "submission_id", "percent_complete")
+    done = [p for sid, p in tasks if sid == latest]
+    assert a["percent_complete"] == sum(done) / len(done)  # exact: a Decimal on every backend
     assert (a["report_status"], b["report_status"], c["report_status"]) == ("迟交", "未交", "未交")
     weeks = {r["code"]: r["missing"] for r in table(rollup, "submissions")}
     assert [weeks[f"PRJ-2026-00{n}"] for n in (1, 2, 3)] == [0, 1, 2]

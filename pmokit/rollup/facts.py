@@ -176,7 +176,8 @@ def _read_figures(db, ledger: Ledger, facts: Facts, ids: list[int], among) -> No
         func.avg(tasks.c.percent_complete),
     ).where(among(tasks.c.submission_id))
     for sid, end, pct in fast_rows(db, per_task.group_by(tasks.c.submission_id)):
-        facts.weekly_end[sid], facts.weekly_pct[sid] = end, pct
+        facts.weekly_end[sid] = end
+        facts.weekly_pct[sid] = None if pct is None else Decimal(str(pct))  # a float on SQLite
     per_forecast = select(forecasts.c.submission_id, func.max(forecasts.c.forecast_date)).where(
         among(forecasts.c.submission_id)
     )
