@@ -43,7 +43,6 @@ class Facts:
     spend: dict[int, tuple[Decimal, Decimal]] = field(default_factory=dict)  # actual, next
     lines: dict[tuple[str, str], dict[int, list]] = field(default_factory=dict)
     major_risks: dict[int, set[str]] = field(default_factory=dict)  # weekly id -> 重大 risks
-    first_report: dict[tuple[str, dt.date], dt.datetime] = field(default_factory=dict)
     week_of: dict[int, dt.date] = field(default_factory=dict)  # weekly report id -> its week
 
 
@@ -140,10 +139,7 @@ def _aggregate(db, ledger: Ledger, facts: Facts) -> None:
     critical = select(risks.c.submission_id, risks.c.description).where(risks.c.level == "重大")
     for sid, text in fast_rows(db, critical):
         facts.major_risks.setdefault(sid, set()).add(text)
-    week_of = facts.week_of = {sid: row.week_ending for sid, row in facts.headers["weekly"].items()}
-    for sub in facts.subs:
-        if sub.accepted and sub.form == "weekly" and sub.id in week_of:
-            facts.first_report.setdefault((sub.project, week_of[sub.id]), sub.received)
+    facts.week_of = {sid: row.week_ending for sid, row in facts.headers["weekly"].items()}
 
 
 def weekly_figures(ledger: Ledger, facts: Facts, ids) -> None:

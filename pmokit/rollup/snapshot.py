@@ -35,6 +35,8 @@ class Snapshot:
     arrivals: dict[tuple[str, str], list[Sub]] = field(default_factory=dict)
     last_id: int = 0  # the newest submission taken
     day: dt.date = dt.date(2000, 1, 1)  # the moment's date in China
+    # (project, week) -> when the first report for that week arrived
+    first_report: dict[tuple[str, dt.date], dt.datetime] = field(default_factory=dict)
     # project -> figures derived from its forms other than weekly reports (baselines, spend):
     # they carry over from one trend week to the next until another such form arrives.
     memo: dict[str, dict[str, object]] = field(default_factory=dict)
@@ -46,6 +48,7 @@ class Snapshot:
         """Take submissions in arrival order. The sweep's inner loop — every file the ledger
         has received passes here once a roll-up — so its lookups are hoisted."""
         current, latest, arrivals, memo = self.current, self.latest, self.arrivals, self.memo
+        first = self.first_report
         week_of, last_id, on_template = self.facts.week_of, self.last_id, 0
         for sub in subs:
             sid, _, form, project, period, _, accepted = sub
@@ -68,6 +71,7 @@ class Snapshot:
                 continue
             periods[period or ""] = sid
             if form == "weekly":
+                first.setdefault((project, week_of[sid]), sub.received)
                 held = latest.get(project)
                 if held is None or week_of[sid] >= week_of[held]:
                     latest[project] = sid
@@ -123,8 +127,7 @@ class Snapshot:
         return sorted(code for code in self.codes if code in self.facts.register)
 
     def report_received(self, project: str, friday: dt.date) -> dt.datetime | None:
-        first = self.facts.first_report.get((project, friday))
-        return first if first is not None and first <= self.moment else None
+        return self.first_report.get((project, friday))  # all taken arrived by the moment
 
 
 def sweep(facts: Facts, moments: list[dt.datetime]) -> Iterator[Snapshot]:
