@@ -146,6 +146,8 @@ def weekly_figures(ledger: Ledger, facts: Facts, ids) -> None:
     """Forecast end and mean % complete of the given weekly reports, read once and kept: only
     the reports a roll-up shows are read, not a portfolio's whole history."""
     wanted = sorted({sid for sid in ids if sid is not None and sid not in facts.weekly_end})
+    if not wanted:
+        return
     with ledger.read() as db:
         for chunk in in_chunks(wanted):
             _read_figures(db, ledger, facts, chunk, lambda column, c=chunk: column.in_(c))

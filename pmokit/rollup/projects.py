@@ -23,14 +23,9 @@ ON_TIME, LATE, MISSING, NOT_EXPECTED = "按时", "迟交", "未交", "不需提�
 
 @dataclass(slots=True)  # not frozen: a first roll-up makes one per project and trend week
 class ProjectStatus:
+    # What the KPIs read, measured for every trend week:
     code: str
-    name: str | None
-    manager: str | None
-    department: str | None
-    project_type: str | None
     state: str | None
-    phase: str | None  # the next milestone not yet due
-    percent_complete: Decimal | None
     baseline_end: dt.date | None
     forecast_end: dt.date | None  # the acceptance date once closed
     schedule_days: int | None
@@ -38,18 +33,25 @@ class ProjectStatus:
     actual: Decimal
     forecast: Decimal  # spent so far plus next month's budget
     budget_deviation: Decimal | None  # (forecast - baseline) / baseline; None for no baseline
-    declared_rag: str | None
-    computed_rag: str | None
-    disagreement: str  # "" / 申报偏乐观 / 申报偏保守
-    open_changes: int
-    open_major_risks: int
-    last_report: dt.date | None
     report_status: str
-    missing_weeks: int
-    alerts: int
-    planned_start: dt.date | None = None
-    quality: str | None = None  # the closure's 质量评价
-    satisfaction: Decimal | None = None  # the closure's customer satisfaction (1–5)
+    planned_start: dt.date | None
+    quality: str | None  # the closure's 质量评价
+    satisfaction: Decimal | None  # the closure's customer satisfaction (1–5)
+    # What the summary shows besides, for this week and the week before (see add_detail):
+    name: str | None = None
+    manager: str | None = None
+    department: str | None = None
+    project_type: str | None = None
+    phase: str | None = None  # the next milestone not yet due
+    percent_complete: Decimal | None = None
+    declared_rag: str | None = None
+    computed_rag: str | None = None
+    disagreement: str = ""  # "" / 申报偏乐观 / 申报偏保守
+    open_changes: int = 0
+    open_major_risks: int = 0
+    last_report: dt.date | None = None
+    missing_weeks: int = 0
+    alerts: int = 0
 
 
 def budget_baseline(snap: Snapshot, code: str) -> dict[str, Decimal]:
@@ -160,42 +162,52 @@ def missing_run(snap: Snapshot, code: str, friday: dt.date) -> int:
 
 
 def measure_project(
-    snap: Snapshot, code: str, friday: dt.date, settings: Settings, alerts: int = 0
+    snap: Snapshot, code: str, friday: dt.date, settings: Settings, detail: bool = True
 ) -> ProjectStatus:
-    t, reg = settings.rollup, snap.facts.register[code]
+    """Where the project stands at the snapshot's moment for the week ending `friday`; without
+    `detail`, only what the KPIs read (a past trend week: half the work)."""
     initiation, weekly = snap.initiation(code), snap.latest_weekly(code)
     base = baselines(snap, code)
-    baseline, baseline_end = base.budget, base.end
     state = snap.state(code)
     closure = _closure(snap, code)
     # A project in progress cannot be forecast to end before its baseline; once closed, its
     # acceptance date is its actual end, early or late.
     reported = snap.facts.weekly_end.get(weekly) if weekly else None
-    forecast_end = max(reported, baseline_end) if reported and baseline_end else reported
+    forecast_end = max(reported, base.end) if reported and base.end else reported
     if state in CLOSED and closure is not None and closure.acceptance_date:
         forecast_end = closure.acceptance_date
-    days = (forecast_end - baseline_end).days if forecast_end and baseline_end else None
     actual, next_month = spend(snap, code)
     forecast = actual + (next_month if state not in CLOSED else Decimal(0))
-    deviation = (forecast - baseline) / baseline if baseline else None
-    declared = snap.header("weekly", weekly).rag if weekly else None
-    computed = computed_rag(days, deviation, t)
-    phase = next((m for d, m in base.milestones if d >= snap.day), None)  # the next one due
-    status = report_status(snap, code, friday, settings)
-    changes = snap.remember("open_changes", code, lambda: open_changes(snap, code))
-    return ProjectStatus(
-        code, reg.name, reg.project_manager, reg.department, reg.project_type, state,
-        phase,
-        snap.facts.weekly_pct.get(weekly) if weekly else None,
-        baseline_end, forecast_end, days, baseline if baseline else None, actual, forecast,
-        deviation, declared, computed, disagreement(declared, computed),
-        changes, len(snap.facts.major_risks.get(weekly, ())) if weekly else 0,
-        snap.header("weekly", weekly).week_ending if weekly else None,
-        status, missing_run(snap, code, friday) if status == MISSING else 0, alerts,
+    found = ProjectStatus(
+        code, state, base.end, forecast_end,
+        (forecast_end - base.end).days if forecast_end and base.end else None,
+        base.budget or None, actual, forecast,
+        (forecast - base.budget) / base.budget if base.budget else None,
+        report_status(snap, code, friday, settings),
         initiation.planned_start if initiation else None,
         closure.quality_rating if closure else None,
         Decimal(closure.satisfaction) if closure and closure.satisfaction is not None else None,
     )  # fmt: skip
+    if detail:
+        add_detail(found, snap, friday, settings.rollup)
+    return found
+
+
+def add_detail(p: ProjectStatus, snap: Snapshot, friday: dt.date, t: RollupTargets) -> None:
+    """The summary's other columns: register data, progress, RAGs, changes, risks, reports."""
+    reg, weekly = snap.facts.register[p.code], snap.latest_weekly(p.code)
+    p.name, p.manager, p.department = reg.name, reg.project_manager, reg.department
+    p.project_type = reg.project_type
+    milestones = baselines(snap, p.code).milestones
+    p.phase = next((m for d, m in milestones if d >= snap.day), None)  # the next one due
+    p.computed_rag = computed_rag(p.schedule_days, p.budget_deviation, t)
+    if weekly:
+        header = snap.header("weekly", weekly)
+        p.percent_complete, p.last_report = snap.facts.weekly_pct.get(weekly), header.week_ending
+        p.declared_rag, p.open_major_risks = header.rag, len(snap.facts.major_risks.get(weekly, ()))
+    p.disagreement = disagreement(p.declared_rag, p.computed_rag)
+    p.open_changes = snap.remember("open_changes", p.code, lambda: open_changes(snap, p.code))
+    p.missing_weeks = missing_run(snap, p.code, friday) if p.report_status == MISSING else 0
 
 
 def open_changes(snap: Snapshot, code: str) -> int:

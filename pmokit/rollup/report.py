@@ -49,12 +49,14 @@ def _build(ledger: Ledger, settings: Settings, as_of: dt.datetime) -> Rollup:
         if past and (known := kept.get(snap.moment, snap.received, snap.last_id)) is not None:
             history[week] = known  # a past week's figures, as computed before
             continue
-        counts = Counter()
+        weekly_figures(ledger, facts, map(snap.latest_weekly, snap.projects()))
+        detail = not past  # a past week counts only for its KPIs
+        rows = [measure_project(snap, c, week, settings, detail) for c in snap.projects()]
         if snap.moment == as_of:
             alerts = alerts_at(alert_inputs(ledger, snap), settings, as_of)
             counts = Counter(a.project for a in alerts)
-        weekly_figures(ledger, facts, map(snap.latest_weekly, snap.projects()))
-        rows = [measure_project(snap, c, week, settings, counts[c]) for c in snap.projects()]
+            for p in rows:
+                p.alerts = counts[p.code]
         if snap.moment == earlier:
             before = rows
         if snap.moment in points:
