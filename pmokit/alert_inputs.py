@@ -34,11 +34,7 @@ class AlertInputs:
 
     def state(self, code: str, day: dt.date) -> tuple[str | None, dt.date | None]:
         """The project's state on `day`, and since when."""
-        state, since = None, None
-        for effective, target in self.moves.get(code, ()):
-            if effective <= day:
-                state, since = target, effective
-        return state, since
+        return state_on(self.moves.get(code, ()), day)
 
     def submitted(self, code: str, form: str) -> list[int]:
         return self.received.get((code, form), [])
@@ -46,6 +42,26 @@ class AlertInputs:
     def values(self, code: str, form: str, name: str) -> set:
         rows = self.headers[form]
         return {getattr(rows.get(sid), name, None) for sid in self.submitted(code, form)}
+
+
+def state_on(moves, day: dt.date) -> tuple[str | None, dt.date | None]:
+    """The state a project's moves ((effective, state) in log order) give it on `day`, and
+    since when: the last move in effect by then (one without a date always is)."""
+    state, since = None, None
+    for effective, target in moves:
+        if effective is None or effective <= day:
+            state, since = target, effective
+    return state, since
+
+
+def read_moves(db, ledger: Ledger) -> dict[str, list[tuple[dt.date, str]]]:
+    """Every project's state moves, (effective, state) in log order."""
+    t = ledger.table("transitions")
+    moves: dict[str, list] = defaultdict(list)
+    query = select(t.c.project_code, t.c.effective, t.c.to_state).order_by(t.c.id)
+    for code, effective, state in fast_rows(db, query):
+        moves[code].append((effective, state))
+    return dict(moves)
 
 
 class Arrived(NamedTuple):
@@ -77,12 +93,9 @@ def assemble(
 
 
 def read_alert_inputs(ledger: Ledger, moment: dt.datetime) -> AlertInputs:
-    t, s = ledger.table("transitions"), ledger.table("submissions")
-    moves: dict[str, list] = defaultdict(list)
+    s = ledger.table("submissions")
     with ledger.read() as db:
-        query = select(t.c.project_code, t.c.effective, t.c.to_state).order_by(t.c.id)
-        for code, effective, state in fast_rows(db, query):
-            moves[code].append((effective, state))
+        moves = read_moves(db, ledger)
         columns = (s.c.id, s.c.form, s.c.project_code, s.c.received_utc)
         query = select(*columns).where(s.c.outcome == "accepted").order_by(s.c.seq)
         arrivals: dict[tuple[str, str], list] = defaultdict(list)
@@ -97,4 +110,4 @@ def read_alert_inputs(ledger: Ledger, moment: dt.datetime) -> AlertInputs:
             headers[form] = {sid: dated(value) for sid, value in fast_rows(db, query)}
         tracker = ledger.table(form_table_name("instruction"))
         headers["instruction"] = {r.submission_id: r for r in db.execute(select(tracker)).all()}
-    return assemble(ledger, dict(moves), arrivals, headers)
+    return assemble(ledger, moves, arrivals, headers)

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import func, select
 
+from pmokit.alert_inputs import read_moves
 from pmokit.ledger.store import Ledger, fast_rows, in_chunks
 from pmokit.ledger.tables import form_table_name
 
@@ -65,7 +66,7 @@ HEADER_COLUMNS = {
         "quality_rating",
         "satisfaction",
         "warranty_end",
-        "contract_final_acceptance",
+        "contract_final_acceptance",  # for the alert rules (alert_inputs.DATES)
     ),
     "instruction": (
         "instruction_no",
@@ -92,14 +93,10 @@ SUB_COLUMNS = ("id", "seq", "form", "project_code", "period", "received_utc", "o
 
 
 def load_facts(ledger: Ledger) -> Facts:
-    s, t = ledger.table("submissions"), ledger.table("transitions")
+    s = ledger.table("submissions")
     with ledger.read() as db:
         rows = fast_rows(db, select(*(s.c[c] for c in SUB_COLUMNS)).order_by(s.c.seq))
-        moves: dict[str, list] = defaultdict(list)
-        for code, state, effective in fast_rows(
-            db, select(t.c.project_code, t.c.to_state, t.c.effective).order_by(t.c.id)
-        ):
-            moves[code].append((effective, state))
+        moves = read_moves(db, ledger)
         register = {r.code: r for r in db.execute(select(ledger.table("projects"))).all()}
         headers = {}
         for form, columns in HEADER_COLUMNS.items():
@@ -112,7 +109,7 @@ def load_facts(ledger: Ledger) -> Facts:
             Sub(sid, seq, form, code, period, parse(received), outcome == "accepted")
             for sid, seq, form, code, period, received, outcome in rows
         ]
-        facts = Facts(subs, register, dict(moves), headers)
+        facts = Facts(subs, register, moves, headers)
         _aggregate(db, ledger, facts)
     return facts
 

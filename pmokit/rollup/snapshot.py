@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from operator import attrgetter, le
 
-from pmokit.alert_inputs import AlertInputs, assemble
+from pmokit.alert_inputs import AlertInputs, assemble, state_on
 from pmokit.ledger.store import Ledger
 from pmokit.rollup.facts import Facts, Sub
 from pmokit.settings import Settings
@@ -61,7 +61,8 @@ class Snapshot:
             key = (project, form)
             periods = current.get(key)
             if periods is None:
-                periods, arrivals[key] = current.setdefault(key, {}), []
+                periods = current[key] = {}
+                arrivals[key] = []
                 self.codes.add(project)
             arrivals[key].append(sub)
             if form != "weekly":
@@ -116,12 +117,7 @@ class Snapshot:
 
     def state(self, project: str, day: dt.date | None = None) -> str | None:
         """The project's state on `day` (default: the snapshot's day), by effective date."""
-        day = day or self.day
-        state = None
-        for effective, target in self.facts.moves.get(project, ()):
-            if effective is None or effective <= day:
-                state = target
-        return state
+        return state_on(self.facts.moves.get(project, ()), day or self.day)[0]
 
     def projects(self) -> list[str]:
         return sorted(code for code in self.codes if code in self.facts.register)
