@@ -101,7 +101,7 @@ class _Writer:
         for col, spec in enumerate(table.columns):
             ws.write_string(row, col, spec.label.text(self.lang), self.header)
         kinds, text = [c.kind for c in table.columns], self.formats["text"]
-        numbers = [self.formats.get(kind) or self.formats["decimal"] for kind in kinds]
+        numbers = [self.number_format(kind) for kind in kinds]
         for values in table.rows:
             row += 1
             if len(values) != len(kinds):
@@ -141,10 +141,12 @@ class _Writer:
         elif isinstance(value, dt.date):
             self.date(ws, row, col, value)
         elif isinstance(value, (int, float, Decimal)):
-            number_format = self.formats.get(kind) or self.formats["decimal"]
-            ws.write_number(row, col, float(value), number_format)
+            ws.write_number(row, col, float(value), self.number_format(kind))
         else:
             ws.write_string(row, col, str(value), self.formats["text"])
+
+    def number_format(self, kind: str):
+        return self.formats.get(kind) or self.formats["decimal"]
 
     def date(self, ws, row: int, col: int, value: dt.date) -> None:
         if value >= EXCEL_LEAP_BUG:  # a date is a day count in Excel: a number, formatted

@@ -154,6 +154,5 @@ def risk_history(snap: Snapshot) -> dict[dt.date, tuple[int, int]]:
                 count[week] += 1
                 days[week] += (week - seen.pop(risk)).days
             for risk in listed:
-                if risk not in seen:
-                    seen[risk] = week
+                seen.setdefault(risk, week)
     return {week: (count[week], days[week]) for week in count}
