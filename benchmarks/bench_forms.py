@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import python_calamine
-from corpus import make_corpus
+from corpus import corpus_folder, make_corpus
 
 from generators.forms import build_forms
 from pmokit.parsing import parse_record
@@ -63,8 +63,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=None, help="corpus folder (default: temp)")
     args = parser.parse_args()
     forms = load_forms(forms_dir())
-    folder = args.out or Path(tempfile.mkdtemp(prefix="pmo-bench-"))
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = corpus_folder(args.out)
 
     start = time.perf_counter()
     paths = make_corpus(forms, folder, args.n)

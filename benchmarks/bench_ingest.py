@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from bench_validate import pandas_all
-from corpus import initiations, make_corpus
+from corpus import corpus_folder, initiations, make_corpus
 
 from pmokit.intake import arrival_from_path, intake
 from pmokit.ledger.store import Ledger
@@ -28,8 +28,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=None, help="corpus folder (default: temp)")
     args = parser.parse_args()
     forms = load_forms(forms_dir())
-    corpus = args.out or Path(tempfile.mkdtemp(prefix="pmo-bench-"))
-    corpus.mkdir(parents=True, exist_ok=True)
+    corpus = corpus_folder(args.out)
     paths = make_corpus(forms, corpus, args.n)
     home = Path(tempfile.mkdtemp(prefix="pmo-ledger-"))
     settings = load_settings(environ={}, cwd=home)

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import tempfile
 import time
 from pathlib import Path
 
-from corpus import make_corpus
+from corpus import corpus_folder, make_corpus
 
 from pmokit.resources import forms_dir
 from pmokit.settings import Settings
@@ -44,8 +43,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=None, help="corpus folder (default: temp)")
     args = parser.parse_args()
     forms, settings = load_forms(forms_dir()), Settings()
-    folder = args.out or Path(tempfile.mkdtemp(prefix="pmo-bench-"))
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = corpus_folder(args.out)
     paths = make_corpus(forms, folder, args.n)
     print(f"corpus: {len(paths)} filled weekly reports in {folder}")
 

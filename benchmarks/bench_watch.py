@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from bench_validate import pandas_all
-from corpus import initiations, make_corpus
+from corpus import corpus_folder, initiations, make_corpus
 
 from pmokit.resources import forms_dir
 from pmokit.settings import Settings
@@ -94,8 +94,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=None, help="corpus folder (default: temp)")
     args = parser.parse_args()
     forms = load_forms(forms_dir())
-    corpus = args.out or Path(tempfile.mkdtemp(prefix="pmo-bench-"))
-    corpus.mkdir(parents=True, exist_ok=True)
+    corpus = corpus_folder(args.out)
     make_corpus(forms, corpus, args.n)
     inits = initiations(forms, corpus / "initiations", args.n)[0].parent
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import tempfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -51,6 +52,13 @@ def weekly_record(form, rng: random.Random, index: int) -> Record:
         )
     tables = {**base.tables, "tasks": tuple(tasks), "hours": tuple(hours)}
     return Record(form.id, fields, tables)
+
+
+def corpus_folder(out: Path | None) -> Path:
+    """The benchmark's --out folder, or a fresh temporary one; created."""
+    folder = out or Path(tempfile.mkdtemp(prefix="pmo-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def make_corpus(forms, folder: Path, count: int) -> list[Path]:
