@@ -65,9 +65,9 @@ def _ledger(ctx: click.Context) -> Ledger:
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     """Validate files and record them in the ledger; exit 1 when any is rejected."""
-    settings, all_forms, ledger = ctx.obj, spec_forms(ctx), _ledger(ctx)
+    settings, all_forms = ctx.obj, spec_forms(ctx)
     rejected = 0
-    try:
+    with _ledger(ctx) as ledger:
         reconcile_index(settings, ledger)  # what a crash after a commit left out of the index
         for path in submitted_files(paths):
             try:
@@ -82,8 +82,6 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...]) -> None:
             if recorded.outcome == "rejected":
                 rejected += 1
                 click.echo(recorded.report.summary(settings.lang), nl=False)
-    finally:
-        ledger.close()
     sys.exit(1 if rejected else 0)
 
 
@@ -138,15 +136,12 @@ def status(ctx: click.Context, as_json: bool) -> None:
     """Say which settings file and ledger are in use, what the ledger holds (today's arrivals
     too), and how the watcher is doing: running or not, its queue, last scan and last error."""
     midnight = dt.datetime.combine(dt.datetime.now(CHINA_TIME).date(), dt.time(), CHINA_TIME)
-    ledger = _ledger(ctx)
-    try:
+    with _ledger(ctx) as ledger:
         data = {
             "settings_file": str(ctx.obj.settings_file or ""),
             "ledger": ctx.obj.ledger_url(),
             **ledger_summary(ledger, midnight),
         }
-    finally:
-        ledger.close()
     data["watcher"] = watcher_status(ctx.obj.state_dir())
     if as_json:
         print_json(data)
@@ -183,11 +178,8 @@ def _moment(as_of: dt.datetime | None) -> dt.datetime:
 def alerts(ctx: click.Context, as_json: bool, as_of) -> None:
     """List every open alert: rule, project, severity, since when, what closes it."""
     moment = _moment(as_of)
-    ledger = _ledger(ctx)
-    try:
+    with _ledger(ctx) as ledger:
         found = open_alerts(ledger, ctx.obj, moment)
-    finally:
-        ledger.close()
     if as_json:
         print_json([a.to_dict() for a in found])
         return
@@ -213,11 +205,8 @@ def ledger_backup(ctx: click.Context, target: Path | None) -> None:
     """Copy the live ledger consistently (VACUUM INTO), then check the copy."""
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     target = target or ctx.obj.state_dir() / "backups" / f"ledger-{stamp}.sqlite"
-    ledger = _ledger(ctx)
-    try:
+    with _ledger(ctx) as ledger:
         click.echo(str(backup_ledger(ledger, target)))
-    finally:
-        ledger.close()
 
 
 @ledger.command("rebuild")
@@ -312,11 +301,8 @@ def main() -> None:
 def rollup(ctx: click.Context, as_of, out: Path | None) -> None:
     """Write the portfolio roll-up workbook from the ledger: summary, KPIs, monitoring tables."""
     settings, moment = ctx.obj, _moment(as_of)
-    ledger = _ledger(ctx)
-    try:
+    with _ledger(ctx) as ledger:
         built = build_rollup(ledger, settings, moment)
-    finally:
-        ledger.close()
     target = out or free_rollup_name((settings.home or Path.cwd()) / "rollups", built)
     try:
         cells = write_rollup(built, target)

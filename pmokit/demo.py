@@ -56,9 +56,8 @@ def _demo_ledger(
 ) -> None:
     """The samples through intake into a ledger of the demo's own, then its open alerts."""
     demo = replace(settings, home=out_dir.resolve(), ledger=None)
-    ledger = Ledger(demo.ledger_url(), all_forms, rebuild=True)
-    echo(f"\nledger -> {demo.ledger_url()}")
-    try:
+    with Ledger(demo.ledger_url(), all_forms, rebuild=True) as ledger:
+        echo(f"\nledger -> {demo.ledger_url()}")
         for form_id in ("initiation", "weekly", "budget", "instruction", "change"):
             path = out_dir / "samples" / form_filename(all_forms[form_id], settings.lang)
             # The samples are dated March 2026, so the demo's clock is too.
@@ -74,8 +73,6 @@ def _demo_ledger(
         target = free_rollup_name(out_dir / "rollups", rollup)
         cells = write_rollup(rollup, target)
         echo(f"\nroll-up as of {as_of} ({len(rollup.sheets)} sheets, {cells} cells) -> {target}")
-    finally:
-        ledger.close()
 
 
 def _demo_rejected(

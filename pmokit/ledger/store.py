@@ -180,6 +180,12 @@ class Ledger:
     def close(self) -> None:
         self.engine.dispose()
 
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
 
 def _converter(kind, dialect: str):
     """How a raw driver value becomes what SQLAlchemy would have returned; None: as it is.
