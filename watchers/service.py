@@ -179,9 +179,8 @@ class Watcher:
             )
             crash_point("after-record")
             target = free_name(destination_folder(self.share, recorded, received), path.name, data)
-            if (
-                recorded.outcome == "rejected"
-            ):  # feedback first: a crash before the move redoes both
+            # Feedback before the move: a crash in between redoes both.
+            if recorded.outcome == "rejected":
                 self.on_rejected(data, recorded.report, target.parent, target.stem)
                 crash_point("after-feedback")
             os.replace(path, target)
