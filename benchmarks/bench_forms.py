@@ -20,10 +20,10 @@ import python_calamine
 from corpus import corpus_folder, make_corpus
 
 from generators.forms import build_forms
-from pmokit.parsing import parse_record
-from pmokit.reading import read_workbook
-from pmokit.resources import forms_dir
-from pmokit.specs import load_forms
+from pmokit.base.resources import forms_dir
+from pmokit.forms.load import load_forms
+from pmokit.validation.parsing import parse_record
+from pmokit.validation.reading import read_workbook
 
 
 def read_pmokit(paths, forms) -> None:

@@ -15,11 +15,11 @@ from pathlib import Path
 from bench_validate import pandas_all
 from corpus import corpus_folder, initiations, make_corpus
 
-from pmokit.intake import arrival_from_path, intake
+from pmokit.base.resources import forms_dir
+from pmokit.base.settings import load_settings
+from pmokit.forms.load import load_forms
 from pmokit.ledger.store import Ledger
-from pmokit.resources import forms_dir
-from pmokit.settings import load_settings
-from pmokit.specs import load_forms
+from pmokit.pipeline.intake import arrival_from_path, intake
 
 
 def main() -> None:

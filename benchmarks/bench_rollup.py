@@ -22,14 +22,14 @@ import xlsxwriter
 from sqlalchemy import insert
 
 from generators.rollup import write_rollup
-from pmokit.gc_pause import paused_gc
+from pmokit.base.resources import forms_dir
+from pmokit.base.settings import Settings
+from pmokit.base.workdays import CHINA_TIME
+from pmokit.forms.load import load_forms
 from pmokit.ledger.store import Ledger
 from pmokit.ledger.tables import form_table_name
-from pmokit.resources import forms_dir
 from pmokit.rollup.report import build_rollup
-from pmokit.settings import Settings
-from pmokit.specs import load_forms
-from pmokit.workdays import CHINA_TIME
+from pmokit.utils.gc_pause import paused_gc
 
 START = dt.date(2025, 1, 3)  # a Friday
 PEOPLE = [f"员工{n:03d}" for n in range(400)]

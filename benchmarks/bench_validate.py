@@ -18,10 +18,10 @@ from pathlib import Path
 
 from corpus import corpus_folder, make_corpus
 
-from pmokit.resources import forms_dir
-from pmokit.settings import Settings
-from pmokit.specs import load_forms
-from pmokit.validate import validate_workbook
+from pmokit.base.resources import forms_dir
+from pmokit.base.settings import Settings
+from pmokit.forms.load import load_forms
+from pmokit.validation.validate import validate_workbook
 
 
 def validate_all(paths, forms, settings) -> int:

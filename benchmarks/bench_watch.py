@@ -23,9 +23,9 @@ from pathlib import Path
 from bench_validate import pandas_all
 from corpus import corpus_folder, initiations, make_corpus
 
-from pmokit.resources import forms_dir
-from pmokit.settings import Settings
-from pmokit.specs import load_forms
+from pmokit.base.resources import forms_dir
+from pmokit.base.settings import Settings
+from pmokit.forms.load import load_forms
 
 ENV = {k: v for k, v in os.environ.items() if not k.startswith("PMO_")}
 

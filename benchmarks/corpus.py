@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from generators.forms import build_form
-from pmokit.record import Record, example_record
+from pmokit.forms.record import Record, example_record
 
 STATUSES = ["未开始", "进行中", "已完成", "延期"]
 

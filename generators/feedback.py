@@ -8,8 +8,6 @@ read, never written. No user text is ever written as a formula.
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from pathlib import Path
 
 import openpyxl
@@ -18,19 +16,24 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from pmokit.errors import OutputError
-from pmokit.issues import ERROR, Issue, Report
+from pmokit.base.errors import OutputError
+from pmokit.base.issues import ERROR, SEVERITY_NAMES, Issue, Report
+from pmokit.base.labels import Label
+from pmokit.utils.files import atomic_write
 
 FILLS = {
     ERROR: PatternFill("solid", fgColor="FFC7CE"),
     "warning": PatternFill("solid", fgColor="FFEB9C"),
 }
-SHEET_TITLE = {"zh": "校验结果", "en": "Validation"}
-HEADERS = {
-    "zh": ("序号", "级别", "工作表", "单元格", "问题", "填写的值"),
-    "en": ("No.", "Severity", "Sheet", "Cell", "Issue", "Value entered"),
-}
-SEVERITY = {"zh": {ERROR: "错误", "warning": "提示"}, "en": {ERROR: "error", "warning": "warning"}}
+SHEET_TITLE = Label("校验结果", "Validation")
+HEADERS = (
+    Label("序号", "No."),
+    Label("级别", "Severity"),
+    Label("工作表", "Sheet"),
+    Label("单元格", "Cell"),
+    Label("问题", "Issue"),
+    Label("填写的值", "Value entered"),
+)
 WIDTHS = (6, 8, 14, 8, 64, 24)
 
 
@@ -52,18 +55,20 @@ def _mark(book, issue: Issue, lang: str) -> None:
     if isinstance(cell, MergedCell):
         return
     cell.fill = FILLS[issue.severity]
-    text = f"[{SEVERITY[lang][issue.severity]}] {safe_text(issue.message)}"
+    text = f"[{SEVERITY_NAMES[issue.severity].text(lang)}] {safe_text(issue.message)}"
     if cell.comment is not None and cell.comment.author == "pmokit":
         text = f"{cell.comment.text}\n{text}"
     cell.comment = Comment(text, "pmokit", height=120, width=320)
 
 
 def _summary_sheet(book, report: Report, lang: str) -> None:
-    title = SHEET_TITLE[lang]
+    title = SHEET_TITLE.text(lang)
     while title in book.sheetnames:
         title += "_"
     ws = book.create_sheet(title, 0)
-    for col, (header, width) in enumerate(zip(HEADERS[lang], WIDTHS, strict=True), start=1):
+    for col, (header, width) in enumerate(
+        zip((h.text(lang) for h in HEADERS), WIDTHS, strict=True), start=1
+    ):
         cell = ws.cell(row=1, column=col)
         _as_text(cell, header)
         cell.font = Font(bold=True)
@@ -71,7 +76,7 @@ def _summary_sheet(book, report: Report, lang: str) -> None:
     for number, issue in enumerate(report.issues, start=1):
         values = (
             number,
-            SEVERITY[lang][issue.severity],
+            SEVERITY_NAMES[issue.severity].text(lang),
             issue.sheet or "",
             issue.cell or "",
             issue.message,
@@ -104,13 +109,9 @@ def _summary_sheet(book, report: Report, lang: str) -> None:
 def _atomic_write(path: Path, write) -> Path:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(prefix=".pmo-", suffix=path.suffix, dir=path.parent)
-        os.close(handle)
-        write(temp)
-        os.replace(temp, path)
+        return atomic_write(path, write)
     except OSError as exc:
         raise OutputError(path, exc.strerror or str(exc)) from None
-    return path
 
 
 def write_feedback_workbook(original: bytes, report: Report, path: Path, lang: str) -> Path:
@@ -128,9 +129,7 @@ def write_feedback(
     """The text summary, and the annotated copy when the file was read as a form."""
     text = folder / f"{stem}.feedback.txt"
     written = [
-        _atomic_write(
-            text, lambda temp: Path(temp).write_text(report.summary(lang), encoding="utf-8")
-        )
+        _atomic_write(text, lambda temp: temp.write_text(report.summary(lang), encoding="utf-8"))
     ]
     if report.form is not None:
         written.append(

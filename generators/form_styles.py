@@ -5,9 +5,9 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-from pmokit import texts
-from pmokit.schema import FieldSpec
-from pmokit.values import display_value
+from pmokit.forms import texts
+from pmokit.forms.schema import FieldSpec
+from pmokit.forms.values import display_value
 
 INPUT_FILL = "#FFF9DB"
 HEADER_FILL = "#1F4E78"

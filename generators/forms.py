@@ -16,9 +16,10 @@ from xlsxwriter.exceptions import XlsxWriterException
 
 from generators.form_styles import column_width, data_validation, input_format, make_formats
 from generators.instructions import write_instructions
-from pmokit import __version__, texts
-from pmokit.errors import OutputError
-from pmokit.layout import (
+from pmokit.base.errors import OutputError
+from pmokit.base.version import __version__
+from pmokit.forms import texts
+from pmokit.forms.layout import (
     HEADER_ROW,
     HINT_COL,
     LABEL_COL,
@@ -32,9 +33,10 @@ from pmokit.layout import (
     layout_form,
     table_name,
 )
-from pmokit.record import Record
-from pmokit.schema import FieldSpec, FormSpec, SheetSpec
-from pmokit.values import BOOL_WORDS, to_cell
+from pmokit.forms.record import Record
+from pmokit.forms.schema import FieldSpec, FormSpec, SheetSpec
+from pmokit.forms.texts import NO, YES
+from pmokit.forms.values import to_cell
 
 A4 = 9
 LIST_FIRST_COL = 3  # choice lists sit on the metadata sheet from column D
@@ -270,7 +272,7 @@ class _FormWriter:
 def _choice_key(field: FieldSpec, lang: str) -> tuple[str, ...] | None:
     """The drop-down entries of a choice or bool field in the workbook's language."""
     if field.type == "bool":
-        return BOOL_WORDS[lang]
+        return YES.text(lang), NO.text(lang)
     if field.type == "choice":
         return tuple(c.text(lang) for c in field.choices)
     return None

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from pmokit import texts
-from pmokit.describe import field_rules
-from pmokit.layout import FormLayout
-from pmokit.schema import FieldSpec
-from pmokit.values import display_value
+from pmokit.forms import texts
+from pmokit.forms.describe import field_rules
+from pmokit.forms.layout import FormLayout
+from pmokit.forms.schema import FieldSpec
+from pmokit.forms.values import display_value
 
 COLUMNS = ("sheet", "field", "required", "type", "rules", "help", "example")
 WIDTHS = (14, 22, 6, 12, 30, 44, 24)

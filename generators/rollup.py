@@ -6,16 +6,19 @@ charts. Readable without recalculation: email preview, phone, WPS."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import xlsxwriter
 
-from pmokit.gc_pause import paused_gc
+from pmokit.base.labels import Label
+from pmokit.base.workdays import CHINA_TIME
+from pmokit.forms.texts import NO, YES
 from pmokit.rollup.model import Chart, Col, Rollup, Sheet, Table, Typed
-from pmokit.schema import Label
-from pmokit.workdays import CHINA_TIME
+from pmokit.utils.files import free_name
+from pmokit.utils.gc_pause import paused_gc
 
 NUMBER_FORMATS = {
     "int": "0",
@@ -38,7 +41,6 @@ COLOURS = {  # values of rag and flag columns, in both languages
 EXCEL_EPOCH, EXCEL_LEAP_BUG = dt.date(1899, 12, 30), dt.date(1900, 3, 1)
 SERIES = ("#1F77B4", "#D62728", "#2CA02C", "#FF7F0E", "#9467BD", "#8C564B", "#E377C2")
 TITLE = Label("项目组合周报", "Portfolio roll-up")
-BOOL = {"zh": ("否", "是"), "en": ("No", "Yes")}
 
 
 # The workbook's default cell format is the text cells' own (every format starts from it): most
@@ -134,7 +136,7 @@ class _Writer:
         if value is None or value == "":
             return
         if isinstance(value, bool):
-            ws.write_string(row, col, BOOL[self.lang][value], self.formats["text"])
+            ws.write_string(row, col, (YES if value else NO).text(self.lang), self.formats["text"])
         elif isinstance(value, dt.datetime):
             local = value.astimezone(CHINA_TIME) if value.tzinfo else value  # as the PMO reads it
             ws.write_datetime(row, col, local.replace(tzinfo=None), self.formats["datetime"])
@@ -231,9 +233,5 @@ def write_rollup(rollup: Rollup, path: Path) -> int:
 
 def free_rollup_name(folder: Path, rollup: Rollup) -> Path:
     """rollups/项目组合周报 2026-03-13.xlsx, or with (2), (3)… so an earlier one is kept."""
-    stem = f"{TITLE.text(rollup.lang)} {rollup.week}"
-    target, n = folder / f"{stem}.xlsx", 1
-    while target.exists():
-        n += 1
-        target = folder / f"{stem} ({n}).xlsx"
-    return target
+    name = f"{TITLE.text(rollup.lang)} {rollup.week}.xlsx"
+    return free_name(folder, name, (f" ({n})" for n in itertools.count(2)))

@@ -1,5 +1,5 @@
 """`python -m pmokit` is the `pmo` command, for machines where scripts are not on PATH."""
 
-from pmokit.cli import main
+from pmokit.cli.main import main
 
 main()

@@ -14,15 +14,15 @@ import pytest
 from sqlalchemy import select
 
 from generators.forms import build_forms
-from pmokit.intake import Arrival, intake
-from pmokit.layout import layout_form
+from pmokit.base.resources import forms_dir
+from pmokit.base.settings import load_settings
+from pmokit.forms.layout import layout_form
+from pmokit.forms.load import load_forms
+from pmokit.forms.record import Record
+from pmokit.forms.schema import FormSpec
+from pmokit.forms.values import to_cell
 from pmokit.ledger.store import Ledger
-from pmokit.record import Record
-from pmokit.resources import forms_dir
-from pmokit.schema import FormSpec
-from pmokit.settings import load_settings
-from pmokit.specs import load_forms
-from pmokit.values import to_cell
+from pmokit.pipeline.intake import Arrival, intake
 
 REPO = Path(__file__).resolve().parent.parent
 FORM_IDS = [
@@ -147,7 +147,7 @@ def submission(
     """A filled form as a project manager would save it: the example record, then raw edits
     typed over it. `fields` maps field id -> raw value; `rows` maps (table, index, column) ->
     raw value. None blanks a cell; text is stored as text even when it starts with '='."""
-    from pmokit.record import example_record
+    from pmokit.forms.record import example_record
 
     form = forms[form_id]
     record = record or example_record(form, rows=rows_per_table)

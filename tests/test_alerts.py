@@ -9,12 +9,12 @@ import json
 
 from click.testing import CliRunner
 
-from pmokit.alerts import alerts_at, open_alerts
-from pmokit.cli import cli
+from pmokit.alerts.rules import alerts_at, open_alerts
+from pmokit.base.settings import Settings
+from pmokit.base.workdays import CHINA_TIME, WorkCalendar, end_of_day
+from pmokit.cli.main import cli
 from pmokit.rollup.facts import load_facts
 from pmokit.rollup.snapshot import alert_inputs, sweep
-from pmokit.settings import Settings
-from pmokit.workdays import CHINA_TIME, WorkCalendar, end_of_day
 
 D = dt.date
 # The example initiation is approved on 2026-03-16 (a Monday): the project is in 实施 from then.

@@ -12,11 +12,11 @@ import pytest
 from click.testing import CliRunner
 from conftest import FORM_IDS, REPO
 
-from pmokit.cli import cli
-from pmokit.describe import describe_form, forms_markdown
-from pmokit.parsing import parse_record
-from pmokit.reading import read_workbook
-from pmokit.record import example_record
+from pmokit.cli.main import cli
+from pmokit.forms.describe import describe_form, forms_markdown
+from pmokit.forms.record import example_record
+from pmokit.validation.parsing import parse_record
+from pmokit.validation.reading import read_workbook
 
 
 def run(*args: str, env: dict | None = None):
@@ -220,8 +220,8 @@ def test_every_command_has_help_and_is_in_the_readme():
 def test_validate_json_is_the_report(forms, blank_forms, tmp_path):
     from conftest import submission
 
-    from pmokit.settings import Settings
-    from pmokit.validate import validate_workbook
+    from pmokit.base.settings import Settings
+    from pmokit.validation.validate import validate_workbook
 
     path = submission(forms, blank_forms, tmp_path, "weekly", fields={"rag": "紫"})
     result = run("validate", str(path), "--json", "--no-feedback")
@@ -281,7 +281,7 @@ def test_validate_missing_file_could_not_run(tmp_path):
 
 def test_issue_codes_are_documented():
     """docs/issue-codes.md is `pmo codes`; every code has both messages and a meaning."""
-    from pmokit.issue_codes import ISSUE_TYPES, codes_markdown
+    from pmokit.base.issue_codes import ISSUE_TYPES, codes_markdown
 
     docs = (REPO / "docs" / "issue-codes.md").read_text(encoding="utf-8")
     assert docs == codes_markdown() == run("codes").output, (
@@ -295,7 +295,7 @@ def test_every_code_the_source_raises_is_registered():
     """An AST walk finds each literal code passed to make_issue/at_field/at_row."""
     import ast
 
-    from pmokit.issue_codes import ISSUE_TYPES
+    from pmokit.base.issue_codes import ISSUE_TYPES
 
     makers = ("make_issue", "at_field", "at_row")
     used = set()
@@ -306,7 +306,7 @@ def test_every_code_the_source_raises_is_registered():
             name = getattr(node.func, "id", getattr(node.func, "attr", ""))
             if name in makers and isinstance(node.args[0], ast.Constant):
                 used.add(node.args[0].value)
-    from pmokit.checks import TYPE_CODES
+    from pmokit.validation.cells import TYPE_CODES
 
     used |= set(TYPE_CODES.values())
     assert used and used <= set(ISSUE_TYPES), used - set(ISSUE_TYPES)

@@ -10,8 +10,8 @@ import pytest
 from conftest import submission
 
 from generators.feedback import write_feedback
-from pmokit.settings import Settings
-from pmokit.validate import validate_workbook
+from pmokit.base.settings import Settings
+from pmokit.validation.validate import validate_workbook
 
 
 @pytest.fixture

@@ -14,9 +14,9 @@ from openpyxl.worksheet.cell_range import CellRange
 from xlsx_dump import dump_workbook
 
 from generators.forms import build_form, build_forms
-from pmokit.errors import OutputError
-from pmokit.layout import META_SHEET, layout_form
-from pmokit.record import Record, example_record
+from pmokit.base.errors import OutputError
+from pmokit.forms.layout import META_SHEET, layout_form
+from pmokit.forms.record import Record, example_record
 
 GOLDEN = Path(__file__).parent / "golden" / "forms"
 

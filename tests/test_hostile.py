@@ -13,8 +13,8 @@ import pytest
 from conftest import submission
 
 from generators.feedback import write_feedback
-from pmokit.settings import PackageLimits, Settings
-from pmokit.validate import validate_workbook
+from pmokit.base.settings import PackageLimits, Settings
+from pmokit.validation.validate import validate_workbook
 
 ZH = Settings()
 
@@ -138,10 +138,10 @@ def test_a_1_gb_zip_bomb_is_refused_fast_and_small(gigabyte_bomb):
     assert gigabyte_bomb.stat().st_size < 5 * 2**20
     probe = (
         "import json, resource, sys, time\n"
-        "from pmokit.resources import forms_dir\n"
-        "from pmokit.settings import Settings\n"
-        "from pmokit.specs import load_forms\n"
-        "from pmokit.validate import validate_workbook\n"
+        "from pmokit.base.resources import forms_dir\n"
+        "from pmokit.base.settings import Settings\n"
+        "from pmokit.forms.load import load_forms\n"
+        "from pmokit.validation.validate import validate_workbook\n"
         "forms = load_forms(forms_dir())\n"
         "start = time.perf_counter()\n"
         "report = validate_workbook(sys.argv[1], forms, Settings())\n"

@@ -7,10 +7,10 @@ import pytest
 from conftest import submission
 
 from generators.forms import build_form
-from pmokit.record import Record
-from pmokit.settings import Settings
-from pmokit.specs import load_forms
-from pmokit.validate import check_workbook, validate_workbook
+from pmokit.base.settings import Settings
+from pmokit.forms.load import load_forms
+from pmokit.forms.record import Record
+from pmokit.validation.validate import check_workbook, validate_workbook
 
 SPEC = """
 id = "mini"

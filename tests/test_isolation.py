@@ -10,8 +10,8 @@ import time
 import pytest
 from conftest import submission
 
-from pmokit.isolation import IsolatedChecker, check_in_worker
-from pmokit.settings import Settings
+from pmokit.base.settings import Settings
+from pmokit.validation.isolation import IsolatedChecker, check_in_worker
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="uses POSIX resource limits")
 

@@ -10,8 +10,8 @@ import pytest
 from conftest import DAY, cell_of
 from sqlalchemy import MetaData, select
 
-from pmokit.intake import Arrival, intake, rebuild_ledger
 from pmokit.ledger.store import Ledger
+from pmokit.pipeline.intake import Arrival, intake, rebuild_ledger
 
 
 def codes(recorded):
@@ -271,7 +271,7 @@ def r11(recorded):
 
 
 def test_a_ledger_built_for_other_form_specs_asks_for_a_rebuild(desk):
-    from pmokit.errors import LedgerError
+    from pmokit.base.errors import LedgerError
 
     desk.submit("initiation")
     desk.ledger.close()
@@ -284,7 +284,7 @@ def test_a_ledger_built_for_other_form_specs_asks_for_a_rebuild(desk):
 def test_a_ledger_from_a_newer_pmokit_is_refused(desk):
     from sqlalchemy import update
 
-    from pmokit.errors import LedgerError
+    from pmokit.base.errors import LedgerError
 
     meta = desk.ledger.table("meta")
     with desk.ledger.write() as db:
@@ -298,7 +298,7 @@ def test_a_ledger_from_a_newer_pmokit_is_refused(desk):
 
 
 def test_online_backup_is_a_consistent_copy(sqlite_desk, tmp_path):
-    from pmokit.errors import LedgerError
+    from pmokit.base.errors import LedgerError
     from pmokit.ledger.store import backup_ledger
 
     desk = sqlite_desk
@@ -314,9 +314,9 @@ def test_online_backup_is_a_consistent_copy(sqlite_desk, tmp_path):
         backup_ledger(desk.ledger, target)  # never overwrites a backup
 
 
-def _arrive(desk, name, path, days=0, move_pending=False):
+def _arrive(desk, name, path, days=0, awaiting_move=False):
     arrival = Arrival(path.read_bytes(), name, DAY + dt.timedelta(days=days))
-    return intake(arrival, desk.settings, desk.ledger, desk.forms, move_pending=move_pending)
+    return intake(arrival, desk.settings, desk.ledger, desk.forms, awaiting_move=awaiting_move)
 
 
 def test_an_older_version_arriving_later_is_refused_by_its_own_saved_time_t11(desk, forms):
@@ -347,21 +347,21 @@ def test_an_older_version_arriving_later_is_refused_by_its_own_saved_time_t11(de
 
 
 def test_a_file_recorded_but_not_filed_is_resumed_not_recorded_twice(desk):
-    from pmokit.ledger.recording import mark_filed, unfiled
+    from pmokit.ledger.submissions import mark_filed, unfiled
 
     folder = desk.tmp_path / "w"
     folder.mkdir()
     path = folder / "notes.xlsx"
     path.write_bytes(b"a,b\n1,2\n")  # rejected: not a workbook
-    first = _arrive(desk, "notes.xlsx", path, move_pending=True)
-    again = _arrive(desk, "notes.xlsx", path, move_pending=True)  # a crash before the move
+    first = _arrive(desk, "notes.xlsx", path, awaiting_move=True)
+    again = _arrive(desk, "notes.xlsx", path, awaiting_move=True)  # a crash before the move
     assert first.outcome == again.outcome == "rejected" and again.resumed
     assert again.submission_id == first.submission_id
     assert again.report.flatten(("code",)) == first.report.flatten(("code",))
     assert unfiled(desk.ledger) == [(first.submission_id, first_sha(path), "notes.xlsx")]
     mark_filed(desk.ledger, first.submission_id)
     assert unfiled(desk.ledger) == []
-    later = _arrive(desk, "notes.xlsx", path, move_pending=True)  # dropped again, on purpose
+    later = _arrive(desk, "notes.xlsx", path, awaiting_move=True)  # dropped again, on purpose
     assert not later.resumed and later.submission_id != first.submission_id
 
 
@@ -392,8 +392,8 @@ def test_a_version_1_ledger_is_migrated_in_place(sqlite_desk):  # through v2 and
 
 
 def test_a_sqlite_ledger_on_a_network_mount_is_refused_t12(tmp_path, forms, monkeypatch):
-    from pmokit import mounts
-    from pmokit.errors import LedgerError
+    from pmokit.base.errors import LedgerError
+    from pmokit.utils import mounts
 
     fake = tmp_path / "mounts"
     fake.write_text(

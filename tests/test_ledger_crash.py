@@ -15,18 +15,18 @@ import pytest
 from conftest import submission
 from sqlalchemy import func, select, text
 
+from pmokit.base.settings import load_settings
+from pmokit.forms.record import Record, example_record
 from pmokit.ledger.store import Ledger
-from pmokit.record import Record, example_record
-from pmokit.settings import load_settings
 
 CHILD = """
 import datetime as dt, sys
 from pathlib import Path
-from pmokit.intake import Arrival, intake
+from pmokit.pipeline.intake import Arrival, intake
 from pmokit.ledger.store import Ledger
-from pmokit.resources import forms_dir
-from pmokit.settings import load_settings
-from pmokit.specs import load_forms
+from pmokit.base.resources import forms_dir
+from pmokit.base.settings import load_settings
+from pmokit.forms.load import load_forms
 forms = load_forms(forms_dir())
 settings = load_settings(environ={}, cwd=Path(sys.argv[1]))
 ledger = Ledger(settings.ledger_url(), forms)

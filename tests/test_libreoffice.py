@@ -10,9 +10,9 @@ import pytest
 from conftest import FORM_IDS
 
 from generators.forms import build_form
-from pmokit.parsing import parse_record
-from pmokit.reading import read_workbook
-from pmokit.record import example_record
+from pmokit.forms.record import example_record
+from pmokit.validation.parsing import parse_record
+from pmokit.validation.reading import read_workbook
 
 PAGE = re.compile(rb"/Type\s*/Page(?!s)")
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pmokit.mounts import mount_type
+from pmokit.utils.mounts import mount_type
 
 MOUNTS = """\
 sysfs /sys sysfs rw 0 0

@@ -21,10 +21,10 @@ from decimal import Decimal
 import pytest
 
 from generators.rollup import write_rollup
-from pmokit.alerts import open_alerts
-from pmokit.intake import Arrival, intake
+from pmokit.alerts.rules import open_alerts
+from pmokit.base.workdays import CHINA_TIME
+from pmokit.pipeline.intake import Arrival, intake
 from pmokit.rollup.report import build_rollup
-from pmokit.workdays import CHINA_TIME
 
 D = dt.datetime
 MARCH_30 = D(2026, 3, 30, 23, 59, 59, tzinfo=CHINA_TIME)  # report week: Friday 03-27

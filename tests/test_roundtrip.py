@@ -12,11 +12,11 @@ from conftest import FORM_IDS, fill_form
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pmokit.parsing import parse_record
-from pmokit.reading import read_workbook
-from pmokit.record import Record, example_record
-from pmokit.schema import FieldSpec, FormSpec
-from pmokit.values import QUANTUM
+from pmokit.forms.record import Record, example_record
+from pmokit.forms.schema import FieldSpec, FormSpec
+from pmokit.forms.values import QUANTUM
+from pmokit.validation.parsing import parse_record
+from pmokit.validation.reading import read_workbook
 
 # What people type: CJK, Latin, digits, punctuation and inner spaces. Excluded: control
 # characters (not allowed in XML) and a leading "=" (Excel would make a formula of it).

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pmokit.errors import SchemaError, UnknownFormError
-from pmokit.schema import get_form
-from pmokit.specs import load_forms
+from pmokit.base.errors import SchemaError, UnknownFormError
+from pmokit.forms.load import load_forms
+from pmokit.forms.schema import get_form
 
 MINIMAL = """
 id = "mini"

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import submission
 
-from pmokit.errors import ConfigError
-from pmokit.settings import load_settings
+from pmokit.base.errors import ConfigError
+from pmokit.base.settings import load_settings
 
 
 def pmo(*args: str, cwd: Path) -> subprocess.CompletedProcess:

@@ -11,8 +11,8 @@ import openpyxl
 import pytest
 from conftest import FORM_IDS, cell_of, submission
 
-from pmokit.settings import Settings
-from pmokit.validate import check_workbook, validate_workbook
+from pmokit.base.settings import Settings
+from pmokit.validation.validate import check_workbook, validate_workbook
 
 ZH = Settings()
 

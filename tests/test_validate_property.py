@@ -9,8 +9,8 @@ from conftest import FORM_IDS, cell_of, submission
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pmokit.settings import Settings
-from pmokit.validate import validate_workbook
+from pmokit.base.settings import Settings
+from pmokit.validation.validate import validate_workbook
 
 
 def corruptions(field) -> list:

@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 from conftest import cell_of, submission
 
-from pmokit.settings import Settings
-from pmokit.validate import validate_workbook
+from pmokit.base.settings import Settings
+from pmokit.validation.validate import validate_workbook
 
 ZH = Settings()
 
@@ -92,7 +92,7 @@ def test_week_ending_must_be_a_friday(forms, blank_forms, tmp_path):
 
 
 def _hours(forms, person_hours):
-    from pmokit.record import Record, example_record
+    from pmokit.forms.record import Record, example_record
 
     base = example_record(forms["weekly"])
     hours = tuple(

@@ -240,9 +240,9 @@ def test_a_crash_at_each_side_effect_then_a_restart_keeps_the_invariants_t2(
 ):
     from sqlalchemy import select
 
+    from pmokit.base.settings import load_settings
+    from pmokit.forms.load import load_forms
     from pmokit.ledger.store import Ledger
-    from pmokit.settings import load_settings
-    from pmokit.specs import load_forms
 
     shutil.copy(made("initiation", "a-init.xlsx"), share / "inbox")
     (share / "inbox" / "b-notes.xlsx").write_bytes(b"a,b\n1,2\n")  # rejected

@@ -73,9 +73,9 @@ def test_concurrent_drops_with_repeated_kills_lose_and_double_nothing_t1(
 ):
     from sqlalchemy import select
 
+    from pmokit.base.settings import load_settings
+    from pmokit.forms.load import load_forms
     from pmokit.ledger.store import Ledger
-    from pmokit.settings import load_settings
-    from pmokit.specs import load_forms
 
     share = tmp_path / "share"
     (share / "inbox").mkdir(parents=True)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pmokit.errors import PmoError
+from pmokit.base.errors import PmoError
 
 
 class AlreadyRunning(PmoError):
     def __init__(self, pid: str) -> None:
-        super().__init__(f"already running (pid {pid})", f"已有监视进程在运行（pid {pid}）")
+        super().__init__(f"已有监视进程在运行（pid {pid}）", f"already running (pid {pid})")
 
 
 class InstanceLock:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import sys
 import threading
 import time
@@ -22,22 +21,20 @@ from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-from pmokit.errors import PmoError
-from pmokit.filing import crash_point, destination_folder, free_name
-from pmokit.inbox import is_submission
-from pmokit.intake import Arrival, intake
-from pmokit.issues import Report
-from pmokit.ledger.recording import content_hash, mark_filed, unfiled
+from pmokit.base.errors import PmoError
+from pmokit.base.lifecycle import REGISTERING_FORMS
+from pmokit.base.settings import Settings
+from pmokit.forms.schema import FormSpec
 from pmokit.ledger.store import Ledger
-from pmokit.lifecycle import REGISTERING_FORMS
-from pmokit.schema import FormSpec
-from pmokit.settings import Settings
-from pmokit.validate import Checked, check_workbook
+from pmokit.ledger.submissions import mark_filed, unfiled
+from pmokit.pipeline.archive import Arrival
+from pmokit.pipeline.share import WriteFeedback, is_submission, take_from_inbox
+from pmokit.utils.files import content_hash
+from pmokit.validation.validate import Checked, check_workbook
 from watchers.stability import Stabilizer
 from watchers.status import WatchStatus, utc_now
 
 MAX_BACKOFF = 60.0  # seconds: reliability.md R8
-OnRejected = Callable[[bytes, Report, Path, str], object]
 
 
 class _Wake(FileSystemEventHandler):
@@ -50,7 +47,7 @@ class _Wake(FileSystemEventHandler):
 
 class InboxUnavailable(PmoError):
     def __init__(self, inbox: Path) -> None:
-        super().__init__(f"cannot list {inbox}", f"无法读取收件夹 {inbox}（共享是否可用？）")
+        super().__init__(f"无法读取收件夹 {inbox}（共享是否可用？）", f"cannot list {inbox}")
 
 
 @dataclass(frozen=True)
@@ -83,7 +80,7 @@ class Watcher:
         settings: Settings,
         forms: dict[str, FormSpec],
         ledger: Ledger,
-        on_rejected: OnRejected,
+        on_rejected: WriteFeedback,
         timing: Timing = Timing(),
         log=print,
         check: Callable[[bytes, str], Checked] | None = None,
@@ -91,7 +88,7 @@ class Watcher:
         self.share, self.inbox = share, share / "inbox"
         self.settings, self.forms, self.ledger = settings, forms, ledger
         self.on_rejected, self.timing, self.log = on_rejected, timing, log
-        # validation in a limited worker process (pmokit.isolation), or here
+        # validation in a limited worker process (pmokit.validation.isolation), or here
         self.check = check or (lambda data, name: check_workbook(data, forms, settings, name))
         self.stabilizer = Stabilizer(timing.settle, timing.grace)
         self.wake = threading.Event()
@@ -164,29 +161,20 @@ class Watcher:
         return _Staged(path, data, self.check(data, path.name), arrived, start)
 
     def _file(self, item: _Staged) -> int:
-        """intake, then feedback, then the move: a crash anywhere redoes what is left, once."""
-        path, data = item.path, item.data
+        """Intake and filing away (pmokit.pipeline.share): a crash anywhere redoes what is left."""
+        path = item.path
         try:
-            received = dt.datetime.now(dt.timezone.utc)
-            arrival = Arrival(data, path.name, received)
-            recorded = intake(
+            arrival = Arrival(item.data, path.name, dt.datetime.now(dt.timezone.utc))
+            recorded, target = take_from_inbox(
+                path,
                 arrival,
+                self.share,
                 self.settings,
                 self.ledger,
                 self.forms,
-                check=lambda *_: item.checked,
-                move_pending=True,
+                self.on_rejected,
+                item.checked,
             )
-            crash_point("after-record")
-            target = free_name(destination_folder(self.share, recorded, received), path.name, data)
-            # Feedback before the move: a crash in between redoes both.
-            if recorded.outcome == "rejected":
-                self.on_rejected(data, recorded.report, target.parent, target.stem)
-                crash_point("after-feedback")
-            os.replace(path, target)
-            crash_point("after-move")
-            if recorded.outcome != "duplicate":
-                mark_filed(self.ledger, recorded.submission_id)
         except Exception as exc:  # the ledger or the share failed us: the file stays, to retry
             self.stabilizer.forget(path)
             self.status.error(path.name, f"{type(exc).__name__}: {exc}"[:300])

@@ -10,6 +10,8 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from pmokit.utils.files import atomic_write
+
 STATUS_FILE = "watch-status.json"
 
 
@@ -40,9 +42,8 @@ class WatchStatus:
     def save(self, folder: Path) -> None:
         """Replace the file whole, so a reader never sees half of it."""
         folder.mkdir(parents=True, exist_ok=True)
-        temp = folder / f".{STATUS_FILE}.{os.getpid()}.tmp"
-        temp.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=1), encoding="utf-8")
-        os.replace(temp, folder / STATUS_FILE)
+        text = json.dumps(asdict(self), ensure_ascii=False, indent=1)
+        atomic_write(folder / STATUS_FILE, lambda temp: temp.write_text(text, encoding="utf-8"))
 
 
 def read_status(folder: Path) -> dict | None:

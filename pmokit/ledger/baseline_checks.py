@@ -13,11 +13,11 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, select
 
-from pmokit.issues import Issue
+from pmokit.base.issues import Issue
+from pmokit.forms.values import display_value
 from pmokit.ledger.store import Ledger
 from pmokit.ledger.tables import form_table_name
-from pmokit.parsing import Parsed
-from pmokit.values import display_value
+from pmokit.validation.parsing import Parsed
 
 
 def _accepted(ledger: Ledger, form: str, code: str):

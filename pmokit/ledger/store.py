@@ -30,10 +30,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
-from pmokit.errors import LedgerError
+from pmokit.base.errors import LedgerError
+from pmokit.forms.schema import FormSpec
 from pmokit.ledger.tables import SCHEMA_VERSION, build_metadata, forms_fingerprint
-from pmokit.mounts import network_filesystem
-from pmokit.schema import FormSpec
+from pmokit.utils.mounts import network_filesystem
 
 
 def _v2_filing_and_saved_time(db: Connection) -> None:
@@ -54,17 +54,17 @@ def _sqlite_engine(url: str) -> Engine:
     remote = network_filesystem(path.parent)
     if remote:  # SQLite's locks do not hold over SMB or NFS: the ledger would corrupt
         raise LedgerError(
-            f"the ledger {path} is on a network file system ({remote}); SQLite needs a local"
-            " disk: set `ledger` in pmo.toml to a local path or a PostgreSQL URL",
             f"台账 {path} 位于网络文件系统（{remote}）上，SQLite 在网络共享上会损坏：请在 pmo.toml"
             " 中把 ledger 设为本机路径或 PostgreSQL 地址",
+            f"the ledger {path} is on a network file system ({remote}); SQLite needs a local"
+            " disk: set `ledger` in pmo.toml to a local path or a PostgreSQL URL",
         )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise LedgerError(
-            f"cannot create {path.parent}: {exc.strerror}",
             f"无法创建 {path.parent}：{exc.strerror}",
+            f"cannot create {path.parent}: {exc.strerror}",
         ) from None
     engine = create_engine(url, connect_args={"timeout": 30})
 
@@ -91,7 +91,7 @@ def _sqlite_engine(url: str) -> Engine:
 
 
 def _cannot_open(url: str, exc: Exception) -> LedgerError:
-    return LedgerError(f"cannot open the ledger {url}: {exc}", f"无法打开台账 {url}：{exc}")
+    return LedgerError(f"无法打开台账 {url}：{exc}", f"cannot open the ledger {url}: {exc}")
 
 
 class Ledger:
@@ -128,7 +128,7 @@ class Ledger:
                     yield connection
         except SQLAlchemyError as exc:
             raise LedgerError(
-                f"the ledger could not be written: {exc}", f"台账写入失败：{exc}"
+                f"台账写入失败：{exc}", f"the ledger could not be written: {exc}"
             ) from exc
 
     def read(self) -> Connection:
@@ -153,15 +153,15 @@ class Ledger:
             self._migrate(db, int(meta.get("schema_version", "0")))
             if meta.get("forms") != fingerprint:
                 raise LedgerError(
-                    "the form specs changed since this ledger was built; run `pmo ledger rebuild`",
                     "表单定义已变更，台账需重建：请运行 pmo ledger rebuild",
+                    "the form specs changed since this ledger was built; run `pmo ledger rebuild`",
                 )
 
     def _migrate(self, db: Connection, version: int) -> None:
         if version > SCHEMA_VERSION:
             raise LedgerError(
-                f"the ledger is schema version {version}, newer than this pmokit",
                 f"台账结构版本 {version} 比当前 pmokit 更新，请升级 pmokit",
+                f"the ledger is schema version {version}, newer than this pmokit",
             )
         for step in range(version + 1, SCHEMA_VERSION + 1):
             MIGRATIONS[step](db)  # type: ignore[operator]
@@ -261,10 +261,10 @@ def backup_ledger(ledger: Ledger, target: Path) -> Path:
     copy of a live database; checked with integrity_check before it is reported."""
     if not ledger.url.startswith("sqlite"):
         raise LedgerError(
-            "back up a PostgreSQL ledger with pg_dump", "PostgreSQL 台账请用 pg_dump 备份"
+            "PostgreSQL 台账请用 pg_dump 备份", "back up a PostgreSQL ledger with pg_dump"
         )
     if target.exists():
-        raise LedgerError(f"{target} already exists", f"{target} 已存在")
+        raise LedgerError(f"{target} 已存在", f"{target} already exists")
     target.parent.mkdir(parents=True, exist_ok=True)
     raw = ledger.engine.raw_connection()  # VACUUM runs outside any transaction
     try:
@@ -279,7 +279,7 @@ def backup_ledger(ledger: Ledger, target: Path) -> Path:
         copy.dispose()
     if verdict != "ok":
         raise LedgerError(
-            f"the backup {target} failed its integrity check: {verdict}",
             f"备份 {target} 完整性检查未通过：{verdict}",
+            f"the backup {target} failed its integrity check: {verdict}",
         )
     return target

@@ -19,8 +19,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from pmokit.layout import layout_form
-from pmokit.schema import FieldSpec, FormSpec
+from pmokit.forms.layout import layout_form
+from pmokit.forms.schema import FieldSpec, FormSpec
 
 SCHEMA_VERSION = 3
 COLUMN_TYPES = {

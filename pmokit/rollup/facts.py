@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import func, select
 
-from pmokit.alert_inputs import read_moves
+from pmokit.ledger.moves import read_moves
 from pmokit.ledger.store import Ledger, fast_rows, in_chunks
 from pmokit.ledger.tables import form_table_name
 

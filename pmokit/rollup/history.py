@@ -14,8 +14,8 @@ from decimal import Decimal
 
 from sqlalchemy import insert, select
 
+from pmokit.base.settings import Settings
 from pmokit.ledger.store import Ledger
-from pmokit.settings import Settings
 
 KPI_VERSION = 1  # bump when a KPI's computation changes
 

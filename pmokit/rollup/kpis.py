@@ -12,11 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from pmokit.base.labels import Label
+from pmokit.base.settings import RollupTargets
 from pmokit.rollup.projects import ON_TIME, ProjectStatus
 from pmokit.rollup.snapshot import CLOSED, Snapshot
 from pmokit.rollup.texts import KPI_TEXTS
-from pmokit.schema import Label
-from pmokit.settings import RollupTargets
 
 GOOD_QUALITY = ("优", "良")
 

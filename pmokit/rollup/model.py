@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from pmokit.schema import Label
+from pmokit.base.labels import Label
 
 # Column kinds the writer formats: text, int, date, datetime, money, percent, decimal, rag, flag
 

@@ -13,9 +13,9 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple
 
+from pmokit.base.settings import RollupTargets, Settings
+from pmokit.base.workdays import weekly_deadlines
 from pmokit.rollup.snapshot import CLOSED, Snapshot
-from pmokit.settings import RollupTargets, Settings
-from pmokit.workdays import weekly_deadlines
 
 RAG_ORDER = {"绿": 0, "黄": 1, "红": 2}
 ON_TIME, LATE, MISSING, NOT_EXPECTED = "按时", "迟交", "未交", "不需提交"

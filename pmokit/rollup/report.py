@@ -7,8 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from pmokit.alerts import alerts_at
-from pmokit.gc_pause import paused_gc
+from pmokit.alerts.rules import alerts_at
+from pmokit.base.labels import Label
+from pmokit.base.settings import Settings
+from pmokit.base.workdays import CHINA_TIME, end_of_day
 from pmokit.ledger.store import Ledger
 from pmokit.rollup import registers as reg
 from pmokit.rollup import texts as tx
@@ -18,9 +20,7 @@ from pmokit.rollup.kpis import KPIS, Inputs, risk_history
 from pmokit.rollup.model import Chart, Col, Rollup, Sheet, Table, Typed, cols
 from pmokit.rollup.projects import ProjectStatus, measure_project
 from pmokit.rollup.snapshot import alert_inputs, fridays_back, report_week, sweep
-from pmokit.schema import Label
-from pmokit.settings import Settings
-from pmokit.workdays import CHINA_TIME, end_of_day
+from pmokit.utils.gc_pause import paused_gc
 
 UNIT_KINDS = {"percent": "percent", "days": "decimal", "score": "decimal"}
 
@@ -140,7 +140,7 @@ def _detail_sheets(ledger, snap, rows, before, friday, trend, settings) -> list[
     )
     title = tx.RESOURCES_TITLE
     resources = Table(
-        Label(title.zh.format(capacity=capacity), title.en.format(capacity=capacity)),
+        title.format(capacity=capacity),
         (
             *cols(tx.RESOURCES_PERSON),
             *_week_cols(trend, "decimal", capacity),

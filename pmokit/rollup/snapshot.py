@@ -10,11 +10,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from operator import attrgetter, le
 
-from pmokit.alert_inputs import AlertInputs, assemble, state_on
+from pmokit.alerts.inputs import AlertInputs, assemble
+from pmokit.base.settings import Settings
+from pmokit.base.workdays import CHINA_TIME, weekly_deadlines
+from pmokit.ledger.moves import state_on
 from pmokit.ledger.store import Ledger
 from pmokit.rollup.facts import Facts, Sub
-from pmokit.settings import Settings
-from pmokit.workdays import CHINA_TIME, weekly_deadlines
 
 APPROVED = "通过"
 EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)

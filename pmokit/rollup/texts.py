@@ -3,8 +3,8 @@ width), table titles and notes, and the KPIs' names and definitions. One entry p
 
 from __future__ import annotations
 
+from pmokit.base.labels import Label
 from pmokit.rollup.model import cols
-from pmokit.schema import Label
 
 # fmt: off
 SUMMARY = cols(

@@ -1,0 +1,76 @@
+"""Say how things stand: what `pmo status` and the PMO console show — which settings file and
+ledger are in use, what the ledger holds (today's arrivals too, China time), and how the watcher
+is doing (running or not, its queue, last scan, last error, an outage)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pmokit.base.settings import Settings
+from pmokit.base.workdays import CHINA_TIME
+from pmokit.ledger.store import Ledger, ledger_summary
+from watchers.lock import lock_holder
+from watchers.status import read_status
+
+
+@dataclass(frozen=True)
+class Status:
+    settings_file: str
+    ledger: str
+    summary: dict[str, dict[str, int]]  # submissions, today, projects
+    watcher: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "settings_file": self.settings_file,
+            "ledger": self.ledger,
+            **self.summary,
+            "watcher": self.watcher,
+        }
+
+    def text(self) -> str:
+        """The status as lines a person reads."""
+        lines = [f"{k:<14} {v}" for k, v in self.to_dict().items() if k != "watcher"]
+        return "\n".join(lines) + "\n" + describe_watcher(self.watcher)
+
+
+def current_status(settings: Settings, ledger: Ledger) -> Status:
+    midnight = dt.datetime.combine(dt.datetime.now(CHINA_TIME).date(), dt.time(), CHINA_TIME)
+    return Status(
+        str(settings.settings_file or ""),
+        settings.ledger_url(),
+        ledger_summary(ledger, midnight),
+        watcher_status(settings.state_dir()),
+    )
+
+
+def watcher_status(state_dir: Path) -> dict:
+    """For `pmo status`: whether a watcher holds the lock, and what it last wrote."""
+    holder = lock_holder(state_dir / "watch.lock")
+    last = read_status(state_dir) or {}
+    return {**last, "running": holder is not None, "pid": int(holder) if holder else None}
+
+
+def describe_watcher(status: dict) -> str:
+    """The watcher's status as a few lines a person reads."""
+    if not status.get("inbox"):
+        return "watcher        never run here\n"
+    state = f"running (pid {status['pid']})" if status["running"] else "stopped"
+    polling = f", polling ({status['polling_reason']})" if status.get("polling") else ""
+    queue = status.get("queue") or []
+    lines = [
+        f"watcher        {state}{polling}, inbox {status['inbox']}",
+        f"last scan      {status.get('last_scan_utc') or '-'}",
+        f"queue          {len(queue)}" + (f": {', '.join(queue[:10])}" if queue else ""),
+        f"since start    {status.get('outcomes') or {}}",
+    ]
+    if status.get("last_error"):
+        error = status["last_error"]
+        lines.append(f"last error     {error['at_utc']} {error['file']}: {error['error']}")
+    if status.get("outage_since_utc"):
+        alerted = " (alerted)" if status.get("outage_alerted") else ""
+        lines.append(f"inbox away     since {status['outage_since_utc']}{alerted}")
+    return "\n".join(lines) + "\n"

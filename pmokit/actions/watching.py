@@ -1,0 +1,65 @@
+"""Watch the share: the long-running service put together — one instance, a ledger, validation
+in a limited worker, feedback for rejected files, and a clean stop on SIGTERM or Ctrl-C.
+
+`pmo watch` and a Windows or systemd service run this; it wires the core to the watcher and the
+feedback writer.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from pathlib import Path
+
+from pmokit.actions.checking import feedback_writer
+from pmokit.base.errors import PmoError
+from pmokit.base.settings import Settings
+from pmokit.forms.schema import FormSpec
+from pmokit.ledger.store import Ledger
+from pmokit.pipeline.archive import reconcile_index
+from pmokit.utils.mounts import network_filesystem
+from pmokit.validation.isolation import IsolatedChecker
+from watchers.lock import InstanceLock
+from watchers.service import Timing, Watcher, log_to_stdout
+
+
+def run_watcher(
+    settings: Settings,
+    forms: dict[str, FormSpec],
+    share: Path,
+    polling: bool,
+    once: bool = False,
+    **timing: float,
+) -> None:
+    """Run until stopped; a second instance for the same ledger refuses to start."""
+    if not share.is_dir():  # an unmounted share must not become a local folder of that name
+        raise PmoError(
+            f"{share} 不是文件夹（共享是否已挂载？）",
+            f"{share} is not a folder (is the share mounted?)",
+        )
+    lock = InstanceLock(settings.state_dir() / "watch.lock")
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+
+    remote = network_filesystem(share)  # file events do not cross the network: poll there
+    ledger = Ledger(settings.ledger_url(), forms)
+    reconcile_index(settings, ledger)  # close the gap a crash after a commit may have left
+    checker = IsolatedChecker(settings)  # a hostile file costs a worker, never the service
+    try:
+        watcher = Watcher(
+            share,
+            settings,
+            forms,
+            ledger,
+            feedback_writer(settings),
+            Timing(**timing),
+            log_to_stdout,
+            checker.check,
+        )
+        why = remote or ("--polling" if polling else None)
+        watcher.run(stop, polling or remote is not None, why, once)
+    finally:
+        checker.close()
+        ledger.close()
+        lock.release()

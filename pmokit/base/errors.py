@@ -1,0 +1,87 @@
+"""Exceptions that stop a run; problems found in a user's file are data (issues), not these.
+
+Each error carries its message as a Label (Chinese first, then English), because the CLI prints
+it to the person who caused it, in their language.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pmokit.base.labels import Label
+
+
+class PmoError(Exception):
+    """Base of every error pmokit raises on purpose; the CLI prints one line and exits 3."""
+
+    exit_code = 3
+
+    def __init__(self, zh: str, en: str | None = None) -> None:
+        self.zh, self.en = zh, en or zh  # a Label's two texts, Chinese first
+        super().__init__(self.en)
+
+    def text(self, lang: str = "zh") -> str:
+        return Label(self.zh, self.en).text(lang)
+
+
+class ConfigError(PmoError):
+    """Settings or command-line input that cannot be used."""
+
+
+class SchemaError(PmoError):
+    """A form spec is broken; the message names the file and the key."""
+
+    def __init__(self, source: str, key: str, problem: str) -> None:
+        self.source, self.key, self.problem = source, key, problem
+        super().__init__(
+            f"表单定义有误：{source}: {key}: {problem}",
+            f"form spec error: {source}: {key}: {problem}",
+        )
+
+
+class UnknownFormError(PmoError):
+    """A form id that no spec defines."""
+
+    def __init__(self, form_id: str, known: list[str]) -> None:
+        self.form_id, self.known = form_id, known
+        names = ", ".join(known)
+        super().__init__(
+            f"没有名为 {form_id!r} 的表单；现有表单：{names}",
+            f"unknown form {form_id!r}; the forms are: {names}",
+        )
+
+
+class InputError(PmoError):
+    """An input file or folder that cannot be read (missing, not allowed, a folder, ...)."""
+
+    def __init__(self, path: object, reason: str) -> None:
+        self.path = path
+        super().__init__(f"无法读取 {path}：{reason}", f"cannot read {path}: {reason}")
+
+
+class OutputError(PmoError):
+    """An output file or folder cannot be written."""
+
+    def __init__(self, path: object, reason: str) -> None:
+        super().__init__(f"无法写入 {path}：{reason}", f"cannot write {path}: {reason}")
+
+
+def read_bytes(path: Path, shown: object = None) -> bytes:
+    """The file's bytes, or an InputError that says why not, naming it as `shown` (or its path)."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(shown or path, exc.strerror or str(exc)) from None
+
+
+class WorkbookReadError(PmoError):
+    """A workbook that cannot be opened or is not one of our forms; validation reports it as
+    an issue with `code` (unreadable-workbook or unknown-form)."""
+
+    def __init__(self, file: str, reason: Label, code: str = "unreadable-workbook") -> None:
+        self.file, self.code, self.reason = file, code, reason
+        super().__init__(f"{file}：{reason.zh}", f"{file}: {reason.en}")
+
+
+class LedgerError(PmoError):
+    """The ledger cannot be opened, migrated or written."""

@@ -1,0 +1,130 @@
+"""The project lifecycle: its states, and what an accepted form does to its project.
+
+启动 → 实施 (an approved initiation) → 暂停 ⇄ 实施 → 撤项 / 结项中 → 结项 → 终验 (a closure form
+with a customer-confirmed final acceptance), with the guards of R8, R15, R16, R17 and R25. A
+form that would make an illegal move is refused with an issue that says why; every move is
+logged with the form that made it. 运维 (maintenance) is not a move yet: no form marks it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from pmokit.base.labels import Label
+
+STATES = ("启动", "实施", "暂停", "撤项", "结项中", "结项", "终验", "运维")
+ACTIVE = "实施"
+APPROVED = "通过"
+REGISTERING_FORMS = ("initiation",)  # the forms that make a project known to the ledger
+FORM_NAMES = {  # how refusals name a form
+    "initiation": Label("立项申请表", "initiation"),
+    "budget": Label("月度费用预算表", "monthly budget"),
+    "weekly": Label("项目周报", "weekly report"),
+    "change": Label("变更申请表", "change request"),
+    "closure": Label("结项申请表", "closure"),
+    "instruction": Label("领导处理意见跟踪表", "instruction tracker"),
+}
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What a form does to its project: state moves, a new baseline, or why it may not."""
+
+    moves: tuple[tuple[str, dt.date | None], ...] = ()
+    baseline: str | None = None  # budget / procurement / schedule: a new baseline version
+    register: dict[str, Any] = field(default_factory=dict)  # project register columns to set
+    refusal: str | None = None  # an issue code
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def _refuse(code: str, **details: Any) -> Decision:
+    return Decision(refusal=code, details=details)
+
+
+def _initiation(fields: dict, state: str | None, today: dt.date) -> Decision:
+    if state not in (None, "启动"):
+        return _refuse("lifecycle-illegal", target=ACTIVE)
+    approved = fields.get("approval_result") == APPROVED
+    moves = [("启动", today)] if state is None else []
+    if approved:
+        moves.append((ACTIVE, fields.get("approval_date")))
+    register = {column: fields.get(name) for name, column in REGISTER.items()}
+    return Decision(tuple(moves), baseline="initiation" if approved else None, register=register)
+
+
+# Initiation fields that make up the project register (field id -> register column).
+REGISTER = {
+    "project_short": "short_name",
+    "project_name": "name",
+    "project_type": "project_type",
+    "department": "department",
+    "project_manager": "project_manager",
+    "pm_email": "pm_email",
+    "customer": "customer",
+    "account_manager": "account_manager",
+    "planned_start": "planned_start",
+    "planned_end": "planned_end",
+}
+
+CHANGE_MOVES = {
+    "暂停": ({ACTIVE}, "暂停"),
+    "恢复": ({"暂停"}, ACTIVE),
+    "撤项": ({ACTIVE, "暂停"}, "撤项"),
+}
+BASELINE_CHANGES = {"费用预算": "budget", "采购计划": "procurement", "进度计划": "schedule"}
+
+
+def _change(fields: dict, state: str) -> Decision:
+    kind = fields.get("change_type")
+    if fields.get("approval_result") != APPROVED:
+        return Decision()  # recorded; changes nothing until approved
+    if kind in CHANGE_MOVES:
+        allowed, target = CHANGE_MOVES[kind]
+        if state not in allowed:
+            return _refuse("lifecycle-illegal", target=target)
+        if kind == "撤项" and not (
+            fields.get("finance_asset_review") and fields.get("receipt_submitted")
+        ):
+            return _refuse("cancellation-incomplete")
+        return Decision(((target, fields.get("effective_date") or fields.get("approval_date")),))
+    if state not in (ACTIVE, "暂停") or (kind in BASELINE_CHANGES and state != ACTIVE):
+        return _refuse("lifecycle-illegal", target=state)
+    if kind == "项目经理":
+        return Decision(
+            register={
+                "project_manager": fields.get("pm_after"),
+                "pm_email": fields.get("pm_after_email"),
+            }
+        )
+    return Decision(baseline=BASELINE_CHANGES.get(kind))
+
+
+def _closure(fields: dict, state: str, today: dt.date) -> Decision:
+    final = fields.get("acceptance_type") == "终验"
+    if state not in (ACTIVE, "结项中") and not (state == "结项" and final):
+        return _refuse("lifecycle-illegal", target="终验" if state == "结项" else "结项中")
+    if not fields.get("customer_confirmed"):
+        return _refuse("closure-without-acceptance")
+    if state == "结项":  # the customer-confirmed final acceptance of a closed project
+        return Decision((("终验", fields.get("acceptance_date")),))
+    moves = [("结项中", today)] if state == ACTIVE else []
+    if fields.get("approval_result") == APPROVED:
+        moves.append(("结项", fields.get("approval_date")))
+    return Decision(tuple(moves))
+
+
+def decide(form_id: str, fields: dict, state: str | None, today: dt.date) -> Decision:
+    """What an accepted form does to a project in `state` (None: not in the ledger)."""
+    if form_id == "initiation":
+        return _initiation(fields, state, today)
+    if state is None:
+        return _refuse("project-unknown")
+    if form_id in ("weekly", "budget"):
+        return Decision() if state == ACTIVE else _refuse("project-not-active")
+    if form_id == "change":
+        return _change(fields, state)
+    if form_id == "closure":
+        return _closure(fields, state, today)
+    return Decision()

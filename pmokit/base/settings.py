@@ -1,0 +1,232 @@
+"""One settings object, loaded once at the edge (CLI, service, button) and passed down.
+
+Precedence: command-line flags > PMO_* environment variables > `pmo.toml` > defaults. The
+settings file is found as git finds its repository: `pmo.toml` in the current folder or the
+nearest parent. Without one, the ledger is `.pmo/ledger.sqlite` under the current folder, so
+commands run from one folder share one ledger with no setup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from pmokit.base.errors import ConfigError
+from pmokit.base.labels import LANGS
+from pmokit.base.resources import forms_dir
+from pmokit.base.workdays import WorkCalendar
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
+SETTINGS_FILE = "pmo.toml"
+STATE_DIR = ".pmo"
+
+
+@dataclass(frozen=True)
+class PackageLimits:
+    """What a submitted file may be before anything parses it (research/reliability.md §2)."""
+
+    max_file_bytes: int = 20 * 2**20
+    max_total_uncompressed: int = 50 * 2**20
+    max_member_uncompressed: int = 25 * 2**20
+    max_ratio: int = 100  # for members over 1 MiB uncompressed
+    max_members: int = 1000
+    max_sheet_rows: int = 5000  # our largest table has 1000 rows
+    max_sheet_columns: int = 64
+    max_sheet_cells: int = 200_000
+
+
+@dataclass(frozen=True)
+class RollupTargets:
+    """The roll-up's thresholds and KPI targets ([rollup] in pmo.toml): the PMO sets them with
+    its project managers (requirements.md §3.5), so none is hard-wired."""
+
+    schedule_amber_days: int = 5  # forecast end this many days past the baseline end: amber
+    schedule_red_days: int = 15
+    budget_amber: float = 0.05  # forecast spend this fraction over the baseline: amber
+    budget_red: float = 0.10
+    capacity_hours: float = 40.0  # a person's hours in a week across projects
+    success_target: float = 0.90
+    on_time_target: float = 0.90  # 项目交付准时率 ≥ 90 %
+    budget_target: float = 0.05  # 预算偏差率 ≤ 5 %
+    satisfaction_target: float = 4.5  # 满意度 ≥ 4.5 / 5
+    adoption_target: float = 1.0  # every new file on the standard template
+    weekly_on_time_target: float = 0.95
+    trend_weeks: int = 12
+
+
+@dataclass(frozen=True)
+class Settings:
+    lang: str = "zh"  # language of generated forms and messages
+    forms_dir: Path | None = None  # folder of form specs; None means the shipped templates/forms
+    ledger: str | None = None  # SQLAlchemy URL or SQLite path; None means <home>/.pmo/ledger.sqlite
+    home: Path | None = None  # the folder of pmo.toml, else the current folder
+    settings_file: Path | None = None  # the pmo.toml in use, if any
+    max_weekly_hours: float = 60.0  # a person's hours in one weekly report
+    max_duration_years: int = 2  # R21: planned duration of a project
+    allowed_vba_hashes: frozenset[str] = frozenset()  # sha256 of vbaProject.bin parts we built
+    limits: PackageLimits = field(default_factory=PackageLimits)
+    rollup: RollupTargets = field(default_factory=RollupTargets)
+    calendar: WorkCalendar = field(default_factory=WorkCalendar)
+    missing_weeks_for_suspension: int = 3  # R7: weeks without a report that mean 事实上已暂停
+    suspension_months: int = 3  # R9
+    closure_workdays: int = 10  # R16
+    initiation_workdays: int = 10  # R22: from registration to an approved plan and budget
+    budget_due_day: int = 27  # R14: next month's budget is due by this day of the month
+
+    def spec_folder(self) -> Path:
+        return self.forms_dir if self.forms_dir is not None else forms_dir()
+
+    def state_dir(self) -> Path:
+        """Where pmokit keeps its own files (ledger, archive) by default."""
+        return (self.home or Path.cwd()) / STATE_DIR
+
+    def ledger_url(self) -> str:
+        """The ledger's SQLAlchemy URL; a bare path means a SQLite file."""
+        target = self.ledger or str(self.state_dir() / "ledger.sqlite")
+        if "://" in target:
+            return target
+        path = Path(target)
+        if not path.is_absolute():
+            path = (self.home or Path.cwd()) / path
+        return f"sqlite:///{path}"
+
+    def archive_dir(self) -> Path:
+        """Accepted originals, stored by content hash, replayed by `pmo ledger rebuild`."""
+        return self.state_dir() / "archive"
+
+
+# Settings a pmo.toml or the environment may set, with how to read each value.
+_FILE_KEYS = {
+    "lang": str,
+    "forms_dir": Path,
+    "ledger": str,
+    "max_weekly_hours": float,
+    "max_duration_years": int,
+    "allowed_vba_hashes": frozenset,
+    "missing_weeks_for_suspension": int,
+    "suspension_months": int,
+    "closure_workdays": int,
+    "initiation_workdays": int,
+    "budget_due_day": int,
+}
+_ENV = {
+    "lang": "PMO_LANG",
+    "forms_dir": "PMO_FORMS_DIR",
+    "ledger": "PMO_LEDGER",
+    "max_weekly_hours": "PMO_MAX_WEEKLY_HOURS",
+}
+
+
+def find_settings_file(start: Path) -> Path | None:
+    """pmo.toml in `start` or its nearest parent."""
+    for folder in (start, *start.parents):
+        candidate = folder / SETTINGS_FILE
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _convert(key: str, value: Any, source: str) -> Any:
+    kind = _FILE_KEYS[key]
+    try:
+        if kind is frozenset:
+            return frozenset(str(v) for v in value)
+        return kind(value)
+    except (TypeError, ValueError):
+        raise ConfigError(
+            f"{source}：{key} 的值 {value!r} 无效", f"{source}: {key} cannot be {value!r}"
+        ) from None
+
+
+def _from_file(path: Path) -> dict[str, Any]:
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}：{exc}", f"{path}: {exc}") from None
+    limits = raw.pop("limits", {})
+    rollup = raw.pop("rollup", {})
+    calendar = raw.pop("calendar", {})
+    values = {}
+    for key, value in raw.items():
+        if key not in _FILE_KEYS:
+            raise ConfigError(f"{path}：未知设置项 {key!r}", f"{path}: unknown setting {key!r}")
+        values[key] = _convert(key, value, str(path))
+    if limits:
+        values["limits"] = _section(limits, "limits", PackageLimits, path)
+    if rollup:
+        values["rollup"] = _section(rollup, "rollup", RollupTargets, path)
+    if calendar:
+        values["calendar"] = _calendar(calendar, path)
+    if "forms_dir" in values and not values["forms_dir"].is_absolute():
+        values["forms_dir"] = path.parent / values["forms_dir"]
+    return values
+
+
+def _section(raw: dict, name: str, kind: type, path: Path):
+    """A [name] table of numbers, each a field of `kind`, converted to the field's type."""
+    types = {f.name: type(f.default) for f in fields(kind)}
+    unknown = sorted(set(raw) - set(types))
+    if unknown:
+        raise ConfigError(
+            f"{path}：未知设置项 {name}.{unknown[0]}",
+            f"{path}: unknown setting {name}.{unknown[0]}",
+        )
+    try:
+        return kind(**{k: types[k](v) for k, v in raw.items()})
+    except (TypeError, ValueError):
+        raise ConfigError(
+            f"{path}：[{name}] 中只能填数字", f"{path}: [{name}] takes numbers only"
+        ) from None
+
+
+def _calendar(raw: dict, path: Path) -> WorkCalendar:
+    """[calendar] holidays = [dates], workdays = [dates]: the PMO's own days off and make-ups."""
+    unknown = sorted(set(raw) - {"holidays", "workdays"})
+    if unknown:
+        raise ConfigError(
+            f"{path}：未知设置项 calendar.{unknown[0]}",
+            f"{path}: unknown setting calendar.{unknown[0]}",
+        )
+    days = {}
+    for key in ("holidays", "workdays"):
+        values = raw.get(key, [])
+        if not all(isinstance(v, dt.date) for v in values):
+            raise ConfigError(
+                f"{path}：calendar.{key} 应为日期列表（如 2027-01-01）",
+                f"{path}: calendar.{key} must be a list of dates (2027-01-01)",
+            )
+        days[key] = frozenset(values)
+    return WorkCalendar(**days)
+
+
+def load_settings(
+    flags: Mapping[str, object] | None = None,
+    environ: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+) -> Settings:
+    """Build Settings from flags (None means not given), PMO_* variables, pmo.toml, defaults."""
+    environ = os.environ if environ is None else environ
+    cwd = cwd or Path.cwd()
+    found = find_settings_file(cwd)
+    values: dict[str, Any] = _from_file(found) if found else {}
+    for key, variable in _ENV.items():
+        if environ.get(variable):
+            values[key] = _convert(key, environ[variable], variable)
+    for key, value in (flags or {}).items():
+        if value is not None:
+            values[key] = _convert(key, value, f"--{key.replace('_', '-')}")
+    settings = replace(Settings(home=found.parent if found else cwd, settings_file=found), **values)
+    if settings.lang not in LANGS:
+        raise ConfigError(
+            f"语言只能是 zh 或 en，而不是 {settings.lang!r}",
+            f"language must be zh or en, not {settings.lang!r}",
+        )
+    return settings

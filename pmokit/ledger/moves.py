@@ -1,0 +1,31 @@
+"""A project's lifecycle moves as the ledger logged them, and the one answer to "what state was
+this project in on that day" that the alerts and the roll-up share."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from sqlalchemy import select
+
+from pmokit.ledger.store import Ledger, fast_rows
+
+
+def state_on(moves, day: dt.date) -> tuple[str | None, dt.date | None]:
+    """The state a project's moves ((effective, state) in log order) give it on `day`, and
+    since when: the last move in effect by then (one without a date always is)."""
+    state, since = None, None
+    for effective, target in moves:
+        if effective is None or effective <= day:
+            state, since = target, effective
+    return state, since
+
+
+def read_moves(db, ledger: Ledger) -> dict[str, list[tuple[dt.date, str]]]:
+    """Every project's state moves, (effective, state) in log order."""
+    t = ledger.table("transitions")
+    moves: dict[str, list] = defaultdict(list)
+    query = select(t.c.project_code, t.c.effective, t.c.to_state).order_by(t.c.id)
+    for code, effective, state in fast_rows(db, query):
+        moves[code].append((effective, state))
+    return dict(moves)

@@ -1,0 +1,320 @@
+"""Record one checked submission in one transaction: the submission, its form data, supersession,
+the project register and its lifecycle moves.
+
+The same bytes as an accepted submission are a duplicate and change nothing. Bytes that were
+refused are checked again when they come back: a weekly report refused while its project was
+suspended is accepted once the project has resumed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select, update
+
+from pmokit.base.issues import Issue, Report
+from pmokit.base.lifecycle import FORM_NAMES, Decision, decide
+from pmokit.base.workdays import CHINA_TIME
+from pmokit.ledger.baseline_checks import baseline_issues
+from pmokit.ledger.store import Ledger
+from pmokit.ledger.tables import form_table_name
+from pmokit.utils.files import content_hash
+from pmokit.validation.parsing import Parsed
+from pmokit.validation.reading import saved_time
+from pmokit.validation.validate import Checked
+
+BASELINE_KINDS = ("budget", "procurement", "schedule")
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    """What intake made of one file: its outcome, its row in the ledger, the report the person
+    gets, and the lifecycle moves it caused."""
+
+    outcome: str  # accepted / rejected / duplicate
+    submission_id: int
+    report: Report
+    moves: tuple[tuple[str | None, str], ...] = ()
+    superseded: tuple[int, ...] = ()
+    project: str | None = None
+    previous_name: str | None = None  # for a duplicate: the name the accepted copy came under
+    resumed: bool = False  # recorded before a crash; only the filing is left to do
+
+
+def _refusal_issue(parsed: Parsed, decision: Decision, state: str | None, lang: str):
+    return parsed.issue_at(
+        decision.refusal,
+        lang,
+        "project_code",
+        project=parsed.record.fields.get("project_code"),
+        state=state or "",
+        form=FORM_NAMES[parsed.form.id].text(lang),
+        **decision.details,
+    )
+
+
+def _period(parsed: Parsed) -> str:
+    return "|".join(str(parsed.record.fields.get(k, "")) for k in parsed.form.key)
+
+
+def record_submission(
+    ledger: Ledger,
+    data: bytes,
+    name: str,
+    checked: Checked,
+    received: dt.datetime,
+    lang: str,
+    move_pending: bool = False,
+) -> IntakeResult:
+    """Write the outcome of one file; a rejected file is recorded too, without its data.
+
+    `move_pending` marks the row until `mark_filed()`: the watcher's promise to file the original
+    away. The same bytes under the same name with that promise unkept are the file again after a
+    crash: the recorded outcome is given back (resumed), and nothing is recorded twice."""
+    digest = content_hash(data)
+    with ledger.write() as db:
+        earlier = _earlier(db, ledger, digest, name)
+        if earlier is not None:
+            return earlier
+        report, parsed, decision, state = checked.report, checked.parsed, None, None
+        saved = saved_time(data) if report.valid else None
+        if report.valid and parsed is not None:
+            found = _newer_version(db, ledger, parsed, saved, lang)
+            if not found:
+                state, decision, found = _decide(db, ledger, parsed, received, lang)
+            report = replace(report, issues=(*report.issues, *found))
+        accepted = report.valid and parsed is not None
+        submissions = ledger.table("submissions")
+        row = {
+            "seq": (db.scalar(select(func.max(submissions.c.seq))) or 0) + 1,
+            "sha256": digest,
+            "original_name": name,
+            "form": report.form,
+            "form_version": report.form_version,
+            "project_code": parsed.record.fields.get("project_code") if parsed else None,
+            "period": _period(parsed) if parsed else None,
+            "received_utc": received.isoformat(timespec="seconds"),
+            "outcome": "accepted" if accepted else "rejected",
+            "issues_json": json.dumps([i.to_dict() for i in report.issues], ensure_ascii=False),
+            "move_pending": int(move_pending),
+            "saved_utc": saved.isoformat(timespec="seconds") if saved else None,
+        }
+        sid = db.execute(insert(submissions).values(**row)).inserted_primary_key[0]
+        if not accepted:
+            return IntakeResult("rejected", sid, report, project=row["project_code"])
+        _insert_form_data(db, ledger, sid, parsed)
+        superseded = _supersede(db, ledger, sid, row)
+        moves = _apply(db, ledger, sid, parsed, decision, state, received.date())
+        return IntakeResult("accepted", sid, report, moves, superseded, row["project_code"])
+
+
+def _earlier(db: Connection, ledger: Ledger, digest: str, name: str) -> IntakeResult | None:
+    """What these bytes already came to: an unfiled submission of this very file (resumed), or
+    an accepted one (this is a duplicate). Refused bytes are checked again."""
+    submissions = ledger.table("submissions")
+    pending = db.execute(
+        select(submissions).where(
+            (submissions.c.sha256 == digest)
+            & (submissions.c.original_name == name)
+            & (submissions.c.move_pending == 1)
+        )
+    ).first()
+    if pending:
+        issues = tuple(Issue(**i) for i in json.loads(pending.issues_json))
+        report = Report(name, pending.form, pending.form_version, issues)
+        return IntakeResult(
+            pending.outcome, pending.id, report, project=pending.project_code, resumed=True
+        )
+    seen = db.execute(
+        select(submissions.c.id, submissions.c.project_code, submissions.c.original_name).where(
+            (submissions.c.sha256 == digest) & (submissions.c.outcome == "accepted")
+        )
+    ).first()
+    if seen:
+        return IntakeResult(
+            "duplicate",
+            seen.id,
+            Report(name),
+            project=seen.project_code,
+            previous_name=seen.original_name,
+        )
+    return None
+
+
+def _decide(
+    db: Connection, ledger: Ledger, parsed: Parsed, received: dt.datetime, lang: str
+) -> tuple[str | None, Decision, list]:
+    """The project's state, the lifecycle's decision on this form, and what it or the baselines
+    have to say."""
+    projects = ledger.table("projects")
+    code = parsed.record.fields["project_code"]
+    state = db.scalar(select(projects.c.state).where(projects.c.code == code))
+    decision = decide(parsed.form.id, parsed.record.fields, state, received.date())
+    if decision.refusal:
+        return state, decision, [_refusal_issue(parsed, decision, state, lang)]
+    return state, decision, baseline_issues(db, ledger, parsed, lang)
+
+
+def _newer_version(
+    db: Connection, ledger: Ledger, parsed: Parsed, saved: dt.datetime | None, lang: str
+) -> list:
+    """An older version arriving after a newer one for the same key is refused: order among
+    versions comes from the content's own saved time, never from the share's timestamps."""
+    if saved is None:
+        return []
+    submissions = ledger.table("submissions")
+    current = db.execute(
+        select(submissions.c.original_name, submissions.c.saved_utc).where(
+            (submissions.c.form == parsed.form.id)
+            & (submissions.c.project_code == parsed.record.fields["project_code"])
+            & (submissions.c.period == _period(parsed))
+            & (submissions.c.outcome == "accepted")
+            & submissions.c.superseded_by.is_(None)
+            & (submissions.c.saved_utc > saved.isoformat(timespec="seconds"))
+        )
+    ).first()
+    if current is None:
+        return []
+    field = parsed.form.key[0] if parsed.form.key else "project_code"
+    return [
+        parsed.issue_at(
+            "newer-version-exists",
+            lang,
+            field,
+            other=current.original_name,
+            other_saved=_local(current.saved_utc),
+            saved=_local(saved.isoformat()),
+        )
+    ]
+
+
+def _local(iso: str) -> str:
+    """A UTC time as the PMO reads it (China Standard Time, no daylight saving)."""
+    moment = dt.datetime.fromisoformat(iso).astimezone(CHINA_TIME)
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def mark_filed(ledger: Ledger, submission_id: int) -> None:
+    """The original has been filed away: the watcher's promise is kept."""
+    submissions = ledger.table("submissions")
+    with ledger.write() as db:
+        db.execute(
+            update(submissions).where(submissions.c.id == submission_id).values(move_pending=0)
+        )
+
+
+def unfiled(ledger: Ledger) -> list[tuple[int, str, str]]:
+    """(id, sha256, original name) of submissions whose original was never filed away."""
+    submissions = ledger.table("submissions")
+    with ledger.read() as db:
+        rows = db.execute(
+            select(submissions.c.id, submissions.c.sha256, submissions.c.original_name).where(
+                submissions.c.move_pending == 1
+            )
+        ).all()
+    return [tuple(r) for r in rows]
+
+
+def _insert_form_data(db: Connection, ledger: Ledger, sid: int, parsed: Parsed) -> None:
+    form = parsed.form
+    db.execute(
+        insert(ledger.table(form_table_name(form.id))),
+        {"submission_id": sid, **parsed.record.fields},
+    )
+    for table_id, rows in parsed.record.tables.items():
+        if rows:
+            columns = [c.id for c in form.table(table_id).columns]
+            db.execute(
+                insert(ledger.table(form_table_name(form.id, table_id))),
+                [
+                    {"submission_id": sid, "row_number": n, **{c: values.get(c) for c in columns}}
+                    for n, values in enumerate(rows, start=1)
+                ],
+            )
+
+
+def _supersede(db: Connection, ledger: Ledger, sid: int, row: dict[str, Any]) -> tuple[int, ...]:
+    """Earlier accepted submissions of the same project, form and key give way to this one."""
+    submissions = ledger.table("submissions")
+    same = (
+        (submissions.c.form == row["form"])
+        & (submissions.c.project_code == row["project_code"])
+        & (submissions.c.period == row["period"])
+        & (submissions.c.outcome == "accepted")
+        & (submissions.c.id != sid)
+        & submissions.c.superseded_by.is_(None)
+    )
+    older = tuple(db.scalars(select(submissions.c.id).where(same)))
+    if older:
+        db.execute(update(submissions).where(submissions.c.id.in_(older)).values(superseded_by=sid))
+    return older
+
+
+def _apply(
+    db: Connection,
+    ledger: Ledger,
+    sid: int,
+    parsed: Parsed,
+    decision: Decision,
+    state: str | None,
+    today: dt.date,
+) -> tuple[tuple[str | None, str], ...]:
+    """The project's register entry, its state moves and its baselines."""
+    projects, fields = ledger.table("projects"), parsed.record.fields
+    code = fields["project_code"]
+    if state is None:  # only an initiation registers a project (decide() sees to it)
+        db.execute(
+            insert(projects).values(
+                code=code, state="启动", state_since=today, registered_by=sid, **decision.register
+            )
+        )
+    elif decision.register:
+        db.execute(update(projects).where(projects.c.code == code).values(**decision.register))
+    moves = []
+    current = state
+    for target, effective in decision.moves:
+        if target == current:
+            continue
+        db.execute(
+            insert(ledger.table("transitions")).values(
+                project_code=code,
+                from_state=current,
+                to_state=target,
+                effective=effective or today,
+                form=parsed.form.id,
+                submission_id=sid,
+            )
+        )
+        db.execute(
+            update(projects)
+            .where(projects.c.code == code)
+            .values(state=target, state_since=effective or today)
+        )
+        moves.append((current, target))
+        current = target
+    _baselines(db, ledger, sid, code, decision.baseline)
+    return tuple(moves)
+
+
+def _baselines(db: Connection, ledger: Ledger, sid: int, code: str, kind: str | None) -> None:
+    """An approved initiation sets version 1 of every baseline; an approved change bumps its own."""
+    if kind is None:
+        return
+    baselines = ledger.table("baselines")
+    for each in BASELINE_KINDS if kind == "initiation" else (kind,):
+        latest = (
+            db.scalar(
+                select(func.max(baselines.c.version)).where(
+                    (baselines.c.project_code == code) & (baselines.c.kind == each)
+                )
+            )
+            or 0
+        )
+        db.execute(
+            insert(baselines).values(
+                project_code=code, kind=each, version=latest + 1, submission_id=sid
+            )
+        )

@@ -1,0 +1,100 @@
+"""The archive: every submitted file kept by its content hash, and an index that keeps our
+arrival order, so the ledger can be rebuilt by replaying them (intake.rebuild_ledger).
+
+The archive and index stages of intake(); the index is completed from the ledger after a crash
+between the ledger's commit and the index line (reconcile_index).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from pmokit.base.errors import LedgerError
+from pmokit.base.settings import Settings
+from pmokit.ledger.store import Ledger
+from pmokit.utils.files import content_hash, write_bytes_atomically
+
+INDEX = "index.jsonl"
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """A file as it arrived: its bytes, its name, and when we received it."""
+
+    data: bytes
+    name: str
+    received: dt.datetime
+
+
+def arrival_from_path(path: Path) -> Arrival:
+    return Arrival(path.read_bytes(), path.name, dt.datetime.now(dt.timezone.utc))
+
+
+def archive(settings: Settings, arrival: Arrival) -> Path:
+    """Keep the bytes under their hash (once: the same bytes are the same file)."""
+    folder = settings.archive_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / content_hash(arrival.data)
+    if not path.exists():
+        write_bytes_atomically(path, arrival.data)
+    return path
+
+
+def index(settings: Settings, arrival: Arrival) -> None:
+    """Append the arrival to the index, flushed to disk before intake returns."""
+    line = {
+        "sha256": content_hash(arrival.data),
+        "name": arrival.name,
+        "received_utc": arrival.received.isoformat(timespec="seconds"),
+    }
+    with (settings.archive_dir() / INDEX).open("a", encoding="utf-8") as out:
+        out.write(json.dumps(line, ensure_ascii=False) + "\n")
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def indexed(settings: Settings) -> Iterator[tuple[str, str, dt.datetime]]:
+    """(sha256, name, received) of every indexed arrival, in arrival order."""
+    path = settings.archive_dir() / INDEX
+    if not path.exists():
+        return
+    for line in path.read_text(encoding="utf-8").splitlines():
+        entry = json.loads(line)
+        yield entry["sha256"], entry["name"], dt.datetime.fromisoformat(entry["received_utc"])
+
+
+def archived(settings: Settings, digest: str, name: str, received: dt.datetime) -> Arrival:
+    """An arrival as the archive kept it."""
+    return Arrival((settings.archive_dir() / digest).read_bytes(), name, received)
+
+
+def reconcile_index(settings: Settings, ledger: Ledger) -> int:
+    """Append to the archive index what the ledger recorded but the index missed (a crash
+    between the commit and the index line); returns how many lines were added."""
+    listed = {(digest, received.isoformat()) for digest, _, received in indexed(settings)}
+    submissions = ledger.table("submissions")
+    with ledger.read() as db:
+        rows = db.execute(
+            select(
+                submissions.c.sha256, submissions.c.original_name, submissions.c.received_utc
+            ).order_by(submissions.c.seq)
+        ).all()
+    missing = [r for r in rows if (r.sha256, r.received_utc) not in listed]
+    for row in missing:
+        received = dt.datetime.fromisoformat(row.received_utc)
+        index(settings, archived(settings, row.sha256, row.original_name, received))
+    return len(missing)
+
+
+def require_index(settings: Settings) -> None:
+    """A rebuild needs the index: without it the archive's order is lost."""
+    path = settings.archive_dir() / INDEX
+    if not path.exists():
+        raise LedgerError(f"找不到归档索引 {path}", f"no archive index at {path}")

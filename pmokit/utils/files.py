@@ -1,0 +1,47 @@
+"""Files written safely: a content hash, an atomic durable write, and a name that never
+overwrites. Every stage that leaves a file on disk (archive, feedback, status, roll-up, filing)
+uses these, so a crash leaves either the old file or the new one, never half of one."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+
+def content_hash(data: bytes) -> str:
+    """The sha256 a file is known by in the archive and the ledger."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def atomic_write(path: Path, write: Callable[[Path], object]) -> Path:
+    """`write` fills a temporary file in the same folder, which is flushed to disk and renamed
+    over `path`: a reader sees the old file or the whole new one, never a half-written one."""
+    handle, temp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
+    os.close(handle)
+    try:
+        write(Path(temp))
+        with open(temp, "rb") as written:
+            os.fsync(written.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_bytes_atomically(path: Path, data: bytes) -> Path:
+    return atomic_write(path, lambda temp: temp.write_bytes(data))
+
+
+def free_name(folder: Path, name: str, marks: Iterable[str]) -> Path:
+    """Where a file called `name` can go in `folder` without overwriting anything: the name
+    itself, or the first `<stem><mark><suffix>` that is free."""
+    source, target = Path(name), folder / name
+    for mark in marks:
+        if not target.exists():
+            break
+        target = folder / f"{source.stem}{mark}{source.suffix}"
+    return target

@@ -1,0 +1,147 @@
+"""The docs kept true: the README's command table names, for each `pmo` command, the library
+function or action the command really calls; every command with --json prints a library
+object's own data (to_dict(), or the published contract)."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+import json
+import re
+import textwrap
+
+import click
+import pytest
+from conftest import REPO
+
+from pmokit.cli.main import cli
+
+ROW = re.compile(r"^\| `pmo ([^`]+)` \| (.+?) \|", re.MULTILINE)
+DOTTED = re.compile(r"`((?:pmokit|generators|watchers)(?:\.\w+)+)`")
+
+
+def commands(group: click.Group = cli, prefix: tuple[str, ...] = ()):
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            yield from commands(command, (*prefix, name))
+        else:
+            yield (*prefix, name), command
+
+
+def table() -> dict[tuple[str, ...], list[str]]:
+    """README rows: command words -> the dotted names in its library column."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    start = text.index("## What works today")
+    rows = {}
+    for usage, names in ROW.findall(text[start : text.index("\n## ", start + 1)]):
+        words = tuple(w for w in usage.split() if re.fullmatch(r"[a-z]+", w))
+        rows[words] = DOTTED.findall(names)
+    return rows
+
+
+def names_used(function) -> set[str]:
+    """Names a function's body uses, and those used by the cli helpers it calls (spec_forms)."""
+    tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    used |= {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+    for name in list(used):
+        helper = getattr(inspect.getmodule(function), name, None)
+        in_cli = inspect.isfunction(helper) and helper.__module__.startswith("pmokit.cli.")
+        if in_cli and helper is not function:
+            used |= names_used(helper)
+    return used
+
+
+def resolve(dotted: str):
+    module, _, name = dotted.rpartition(".")
+    return getattr(importlib.import_module(module), name)
+
+
+def test_every_command_has_a_row():
+    rows = table()
+    assert sorted(rows) == sorted(words for words, _ in commands())
+
+
+@pytest.mark.parametrize("words", sorted(table()), ids=" ".join)
+def test_the_table_names_what_the_command_calls(words):
+    named = table()[words]
+    command = dict(commands())[words]
+    assert named, f"pmo {' '.join(words)}: the README names no library function"
+    callback = inspect.unwrap(command.callback)
+    for dotted in named:
+        assert callable(resolve(dotted)), dotted
+        assert dotted.rpartition(".")[2] in names_used(callback), (
+            f"`pmo {' '.join(words)}` does not call {dotted}"
+        )
+
+
+def test_the_table_check_catches_a_wrong_name():
+    callback = inspect.unwrap(dict(commands())[("watch",)].callback)
+    assert "run_watcher" in names_used(callback)
+    assert "Watcher" not in names_used(callback)  # what the README said before
+
+
+def json_commands() -> list[tuple[str, ...]]:
+    return sorted(
+        words for words, command in commands() if any("--json" in p.opts for p in command.params)
+    )
+
+
+def test_every_json_command_is_checked_against_its_library_object():
+    """A new --json command must join test_json_is_the_library_object."""
+    assert json_commands() == sorted(JSON_CASES)
+
+
+def _status(settings, ledger, forms, blank_forms, tmp_path):
+    from pmokit.actions.status import current_status
+
+    return current_status(settings, ledger).to_dict()
+
+
+def _alerts(settings, ledger, forms, blank_forms, tmp_path):
+    from pmokit.alerts.rules import open_alerts
+    from pmokit.base.workdays import end_of_day
+
+    return [a.to_dict() for a in open_alerts(ledger, settings, end_of_day(DAY))]
+
+
+def _describe(settings, ledger, forms, blank_forms, tmp_path):
+    from pmokit.forms.describe import describe_form
+
+    return describe_form(forms["weekly"], settings.lang)
+
+
+def _validate(settings, ledger, forms, blank_forms, tmp_path):
+    from pmokit.validation.validate import validate_workbook
+
+    return validate_workbook(blank_forms["zh"]["weekly"], forms, settings).to_dict()
+
+
+DAY = __import__("datetime").date(2026, 4, 20)
+JSON_CASES = {
+    ("status",): ((), _status),
+    ("alerts",): (("--as-of", str(DAY)), _alerts),
+    ("forms", "describe"): (("weekly",), _describe),
+    ("validate",): (("BLANK", "--no-feedback"), _validate),
+}
+
+
+@pytest.mark.parametrize("words", sorted(JSON_CASES), ids=" ".join)
+def test_json_is_the_library_object(words, forms, blank_forms, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from pmokit.base.settings import load_settings
+    from pmokit.ledger.store import Ledger
+
+    monkeypatch.chdir(tmp_path)
+    args, expected = JSON_CASES[words]
+    args = [str(blank_forms["zh"]["weekly"]) if a == "BLANK" else a for a in args]
+    result = CliRunner().invoke(cli, [*words, *args, "--json"], env={"PMO_LANG": None})
+    settings = load_settings(environ={}, cwd=tmp_path)
+    with Ledger(settings.ledger_url(), forms) as ledger:
+        want = expected(settings, ledger, forms, blank_forms, tmp_path)
+    printed = json.loads(result.output)
+    if words == ("status",):  # the watcher part is read from disk at each call: same source
+        assert printed.pop("watcher") == want.pop("watcher")
+    assert printed == json.loads(json.dumps(want, ensure_ascii=False, default=str))
