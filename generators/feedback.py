@@ -16,7 +16,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from pmokit.base.errors import OutputError
+from generators.output import writing
 from pmokit.base.issues import ERROR, SEVERITY_NAMES, Issue, Report
 from pmokit.base.labels import Label
 from pmokit.utils.files import atomic_write
@@ -107,11 +107,9 @@ def _summary_sheet(book, report: Report, lang: str) -> None:
 
 
 def _atomic_write(path: Path, write) -> Path:
-    try:
+    with writing(path):
         path.parent.mkdir(parents=True, exist_ok=True)
         return atomic_write(path, write)
-    except OSError as exc:
-        raise OutputError(path, exc.strerror or str(exc)) from None
 
 
 def write_feedback_workbook(original: bytes, report: Report, path: Path, lang: str) -> Path:

@@ -12,11 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
-from xlsxwriter.exceptions import XlsxWriterException
 
 from generators.form_styles import column_width, data_validation, input_format, make_formats
 from generators.instructions import write_instructions
-from pmokit.base.errors import OutputError
+from generators.output import writing
 from pmokit.base.version import __version__
 from pmokit.forms import texts
 from pmokit.forms.layout import (
@@ -53,21 +52,17 @@ def build_form(form: FormSpec, path: Path, lang: str = "zh", record: Record | No
     """Write the blank (or, with a record, prefilled) workbook of one form to `path`."""
     layout = layout_form(form)
     options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
-    try:
+    with writing(path):
         workbook = xlsxwriter.Workbook(str(path), options)
         _FormWriter(workbook, layout, lang, record).write()
         workbook.close()
-    except (OSError, XlsxWriterException) as exc:
-        raise OutputError(path, getattr(exc, "strerror", None) or str(exc)) from None
     return path
 
 
 def build_forms(forms: dict[str, FormSpec], out_dir: Path, lang: str = "zh") -> list[Path]:
     """Write every form's blank workbook into `out_dir` (created if missing)."""
-    try:
+    with writing(out_dir):
         out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(out_dir, exc.strerror or str(exc)) from None
     return [build_form(form, out_dir / form_filename(form, lang), lang) for form in forms.values()]
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import xlsxwriter
 
+from generators.output import writing
 from pmokit.base.labels import Label
 from pmokit.base.workdays import CHINA_TIME
 from pmokit.forms.texts import NO, YES
@@ -214,17 +215,17 @@ class _Writer:
 
 def write_rollup(rollup: Rollup, path: Path) -> int:
     """Write the workbook; returns how many data cells it holds."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     options = {
         "strings_to_formulas": False,
         "strings_to_urls": False,
         "strings_to_numbers": False,
         "default_format_properties": TEXT,
     }
-    book = xlsxwriter.Workbook(str(path), options)
-    book.set_properties({"title": TITLE.text(rollup.lang), "comments": rollup.as_of})
-    writer = _Writer(book, rollup.lang)
-    with paused_gc():
+    with writing(path), paused_gc():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        book = xlsxwriter.Workbook(str(path), options)
+        book.set_properties({"title": TITLE.text(rollup.lang), "comments": rollup.as_of})
+        writer = _Writer(book, rollup.lang)
         for sheet in rollup.sheets:
             writer.sheet(sheet, rollup)
         book.close()

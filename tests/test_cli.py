@@ -192,6 +192,31 @@ def test_unwritable_output_folder_is_one_line(tmp_path):
     assert result.stderr.startswith(f"pmo: 无法写入 {blocker / 'sub'}")
 
 
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["rollup", "--out", "{blocker}/sub/r.xlsx"], "pmo: 无法写入 {blocker}/sub/r.xlsx："),
+        (["ingest", "{empty}"], "pmo: {empty} 中没有可导入的工作簿"),
+        (["--lang", "en", "ingest", "{empty}"], "pmo: no workbooks (.xlsx, .xlsm) to ingest"),
+    ],
+)
+def test_nothing_done_is_one_line_and_exit_3(tmp_path, args, words):
+    """A roll-up that cannot be written, a folder with nothing to ingest: said, never silent."""
+    (tmp_path / "blocker").write_text("a file, not a folder")
+    (tmp_path / "empty").mkdir()
+    places = {"blocker": tmp_path / "blocker", "empty": tmp_path / "empty"}
+    result = subprocess.run(
+        [sys.executable, "-m", "pmokit", *(a.format(**places) for a in args)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 3 and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.stderr.startswith(words.format(**places))
+
+
 def test_bad_language_in_environment_is_reported(tmp_path):
     result = run("forms", "list", env={"PMO_LANG": "fr"})
     assert result.exit_code == 3 and "语言只能是 zh 或 en" in result.output

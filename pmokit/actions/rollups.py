@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generators.rollup import free_rollup_name, write_rollup
-from pmokit.base.errors import OutputError
 from pmokit.base.settings import Settings
 from pmokit.ledger.store import Ledger
 from pmokit.rollup.report import build_rollup
@@ -37,8 +36,5 @@ def rollup_to_file(
     built = build_rollup(ledger, settings, moment)
     folder = folder or (settings.home or Path.cwd()) / "rollups"
     target = out or free_rollup_name(folder, built)
-    try:
-        cells = write_rollup(built, target)
-    except OSError as exc:
-        raise OutputError(target, exc.strerror or str(exc)) from None
+    cells = write_rollup(built, target)
     return RollupFile(target, str(built.week), len(built.sheets), cells)
