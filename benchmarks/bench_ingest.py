@@ -19,7 +19,8 @@ from pmokit.base.resources import forms_dir
 from pmokit.base.settings import load_settings
 from pmokit.forms.load import load_forms
 from pmokit.ledger.store import Ledger
-from pmokit.pipeline.intake import arrival_from_path, intake
+from pmokit.pipeline.archive import arrival_from_path
+from pmokit.pipeline.intake import intake
 
 
 def main() -> None:

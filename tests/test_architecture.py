@@ -5,6 +5,7 @@ each package's docstring naming its layer, and ruff."""
 from __future__ import annotations
 
 import ast
+import importlib
 import re
 import shutil
 import subprocess
@@ -156,6 +157,18 @@ def test_module_has_a_docstring_and_stays_small(path):
     assert len(text.splitlines()) <= MAX_MODULE_LINES, (
         f"{rel(path)} is over {MAX_MODULE_LINES} lines"
     )
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "benchmarks").glob("*.py")), ids=rel)
+def test_what_benchmarks_import_from_the_project_exists(path):
+    """Benchmarks are not run by the tests; the names they import from the project still are
+    checked, so a moved function cannot break them unseen."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and unit_of(node.module or "") in LAYER_OF:
+            module = importlib.import_module(node.module)
+            missing = [a.name for a in node.names if not hasattr(module, a.name)]
+            assert not missing, f"{rel(path)}: {node.module} has no {missing}"
 
 
 def test_ruff_is_clean():
