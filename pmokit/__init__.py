@@ -8,7 +8,7 @@ schema. The public facade, so a script needs one import line:
     report = validate_workbook(Path("weekly.xlsx"), forms, settings)
 
 The packages below are the pipeline's stages (utils, base, forms, validation, ledger, alerts,
-rollup, reports, mail, intake), then actions (the wiring the CLI, the demo and the buttons
+rollup, reports, mail, pipeline), then actions (the wiring the CLI, the demo and the buttons
 share) and the entry points (cli); README.md "Development" is their map.
 """
 

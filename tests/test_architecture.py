@@ -1,6 +1,6 @@
-"""The layering of ARCHITECTURE.md §2 enforced as tests: layers from the bottom up, every import
-inside the project points down, the core imports no adapter library; module docstrings, sizes,
-each package's docstring naming its layer, and ruff."""
+"""The layering that README.md "Development" draws, enforced as tests: layers from the bottom
+up, every import inside the project points down, the core imports no adapter library; module
+docstrings, sizes, each package's docstring naming its layer, and ruff."""
 
 from __future__ import annotations
 
@@ -144,7 +144,7 @@ def test_each_package_says_its_layer(unit):
     """Each pmokit package's docstring opens with 'Layer N, <name>:', N its place in LAYERS."""
     init = REPO / "pmokit" / unit / "__init__.py"
     docstring = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))) or ""
-    match = re.match(r"Layer (\d+), (\w+):", docstring)
+    match = re.match(r"Layer (\d+), (\w+)\b", docstring)
     assert match, f"pmokit/{unit}/__init__.py should open with 'Layer N, {unit}:'"
     assert (int(match[1]), match[2]) == (LAYER_OF[unit], unit)
 

@@ -5,6 +5,7 @@ object's own data (to_dict(), or the published contract)."""
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import importlib
 import inspect
 import json
@@ -118,7 +119,7 @@ def _validate(settings, ledger, forms, blank_forms, tmp_path):
     return validate_workbook(blank_forms["zh"]["weekly"], forms, settings).to_dict()
 
 
-DAY = __import__("datetime").date(2026, 4, 20)
+DAY = dt.date(2026, 4, 20)
 JSON_CASES = {
     ("status",): ((), _status),
     ("alerts",): (("--as-of", str(DAY)), _alerts),

@@ -173,3 +173,11 @@ def test_returned_approval_needs_a_comment(forms, blank_forms, tmp_path):
 def test_amber_status_needs_a_reason(forms, blank_forms, tmp_path):
     report = run(forms, blank_forms, tmp_path, "weekly", fields={"rag": "黄", "rag_reason": None})
     assert errors(report) == [("required-when", "B13")]
+
+
+def test_every_check_a_spec_may_name_has_its_function():
+    """The loader's list of checks (forms) and the functions that run them (validation) agree."""
+    from pmokit.forms.load_rules import CHECK_ARGUMENTS
+    from pmokit.validation.cross_field import CHECKS
+
+    assert set(CHECKS) == set(CHECK_ARGUMENTS) and len(CHECKS) >= 9

@@ -1,4 +1,4 @@
-"""What the alert rules (alerts.py) read: the ledger as it stood at a moment — state moves, the
+"""What the alert rules (rules.py) read: the ledger as it stood at a moment — state moves, the
 accepted submissions received by then, their dates, the instruction trackers, and the flags of
 each project's latest budget and weekly report. read_alert_inputs() reads them from the ledger;
 the roll-up builds them from the snapshot it has already swept (rollup/snapshot.py), so that a

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from pmokit.actions.checking import check_file
-from pmokit.actions.ingesting import ingest_files
+from pmokit.actions.ingesting import files_to_ingest, ingest_files
 from pmokit.actions.rollups import rollup_to_file
 from pmokit.actions.status import current_status
 from pmokit.actions.watching import run_watcher
@@ -64,9 +64,9 @@ def _ledger(ctx: click.Context) -> Ledger:
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     """Validate files and record them in the ledger; exit 1 when any is rejected."""
-    rejected = 0
+    rejected, files = 0, files_to_ingest(paths)
     with _ledger(ctx) as ledger:
-        for path, result in ingest_files(paths, ctx.obj, ledger, spec_forms(ctx)):
+        for path, result in ingest_files(files, ctx.obj, ledger, spec_forms(ctx)):
             moves = " ".join(f"{a or '-'}→{b}" for a, b in result.moves)
             click.echo(f"{result.outcome:<9} {path.name}  {moves}".rstrip())
             if result.outcome == "rejected":

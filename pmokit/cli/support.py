@@ -11,7 +11,8 @@ from typing import Any
 import click
 
 from pmokit.base.errors import PmoError
-from pmokit.base.settings import LANGS, Settings
+from pmokit.base.labels import LANGS
+from pmokit.base.settings import Settings
 from pmokit.forms.load import load_forms
 from pmokit.forms.schema import FormSpec
 

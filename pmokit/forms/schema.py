@@ -64,7 +64,7 @@ class SheetSpec:
 
 @dataclass(frozen=True)
 class RuleSpec:
-    """A cross-field rule by name (see rules.py for what each check does with its arguments)."""
+    """A cross-field rule by name (validation/cross_field.py: what each check does with it)."""
 
     check: str
     fields: tuple[str, ...] = ()

@@ -67,13 +67,14 @@ def record_submission(
     checked: Checked,
     received: dt.datetime,
     lang: str,
-    move_pending: bool = False,
+    awaiting_move: bool = False,
 ) -> IntakeResult:
     """Write the outcome of one file; a rejected file is recorded too, without its data.
 
-    `move_pending` marks the row until `mark_filed()`: the watcher's promise to file the original
-    away. The same bytes under the same name with that promise unkept are the file again after a
-    crash: the recorded outcome is given back (resumed), and nothing is recorded twice."""
+    `awaiting_move` marks the row (column move_pending) until `mark_filed()`: the promise to
+    file the original away. The same bytes under the same name with that promise unkept are the
+    file again after a crash: the recorded outcome is given back (resumed), and nothing is
+    recorded twice."""
     digest = content_hash(data)
     with ledger.write() as db:
         earlier = _earlier(db, ledger, digest, name)
@@ -99,7 +100,7 @@ def record_submission(
             "received_utc": received.isoformat(timespec="seconds"),
             "outcome": "accepted" if accepted else "rejected",
             "issues_json": json.dumps([i.to_dict() for i in report.issues], ensure_ascii=False),
-            "move_pending": int(move_pending),
+            "move_pending": int(awaiting_move),
             "saved_utc": saved.isoformat(timespec="seconds") if saved else None,
         }
         sid = db.execute(insert(submissions).values(**row)).inserted_primary_key[0]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from pmokit.base.errors import LedgerError
+from pmokit.base.errors import LedgerError, read_bytes
 from pmokit.base.settings import Settings
 from pmokit.ledger.store import Ledger
 from pmokit.utils.files import content_hash, write_bytes_atomically
@@ -34,7 +34,8 @@ class Arrival:
 
 
 def arrival_from_path(path: Path) -> Arrival:
-    return Arrival(path.read_bytes(), path.name, dt.datetime.now(dt.timezone.utc))
+    """A file received now; one that cannot be read raises InputError."""
+    return Arrival(read_bytes(path), path.name, dt.datetime.now(dt.timezone.utc))
 
 
 def archive(settings: Settings, arrival: Arrival) -> Path:
@@ -60,25 +61,26 @@ def index(settings: Settings, arrival: Arrival) -> None:
         os.fsync(out.fileno())
 
 
-def indexed(settings: Settings) -> Iterator[tuple[str, str, dt.datetime]]:
-    """(sha256, name, received) of every indexed arrival, in arrival order."""
+def indexed(settings: Settings) -> Iterator[tuple[str, str, str]]:
+    """(sha256, name, received_utc as written) of every indexed arrival, in arrival order."""
     path = settings.archive_dir() / INDEX
     if not path.exists():
         return
     for line in path.read_text(encoding="utf-8").splitlines():
         entry = json.loads(line)
-        yield entry["sha256"], entry["name"], dt.datetime.fromisoformat(entry["received_utc"])
+        yield entry["sha256"], entry["name"], entry["received_utc"]
 
 
-def archived(settings: Settings, digest: str, name: str, received: dt.datetime) -> Arrival:
+def archived(settings: Settings, digest: str, name: str, received_utc: str) -> Arrival:
     """An arrival as the archive kept it."""
-    return Arrival((settings.archive_dir() / digest).read_bytes(), name, received)
+    data = (settings.archive_dir() / digest).read_bytes()
+    return Arrival(data, name, dt.datetime.fromisoformat(received_utc))
 
 
 def reconcile_index(settings: Settings, ledger: Ledger) -> int:
     """Append to the archive index what the ledger recorded but the index missed (a crash
     between the commit and the index line); returns how many lines were added."""
-    listed = {(digest, received.isoformat()) for digest, _, received in indexed(settings)}
+    listed = {(digest, received) for digest, _, received in indexed(settings)}
     submissions = ledger.table("submissions")
     with ledger.read() as db:
         rows = db.execute(
@@ -88,8 +90,7 @@ def reconcile_index(settings: Settings, ledger: Ledger) -> int:
         ).all()
     missing = [r for r in rows if (r.sha256, r.received_utc) not in listed]
     for row in missing:
-        received = dt.datetime.fromisoformat(row.received_utc)
-        index(settings, archived(settings, row.sha256, row.original_name, received))
+        index(settings, archived(settings, row.sha256, row.original_name, row.received_utc))
     return len(missing)
 
 

@@ -46,7 +46,8 @@ def intake(
     """One arrival through every stage. `checked` is its validation when the caller already has
     it (the watcher validates in a limited worker process); `awaiting_move` marks the record until
     the original is filed away (share.file_away), so a crash in between is resumed, not redone."""
-    checked = checked or check(arrival, forms, settings)
+    if checked is None:
+        checked = check(arrival, forms, settings)
     archive(settings, arrival)
     crash_point("after-archive")
     result = record(ledger, arrival, checked, settings, awaiting_move)

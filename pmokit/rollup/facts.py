@@ -66,7 +66,7 @@ HEADER_COLUMNS = {
         "quality_rating",
         "satisfaction",
         "warranty_end",
-        "contract_final_acceptance",  # for the alert rules (alert_inputs.DATES)
+        "contract_final_acceptance",  # for the alert rules (alerts.inputs.DATES)
     ),
     "instruction": (
         "instruction_no",

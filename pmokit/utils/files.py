@@ -1,6 +1,7 @@
 """Files written safely: a content hash, an atomic durable write, and a name that never
-overwrites. Every stage that leaves a file on disk (archive, feedback, status, roll-up, filing)
-uses these, so a crash leaves either the old file or the new one, never half of one."""
+overwrites. The archive, the feedback files and the watcher's status are written atomically (a
+crash leaves the old file or the new one, never half of one); the filed originals and roll-ups
+take a free name, so nothing already there is overwritten."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ def atomic_write(path: Path, write: Callable[[Path], object]) -> Path:
     os.close(handle)
     try:
         write(Path(temp))
-        with open(temp, "rb") as written:
+        with open(temp, "r+b") as written:  # Windows flushes only a handle open for writing
             os.fsync(written.fileno())
         os.replace(temp, path)
     except BaseException:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pmokit.base.issues import Issue, make_issue
+from pmokit.base.labels import Label
 from pmokit.forms.describe import field_rules
 from pmokit.forms.schema import FieldSpec, TableSpec
 from pmokit.forms.values import display_value, is_blank
@@ -37,7 +38,7 @@ def _details(spec: FieldSpec, problem: CellProblem, lang: str) -> tuple[str, dic
     """The issue code of a cell problem and what its message needs."""
     label = spec.label.text(lang)
     if problem.kind == NORMALISED:
-        how = ("、" if lang == "zh" else ", ").join(n.text(lang) for n in problem.note)
+        how = Label("、", ", ").text(lang).join(n.text(lang) for n in problem.note)
         return "value-normalised", {
             "label": label,
             "how": how,

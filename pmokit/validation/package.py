@@ -15,6 +15,7 @@ import zipfile
 import zlib
 
 from pmokit.base.issues import Issue, make_issue
+from pmokit.base.labels import Label
 from pmokit.base.settings import PackageLimits
 from pmokit.forms.layout import column_number
 
@@ -71,7 +72,7 @@ def _not_zip(data: bytes, lang: str) -> Issue:
         if decoded and sum(ch.isprintable() for ch in decoded) / len(decoded) > 0.95:
             return make_issue("text-not-workbook", lang)
     first = " ".join(f"{b:02X}" for b in data[:8])
-    detail = f"开头字节 {first}" if lang == "zh" else f"first bytes {first}"
+    detail = Label(f"开头字节 {first}", f"first bytes {first}").text(lang)
     return make_issue("not-a-workbook", lang, detail=detail)
 
 
@@ -87,7 +88,7 @@ def _check_archive(
         if issues:
             return issues
     if "xl/workbook.xml" not in names:
-        detail = "压缩包中没有工作簿" if lang == "zh" else "a zip package without a workbook"
+        detail = Label("压缩包中没有工作簿", "a zip package without a workbook").text(lang)
         return [make_issue("not-a-workbook", lang, detail=detail)]
     for check in (_check_active_content, _check_xml):
         issues = check(archive, lang, allowed_vba, limits)
@@ -98,7 +99,7 @@ def _check_archive(
 
 def _check_directory(infos: list[zipfile.ZipInfo], limits: PackageLimits, lang: str) -> list[Issue]:
     if len(infos) > limits.max_members:
-        detail = f"{len(infos)} 个部件" if lang == "zh" else f"{len(infos)} parts"
+        detail = Label(f"{len(infos)} 个部件", f"{len(infos)} parts").text(lang)
         return [make_issue("package-invalid", lang, detail=detail)]
     for info in infos:
         name = info.filename
@@ -109,7 +110,7 @@ def _check_directory(infos: list[zipfile.ZipInfo], limits: PackageLimits, lang: 
         ):
             return [make_issue("package-invalid", lang, detail=name[:80])]
         if info.flag_bits & 0x1:
-            detail = f"{name} 已加密" if lang == "zh" else f"{name} is encrypted"
+            detail = Label(f"{name} 已加密", f"{name} is encrypted").text(lang)
             return [make_issue("package-invalid", lang, detail=detail)]
     return []
 
@@ -181,7 +182,7 @@ def _check_extent(xml: bytes, sheet: str, limits: PackageLimits, lang: str) -> I
     ]
     for found, limit, zh, en in over:
         if found > limit:
-            unit = zh if lang == "zh" else f" {en}"
+            unit = Label(zh, f" {en}").text(lang)
             return make_issue(
                 "sheet-too-large",
                 lang,

@@ -3,7 +3,7 @@
 Positions come from the workbook's own defined names (so a form re-laid-out by Excel, WPS or
 LibreOffice still reads right), falling back to the spec's layout; values come from
 python-calamine, the fastest typed reader (research/perf.md). Call it only on bytes that
-package_check has cleared: calamine allocates whatever grid a sheet claims.
+validation/package.py has cleared: calamine allocates whatever grid a sheet claims.
 """
 
 from __future__ import annotations
