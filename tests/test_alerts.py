@@ -50,8 +50,12 @@ def test_the_late_window_follows_the_holiday_calendar(desk):
         desk.submit(
             "weekly", days=(week.date() - D(2026, 3, 16)).days, fields={"week_ending": week}
         )
-    assert rules(desk, D(2026, 4, 6)) == [("R2", "warning", friday.date().isoformat())]
-    assert rules(desk, D(2026, 4, 7)) == [("R2", "error", "2026-04-07")]
+    # (April's budget, never sent, is overdue too: R14 has its own tests)
+    r2 = [r for r in rules(desk, D(2026, 4, 6)) if r[0] == "R2"]
+    assert r2 == [("R2", "warning", friday.date().isoformat())]
+    assert [r for r in rules(desk, D(2026, 4, 7)) if r[0] == "R2"] == [
+        ("R2", "error", "2026-04-07")
+    ]
 
 
 def test_three_missing_weeks_mean_de_facto_suspension_r7(desk):

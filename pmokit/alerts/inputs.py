@@ -37,6 +37,10 @@ class AlertInputs:
         """The project's state on `day`, and since when."""
         return state_on(self.moves.get(code, ()), day)
 
+    def started(self, code: str) -> dt.date | None:
+        """The day the project first entered 实施 (None: it never has)."""
+        return next((day for day, state in self.moves.get(code, ()) if state == "实施"), None)
+
     def submitted(self, code: str, form: str) -> list[int]:
         return self.received.get((code, form), [])
 

@@ -187,7 +187,7 @@ def _alert(
 def _weekly(view: AlertInputs, code: str, moment: dt.datetime, settings: Settings) -> list[Alert]:
     """R2 for each week in 实施 without a report, and R7 after N such weeks in a row."""
     calendar, alerts, run = settings.calendar, [], 0
-    start = next((day for day, state in view.moves.get(code, ()) if state == "实施"), None)
+    start = view.started(code)
     if start is None:
         return []
     reported = view.values(code, "weekly", "week_ending")
@@ -220,25 +220,29 @@ def _suspension(
 
 
 def _budget(view: AlertInputs, code: str, moment: dt.datetime, settings: Settings) -> list[Alert]:
-    """R14: next month's budget after the due day of this month."""
-    today = moment.date()
-    if view.state(code, today)[0] != "实施" or today.day <= settings.budget_due_day:
+    """R14: each month's budget is due by the due day of the month before, from a project that
+    is in 实施 on that day, and stays overdue until that month's budget arrives."""
+    start = view.started(code)
+    if start is None:
         return []
-    month = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-    if month in view.values(code, "budget", "budget_month"):
-        return []
-    due = today.replace(day=settings.budget_due_day)
-    return [
-        _alert(
-            "R14",
-            code,
-            "error",
-            due + dt.timedelta(days=1),
-            settings,
-            month=month.strftime("%Y-%m"),
-            due=due.isoformat(),
-        )
-    ]
+    received, day = view.values(code, "budget", "budget_month"), settings.budget_due_day
+    due = _due_on_or_after(start, day)
+    alerts = []
+    while due < moment.date():
+        month = (due.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+        if month not in received and view.state(code, due)[0] == "实施":
+            since = due + dt.timedelta(days=1)
+            shown = {"month": month.strftime("%Y-%m"), "due": due.isoformat()}
+            alerts.append(_alert("R14", code, "error", since, settings, **shown))
+        due = _due_on_or_after(due + dt.timedelta(days=1), day)
+    return alerts
+
+
+def _due_on_or_after(day: dt.date, due_day: int) -> dt.date:
+    """The first budget due day (the `due_day`th of a month) on or after `day`."""
+    if day.day <= due_day:
+        return day.replace(day=due_day)
+    return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=due_day)
 
 
 def _stuck(
