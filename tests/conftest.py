@@ -207,11 +207,14 @@ class Desk:
         self.count = 0
 
     def submit(self, form_id, days=0, **edits):
+        return self.submit_at(form_id, DAY + dt.timedelta(days=days), **edits)
+
+    def submit_at(self, form_id, received: dt.datetime, **edits):
         self.count += 1
         folder = self.tmp_path / f"s{self.count}"
         folder.mkdir()
         path = submission(self.forms, self.blank_forms, folder, form_id, **edits)
-        arrival = Arrival(path.read_bytes(), path.name, DAY + dt.timedelta(days=days))
+        arrival = Arrival(path.read_bytes(), path.name, received)
         return intake(arrival, self.settings, self.ledger, self.forms)
 
     def rows(self, table, *columns):

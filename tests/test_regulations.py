@@ -39,3 +39,42 @@ def test_no_budget_is_owed_for_a_month_due_while_suspended_r14(desk):
         fields={"change_type": "暂停", "effective_date": dt.datetime(2026, 4, 20)},
     )
     assert r14(rules(desk, D(2026, 5, 20))) == []  # May's budget fell due while suspended
+
+
+def r2(found):
+    return [r for r in found if r[0] in ("R2", "R7")]
+
+
+def test_the_late_window_ends_monday_noon_even_after_a_make_up_sunday_r2(desk):
+    """R2: late-but-accepted "每周一中午之前"; 2026-09-20 is a 调休 Sunday, not the Monday."""
+    from pmokit.base.workdays import CHINA_TIME
+
+    desk.submit("initiation")
+    at = dt.datetime(2026, 9, 20, 13, 0, tzinfo=CHINA_TIME)  # Sunday 13:00, a working day
+    assert ("R2", "warning", "2026-09-18") in r2(rules(desk, at))  # still in the window
+    at = dt.datetime(2026, 9, 21, 11, 0, tzinfo=CHINA_TIME)
+    assert ("R2", "warning", "2026-09-18") in r2(rules(desk, at))
+    at = dt.datetime(2026, 9, 21, 12, 30, tzinfo=CHINA_TIME)
+    assert ("R2", "error", "2026-09-21") in r2(rules(desk, at))
+
+
+def test_a_report_after_the_late_window_counts_as_missing_in_the_rollup_r2_r3(desk):
+    """R2: received after Monday noon, the report counts as missing for its week (R3's table)."""
+    from pmokit.base.workdays import CHINA_TIME
+    from pmokit.rollup.report import build_rollup
+
+    desk.submit("initiation")
+    monday = dt.datetime(2026, 3, 23, 3, 30, tzinfo=dt.timezone.utc)  # 11:30 China time
+    for offset, week in ((0, dt.datetime(2026, 3, 20)), (7, dt.datetime(2026, 3, 27))):
+        received = monday + dt.timedelta(days=offset, hours=offset and 1)  # then 12:30
+        desk.submit_at("weekly", received, fields={"week_ending": week})
+    statuses = []
+    for friday_end in (dt.datetime(2026, 3, 24), dt.datetime(2026, 3, 31)):
+        moment = friday_end.replace(hour=23, tzinfo=CHINA_TIME)
+        rollup = build_rollup(desk.ledger, desk.settings, moment)
+        sheet = next(s for s in rollup.sheets if s.id == "submissions")
+        project, department = (
+            dict(zip((c.id for c in t.columns), t.rows[0], strict=True)) for t in sheet.tables[:2]
+        )
+        statuses.append((project["status"], department["missing"], department["late"]))
+    assert statuses == [("迟交", 0, 1), ("窗口后补交（计为未交）", 1, 0)]

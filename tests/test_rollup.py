@@ -115,7 +115,9 @@ def test_the_summary_sets_declared_against_computed_rag(portfolio):
     tasks = portfolio.rows("form_weekly__tasks", "submission_id", "percent_complete")
     done = [p for sid, p in tasks if sid == latest]
     assert a["percent_complete"] == sum(done) / len(done)  # exact: a Decimal on every backend
-    assert (a["report_status"], b["report_status"], c["report_status"]) == ("迟交", "未交", "未交")
+    # 1 sent its report on Monday 17:00, after the late window (Monday noon): missing, R2
+    assert (a["report_status"], b["report_status"]) == ("窗口后补交（计为未交）", "未交")
+    assert c["report_status"] == "未交"
     weeks = {r["code"]: r["missing"] for r in table(rollup, "submissions")}
     assert [weeks[f"PRJ-2026-00{n}"] for n in (1, 2, 3)] == [0, 1, 2]
     assert rows["PRJ-2026-004"]["report_status"] == "不需提交"  # closing, not in 实施
@@ -200,8 +202,9 @@ def test_an_approved_schedule_change_moves_the_baseline_from_the_day_it_arrives(
 def test_submission_status_by_department_and_the_detail_sheets(portfolio):
     rollup = build_rollup(portfolio.ledger, portfolio.settings, MARCH_30)
     [department] = table(rollup, "submissions", 1)
-    assert (department["expected"], department["on_time"], department["late"]) == (3, 0, 1)
-    assert (department["missing"], department["not_expected"], department["rate"]) == (2, 2, 0)
+    # PRJ-2026-001's report came Monday 17:00, after the late window: missing (R2)
+    assert (department["expected"], department["on_time"], department["late"]) == (3, 0, 0)
+    assert (department["missing"], department["not_expected"], department["rate"]) == (3, 2, 0)
     schedule = [r for r in table(rollup, "schedule") if r["code"] == "PRJ-2026-002"]
     assert {(r["kind"], r["item"], r["forecast"]) for r in schedule} >= {
         ("任务", "接口联调", dt.date(2027, 1, 20)),

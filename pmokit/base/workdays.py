@@ -46,8 +46,10 @@ class WorkCalendar:
             day -= dt.timedelta(days=1)
         return day
 
-    def next_workday_after(self, day: dt.date) -> dt.date:
-        return self.add_workdays(day, 1)
+    def first_workday_on_or_after(self, day: dt.date) -> dt.date:
+        while not self.is_workday(day):
+            day += dt.timedelta(days=1)
+        return day
 
 
 def end_of_day(day: dt.date) -> dt.datetime:
@@ -61,7 +63,10 @@ DUE_TIME, LATE_TIME = dt.time(18, 0), dt.time(12, 0)  # end of the working day; 
 @functools.lru_cache(maxsize=4096)
 def weekly_deadlines(calendar: WorkCalendar, friday: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """When the report for the week ending `friday` is due (18:00 on the week's last working
-    day), and until when it is merely late (noon on the next working day), China time (R2)."""
+    day), and until when it is merely late, China time (R2: "每周一中午之前" — noon on the
+    Monday after, or on the first working day after it when that Monday is a holiday; never a
+    调休 Saturday or Sunday before it)."""
     due = dt.datetime.combine(calendar.last_workday_on_or_before(friday), DUE_TIME, CHINA_TIME)
-    late = dt.datetime.combine(calendar.next_workday_after(friday), LATE_TIME, CHINA_TIME)
-    return due, late
+    monday = friday + dt.timedelta(days=7 - friday.weekday())
+    late_day = calendar.first_workday_on_or_after(monday)
+    return due, dt.datetime.combine(late_day, LATE_TIME, CHINA_TIME)

@@ -19,6 +19,8 @@ from pmokit.rollup.snapshot import CLOSED, Snapshot
 
 RAG_ORDER = {"绿": 0, "黄": 1, "红": 2}
 ON_TIME, LATE, MISSING, NOT_EXPECTED = "按时", "迟交", "未交", "不需提交"
+# R2: a report received after the late window (Monday noon) counts as missing for its week.
+TOO_LATE = "窗口后补交（计为未交）"
 
 
 @dataclass(slots=True)  # not frozen: a first roll-up makes one per project and trend week
@@ -149,7 +151,10 @@ def report_status(snap: Snapshot, code: str, friday: dt.date, settings: Settings
     received = snap.report_received(code, friday)
     if received is None:
         return MISSING
-    return ON_TIME if received <= weekly_deadlines(settings.calendar, friday)[0] else LATE
+    due, late = weekly_deadlines(settings.calendar, friday)
+    if received <= due:
+        return ON_TIME
+    return LATE if received <= late else TOO_LATE
 
 
 def missing_run(snap: Snapshot, code: str, friday: dt.date) -> int:

@@ -10,7 +10,15 @@ from decimal import Decimal
 
 from pmokit.ledger.store import Ledger
 from pmokit.rollup.facts import detail_rows, sums_by
-from pmokit.rollup.projects import MISSING, NOT_EXPECTED, ON_TIME, ProjectStatus, baselines
+from pmokit.rollup.projects import (
+    LATE,
+    MISSING,
+    NOT_EXPECTED,
+    ON_TIME,
+    TOO_LATE,
+    ProjectStatus,
+    baselines,
+)
 from pmokit.rollup.snapshot import Snapshot
 
 
@@ -71,9 +79,10 @@ def department_rows(rows: list[ProjectStatus]) -> list[tuple]:
     out = []
     for department in sorted(counts):
         c = counts[department]
-        expected = c[ON_TIME] + c["迟交"] + c[MISSING]
+        missing = c[MISSING] + c[TOO_LATE]
+        expected = c[ON_TIME] + c[LATE] + missing
         rate = Decimal(c[ON_TIME]) / expected if expected else None
-        out.append((department, expected, c[ON_TIME], c["迟交"], c[MISSING], c[NOT_EXPECTED], rate))
+        out.append((department, expected, c[ON_TIME], c[LATE], missing, c[NOT_EXPECTED], rate))
     return out
 
 

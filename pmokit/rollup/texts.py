@@ -78,7 +78,7 @@ SUBMISSIONS = cols(
     ("status", "提交情况", "Status", "flag", 10), ("received", "收到时间", "Received", "datetime", 17),
     ("missing", "连续未交周数", "Weeks missing in a row", "int", 12),
 )
-SUBMISSIONS_NOTE = Label("按时：当周最后一个工作日 18:00 前收到；迟交：之后收到；未交：至今未收到；不需提交：当周不在实施状态。", "On time: by 18:00 on the week's last working day; late: after it; missing: not received yet; not expected: not in implementation that week.")
+SUBMISSIONS_NOTE = Label("按时：当周最后一个工作日 18:00 前收到；迟交：之后、下周一中午前收到；窗口后补交：下周一中午后才收到，按 R2 计为未交；未交：至今未收到；不需提交：当周不在实施状态。", "On time: by 18:00 on the week's last working day; late: after it, by noon on the Monday after; after the window: received later, counted as missing (R2); missing: not received yet; not expected: not in implementation that week.")
 DEPARTMENTS_TITLE = Label("按部门汇总", "By department")
 DEPARTMENTS = cols(
     ("department", "部门", "Department", "text", 14), ("expected", "应交", "Expected", "int"),
@@ -140,7 +140,7 @@ SHEET_NAMES = {
 
 # Values the roll-up writes in Chinese, and how they read in an English workbook.
 VALUES_EN = {
-    "绿": "Green", "黄": "Amber", "红": "Red", "按时": "on time", "迟交": "late", "未交": "missing",
+    "绿": "Green", "黄": "Amber", "红": "Red", "按时": "on time", "迟交": "late", "未交": "missing", "窗口后补交（计为未交）": "after the window (counted missing)",
     "不需提交": "not expected", "申报偏乐观": "declared better", "申报偏保守": "declared worse",
     "待处理": "open", "须报 PMO": "to the PMO", "上报": "escalated", "逾期": "overdue", "风险": "risk",
     "上报问题": "escalation", "任务": "task", "里程碑": "milestone", "已过计划日": "past plan",
