@@ -85,17 +85,27 @@ def test_a_newer_weekly_report_for_the_same_week_supersedes(desk):
 
 def test_suspension_stops_reports_and_spend_until_resumed_r8_r15(desk, forms):
     desk.submit("initiation")
-    suspend = desk.submit("change", fields={"change_type": "暂停"})
+    # effective at once (the example's 2026-05-11 would leave March's weeks in 实施: see
+    # test_regulations for reports of weeks before a suspension takes effect)
+    now = dt.datetime(2026, 3, 16)
+    suspend = desk.submit("change", fields={"change_type": "暂停", "effective_date": now})
     assert suspend.moves == (("实施", "暂停"),)
-    weekly = desk.submit("weekly", days=4)
+    weekly = desk.submit("weekly", days=4, fields={"week_ending": dt.datetime(2026, 3, 20)})
     assert codes(weekly) == [("project-not-active", cell_of(forms, "weekly", "project_code"))]
     assert "“暂停”" in weekly.report.errors[0].message
     assert codes(desk.submit("budget", days=10))[0][0] == "project-not-active"
     resume = desk.submit(
-        "change", days=20, fields={"change_type": "恢复", "change_no": "PRJ-2026-001-C02"}
+        "change",
+        days=20,
+        fields={
+            "change_type": "恢复",
+            "change_no": "PRJ-2026-001-C02",
+            "effective_date": dt.datetime(2026, 4, 1),
+        },
     )
     assert resume.moves == (("暂停", "实施"),)
-    assert desk.submit("weekly", days=21).outcome == "accepted"
+    week = dt.datetime(2026, 4, 3)
+    assert desk.submit("weekly", days=21, fields={"week_ending": week}).outcome == "accepted"
 
 
 def test_illegal_moves_are_refused_with_the_reason_r25(desk):
@@ -121,9 +131,19 @@ def test_closure_needs_customer_confirmed_acceptance_then_closes_r16_r17(desk):
     assert [c for c, _ in codes(unconfirmed)] == ["closure-without-acceptance"]
     pending = desk.submit("closure", days=1, fields={"approval_result": "退回"})
     assert pending.moves == (("实施", "结项中"),)
-    closed = desk.submit("closure", days=2, fields={"acceptance_report": "终验报告 v2.pdf"})
+    closed = desk.submit(
+        "closure",
+        days=2,
+        fields={
+            "acceptance_report": "终验报告 v2.pdf",
+            "approval_date": dt.datetime(2026, 3, 18),
+        },
+    )
     assert closed.moves == (("结项中", "结项"),)
-    assert [c for c, _ in codes(desk.submit("weekly", days=3))] == ["project-not-active"]
+    after = {"week_ending": dt.datetime(2026, 3, 20)}  # a week after the closure took effect
+    assert [c for c, _ in codes(desk.submit("weekly", days=3, fields=after))] == [
+        "project-not-active"
+    ]
     again = desk.submit("closure", days=3, fields={"acceptance_report": "初验报告 v3.pdf"})
     assert [c for c, _ in codes(again)] == ["lifecycle-illegal"]  # only a 终验 follows 结项
     assert [

@@ -78,3 +78,49 @@ def test_a_report_after_the_late_window_counts_as_missing_in_the_rollup_r2_r3(de
         )
         statuses.append((project["status"], department["missing"], department["late"]))
     assert statuses == [("迟交", 0, 1), ("窗口后补交（计为未交）", 1, 0)]
+
+
+def test_a_suspension_stops_reports_from_its_effective_date_not_before_r8(desk):
+    """R8/D18: reports stop "自暂停批准之日"; a 暂停 effective in May leaves March in 实施, and
+    intake and the alerts agree on it (one state on a date)."""
+    desk.submit("initiation")
+    suspend = desk.submit("change", fields={"change_type": "暂停"})  # effective 2026-05-11
+    assert suspend.moves == (("实施", "暂停"),)
+    week = {"week_ending": dt.datetime(2026, 3, 20)}
+    assert desk.submit("weekly", days=4, **{"fields": week}).outcome == "accepted"
+    assert ("R2", "error", "2026-03-30") in rules(desk, D(2026, 3, 31))  # 03-27: still owed
+    after = {"week_ending": dt.datetime(2026, 5, 15)}
+    refused = desk.submit("weekly", days=60, fields=after)
+    assert [i.code for i in refused.report.errors] == ["project-not-active"]
+    assert [r for r in rules(desk, D(2026, 5, 19)) if r[1:] == ("error", "2026-05-18")] == []
+
+
+def test_a_late_report_for_a_week_before_the_suspension_closes_its_alert_r2_r7(desk):
+    """R7: "提交周报，或提交暂停申请" closes it; R2: a report for a week in 实施 is taken even
+    after the project was suspended, so that week's alert can close."""
+    desk.submit("initiation")
+    for week in (dt.datetime(2026, 3, 20), dt.datetime(2026, 3, 27)):
+        desk.submit(
+            "weekly", days=(week.date() - D(2026, 3, 16)).days, fields={"week_ending": week}
+        )
+    assert ("R7", "error", "2026-04-20") in rules(desk, D(2026, 4, 21))  # 04-03, 04-10, 04-17
+    suspend = {"change_type": "暂停", "effective_date": dt.datetime(2026, 4, 22)}
+    desk.submit("change", days=36, fields=suspend)
+    found = rules(desk, D(2026, 4, 23))
+    assert [r for r in found if r[0] == "R7"] == []  # settled by the suspension
+    assert ("R2", "error", "2026-04-07") in found  # the week of 04-03 is still owed
+    late = desk.submit("weekly", days=38, fields={"week_ending": dt.datetime(2026, 4, 3)})
+    assert late.outcome == "accepted", late.report.summary()
+    assert ("R2", "error", "2026-04-07") not in rules(desk, D(2026, 4, 24))
+
+
+def test_the_closing_months_spend_is_reported_while_closing_d7(desk):
+    """D7: "10个工作日内完成结项全部工作，同时完成项目费用的报销": 结项中 takes budgets."""
+    desk.submit("initiation")
+    desk.submit("closure", days=1, fields={"approval_result": "退回"})  # 结项中
+    assert desk.state() == "结项中"
+    assert desk.submit("budget", days=2).outcome == "accepted"
+    closing_week = {"week_ending": dt.datetime(2026, 3, 20)}
+    assert [i.code for i in desk.submit("weekly", days=4, fields=closing_week).report.errors] == [
+        "project-not-active"
+    ]  # a weekly report is owed only in 实施

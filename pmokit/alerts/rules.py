@@ -191,6 +191,9 @@ def _weekly(view: AlertInputs, code: str, moment: dt.datetime, settings: Setting
     if start is None:
         return []
     reported = view.values(code, "weekly", "week_ending")
+    # R7's own remedy: "提交周报，或提交暂停申请" — once the project is no longer in 实施, the
+    # de-facto suspension is settled; the missing weeks themselves stay open (R2).
+    active_now = view.state(code, moment.date())[0] == "实施"
     for friday, _, late in _weeks_due(calendar, start, moment):
         if friday in reported or view.state(code, friday)[0] != "实施":
             run = 0
@@ -201,7 +204,7 @@ def _weekly(view: AlertInputs, code: str, moment: dt.datetime, settings: Setting
             continue
         run += 1
         alerts.append(_alert("R2", code, "error", late.date(), settings, week=week))
-        if run == settings.missing_weeks_for_suspension:
+        if run == settings.missing_weeks_for_suspension and active_now:
             alerts.append(_alert("R7", code, "error", late.date(), settings, weeks=run))
     return alerts
 

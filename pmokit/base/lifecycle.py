@@ -18,6 +18,10 @@ STATES = ("启动", "实施", "暂停", "撤项", "结项中", "结项", "终验
 ACTIVE = "实施"
 APPROVED = "通过"
 REGISTERING_FORMS = ("initiation",)  # the forms that make a project known to the ledger
+# Forms that speak for a day, and the states the project may be in on that day to take them:
+# weekly reports while it is in 实施 that week (R2, R8 "自暂停批准之日"); spend while in 实施, and
+# while closing — "10个工作日内完成结项全部工作，同时完成项目费用的报销" (D7).
+TAKES = {"weekly": frozenset({ACTIVE}), "budget": frozenset({ACTIVE, "结项中"})}
 FORM_NAMES = {  # how refusals name a form
     "initiation": Label("立项申请表", "initiation"),
     "budget": Label("月度费用预算表", "monthly budget"),
@@ -121,8 +125,8 @@ def decide(form_id: str, fields: dict, state: str | None, today: dt.date) -> Dec
         return _initiation(fields, state, today)
     if state is None:
         return _refuse("project-unknown")
-    if form_id in ("weekly", "budget"):
-        return Decision() if state == ACTIVE else _refuse("project-not-active")
+    if form_id in TAKES:  # `state`: the project's state on the day the form speaks for
+        return Decision() if state in TAKES[form_id] else _refuse("project-not-active")
     if form_id == "change":
         return _change(fields, state)
     if form_id == "closure":

@@ -21,6 +21,13 @@ def state_on(moves, day: dt.date) -> tuple[str | None, dt.date | None]:
     return state, since
 
 
+def project_moves(db, ledger: Ledger, code: str) -> list[tuple[dt.date, str]]:
+    """One project's state moves, (effective, state) in log order."""
+    t = ledger.table("transitions")
+    query = select(t.c.effective, t.c.to_state).where(t.c.project_code == code).order_by(t.c.id)
+    return [tuple(row) for row in db.execute(query)]
+
+
 def read_moves(db, ledger: Ledger) -> dict[str, list[tuple[dt.date, str]]]:
     """Every project's state moves, (effective, state) in log order."""
     t = ledger.table("transitions")

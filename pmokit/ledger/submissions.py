@@ -16,9 +16,10 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, update
 
 from pmokit.base.issues import Issue, Report
-from pmokit.base.lifecycle import FORM_NAMES, Decision, decide
+from pmokit.base.lifecycle import ACTIVE, FORM_NAMES, TAKES, Decision, decide
 from pmokit.base.workdays import CHINA_TIME
 from pmokit.ledger.baseline_checks import baseline_issues
+from pmokit.ledger.moves import project_moves, state_on
 from pmokit.ledger.store import Ledger
 from pmokit.ledger.tables import form_table_name
 from pmokit.utils.files import content_hash
@@ -108,7 +109,8 @@ def record_submission(
             return IntakeResult("rejected", sid, report, project=row["project_code"])
         _insert_form_data(db, ledger, sid, parsed)
         superseded = _supersede(db, ledger, sid, row)
-        moves = _apply(db, ledger, sid, parsed, decision, state, received.date())
+        today = received.astimezone(CHINA_TIME).date()
+        moves = _apply(db, ledger, sid, parsed, decision, state, today)
         return IntakeResult("accepted", sid, report, moves, superseded, row["project_code"])
 
 
@@ -153,10 +155,24 @@ def _decide(
     projects = ledger.table("projects")
     code = parsed.record.fields["project_code"]
     state = db.scalar(select(projects.c.state).where(projects.c.code == code))
-    decision = decide(parsed.form.id, parsed.record.fields, state, received.date())
+    today = received.astimezone(CHINA_TIME).date()  # the PMO's day, not UTC's
+    if state is not None and parsed.form.id in TAKES:
+        moves = project_moves(db, ledger, code)
+        state = state_on(moves, _day_of(parsed, moves, today))[0] or state
+    decision = decide(parsed.form.id, parsed.record.fields, state, today)
     if decision.refusal:
         return state, decision, [_refusal_issue(parsed, decision, state, lang)]
     return state, decision, baseline_issues(db, ledger, parsed, lang)
+
+
+def _day_of(parsed: Parsed, moves: list, today: dt.date) -> dt.date:
+    """The day a weekly report or budget speaks for: a weekly report its week's end (a week
+    before the project first entered 实施 counts as its first), a budget the day it arrives."""
+    if parsed.form.id != "weekly":
+        return today
+    started = next((day for day, state in moves if state == ACTIVE and day), None)
+    week = parsed.record.fields["week_ending"]
+    return max(week, started) if started else week
 
 
 def _newer_version(
