@@ -124,3 +124,58 @@ def test_the_closing_months_spend_is_reported_while_closing_d7(desk):
     assert [i.code for i in desk.submit("weekly", days=4, fields=closing_week).report.errors] == [
         "project-not-active"
     ]  # a weekly report is owed only in 实施
+
+
+def errors(result):
+    return [i.code for i in result.report.errors]
+
+
+def test_a_software_project_closes_on_final_acceptance_a_setting_can_relax_it_r16(desk):
+    """R16: "集成项目原则上初验后启动结项；软件项目原则上终验后启动结项" — 原则上: a setting."""
+    from dataclasses import replace
+
+    desk.submit("initiation", fields={"project_type": "软件开发"})
+    on_preliminary = desk.submit("closure", days=1, fields={"approval_result": "退回"})
+    assert errors(on_preliminary) == ["closure-needs-final-acceptance"]
+    assert desk.state() == "实施"
+    final = {"approval_result": "退回", "acceptance_type": "终验"}
+    assert desk.submit("closure", days=2, fields=final).moves == (("实施", "结项中"),)
+    desk.settings = replace(desk.settings, closure_after_final=frozenset())
+    relaxed = desk.submit("closure", days=3, fields={"acceptance_report": "初验报告.pdf"})
+    assert relaxed.outcome == "accepted" and relaxed.moves == (("结项中", "结项"),)
+
+
+def test_closure_starts_on_the_pmos_day_not_utcs_r16(desk):
+    """A closure received Monday 07:30 China time (Sunday 23:30 UTC) starts on Monday."""
+    desk.submit("initiation")
+    sunday_utc = dt.datetime(2026, 3, 22, 23, 30, tzinfo=dt.timezone.utc)
+    started = desk.submit_at("closure", sunday_utc, fields={"approval_result": "退回"})
+    assert started.moves == (("实施", "结项中"),)
+    assert desk.rows("transitions", "to_state", "effective")[-1] == ("结项中", D(2026, 3, 23))
+    # 10 working days from Monday 23 March end on Tuesday 7 April (清明: 4–6 April off)
+    assert ("R16", "error", "2026-04-08") in rules(desk, D(2026, 4, 8))
+    assert [r for r in rules(desk, D(2026, 4, 7)) if r[0] == "R16"] == []
+
+
+def test_an_initiation_without_its_whole_plan_waits_in_startup_r21(desk):
+    """R21: the 项目实施计划 sections "must all be present before the status may become 实施"."""
+    gaps = {"plan_risk": "否", "plan_tracking": "否"}
+    waiting = desk.submit("initiation", fields=gaps)
+    assert waiting.outcome == "accepted" and waiting.moves == ((None, "启动"),)
+    [warning] = [i for i in waiting.report.issues if i.code == "plan-incomplete"]
+    assert "风险管理计划" in warning.message and "跟踪计划" in warning.message
+    assert desk.rows("baselines", "kind") == []  # no baseline before 实施
+    complete = desk.submit("initiation", days=1)
+    assert complete.moves == (("启动", "实施"),) and desk.state() == "实施"
+
+
+def test_a_pm_change_without_its_handover_note_is_not_applied_r13(desk):
+    """R13: the PM change form comes "with an attached 工作交接单"."""
+    desk.submit("initiation")
+    change = {"change_type": "项目经理", "pm_after": "王五", "handover_done": "否"}
+    refused = desk.submit("change", days=1, fields=change)
+    assert errors(refused) == ["pm-change-without-handover"]
+    assert desk.rows("projects", "project_manager") != [("王五",)]
+    applied = desk.submit("change", days=2, fields={**change, "handover_done": "是"})
+    assert applied.outcome == "accepted", applied.report.summary()
+    assert desk.rows("projects", "project_manager") == [("王五",)]

@@ -39,23 +39,44 @@ class Decision:
     moves: tuple[tuple[str, dt.date | None], ...] = ()
     baseline: str | None = None  # budget / procurement / schedule: a new baseline version
     register: dict[str, Any] = field(default_factory=dict)  # project register columns to set
-    refusal: str | None = None  # an issue code
-    details: dict[str, Any] = field(default_factory=dict)
+    refusal: str | None = None  # an issue code: the file is refused
+    warning: str | None = None  # an issue code: the file is taken, the move is not made
+    details: dict[str, Any] = field(default_factory=dict)  # a tuple of field ids: their labels
 
 
 def _refuse(code: str, **details: Any) -> Decision:
     return Decision(refusal=code, details=details)
 
 
+# R21: the 项目实施计划's sections, all present before the project may enter 实施.
+PLAN_SECTIONS = (
+    "plan_background",
+    "plan_scope",
+    "plan_quality",
+    "plan_schedule",
+    "plan_organisation",
+    "plan_risk",
+    "plan_tracking",
+)
+
+
 def _initiation(fields: dict, state: str | None, today: dt.date) -> Decision:
     if state not in (None, "启动"):
         return _refuse("lifecycle-illegal", target=ACTIVE)
-    approved = fields.get("approval_result") == APPROVED
     moves = [("启动", today)] if state is None else []
-    if approved:
-        moves.append((ACTIVE, fields.get("approval_date")))
     register = {column: fields.get(name) for name, column in REGISTER.items()}
-    return Decision(tuple(moves), baseline="initiation" if approved else None, register=register)
+    if fields.get("approval_result") != APPROVED:
+        return Decision(tuple(moves), register=register)
+    missing = tuple(f for f in PLAN_SECTIONS if fields.get(f) is not True)
+    if missing:  # registered, waiting in 启动 for a complete plan
+        return Decision(
+            tuple(moves),
+            register=register,
+            warning="plan-incomplete",
+            details={"sections": missing},
+        )
+    moves.append((ACTIVE, fields.get("approval_date")))
+    return Decision(tuple(moves), baseline="initiation", register=register)
 
 
 # Initiation fields that make up the project register (field id -> register column).
@@ -96,6 +117,8 @@ def _change(fields: dict, state: str) -> Decision:
     if state not in (ACTIVE, "暂停") or (kind in BASELINE_CHANGES and state != ACTIVE):
         return _refuse("lifecycle-illegal", target=state)
     if kind == "项目经理":
+        if fields.get("handover_done") is not True:  # R13: the 工作交接单 comes with it
+            return _refuse("pm-change-without-handover")
         return Decision(
             register={
                 "project_manager": fields.get("pm_after"),
@@ -105,12 +128,14 @@ def _change(fields: dict, state: str) -> Decision:
     return Decision(baseline=BASELINE_CHANGES.get(kind))
 
 
-def _closure(fields: dict, state: str, today: dt.date) -> Decision:
+def _closure(fields: dict, state: str, today: dt.date, needs_final: bool) -> Decision:
     final = fields.get("acceptance_type") == "终验"
     if state not in (ACTIVE, "结项中") and not (state == "结项" and final):
         return _refuse("lifecycle-illegal", target="终验" if state == "结项" else "结项中")
     if not fields.get("customer_confirmed"):
         return _refuse("closure-without-acceptance")
+    if needs_final and not final:  # R16: "软件项目原则上终验后启动结项"
+        return _refuse("closure-needs-final-acceptance")
     if state == "结项":  # the customer-confirmed final acceptance of a closed project
         return Decision((("终验", fields.get("acceptance_date")),))
     moves = [("结项中", today)] if state == ACTIVE else []
@@ -119,8 +144,11 @@ def _closure(fields: dict, state: str, today: dt.date) -> Decision:
     return Decision(tuple(moves))
 
 
-def decide(form_id: str, fields: dict, state: str | None, today: dt.date) -> Decision:
-    """What an accepted form does to a project in `state` (None: not in the ledger)."""
+def decide(
+    form_id: str, fields: dict, state: str | None, today: dt.date, needs_final: bool = False
+) -> Decision:
+    """What an accepted form does to a project in `state` (None: not in the ledger);
+    `needs_final`: the project's type closes only after 终验 (R16, a setting)."""
     if form_id == "initiation":
         return _initiation(fields, state, today)
     if state is None:
@@ -130,5 +158,5 @@ def decide(form_id: str, fields: dict, state: str | None, today: dt.date) -> Dec
     if form_id == "change":
         return _change(fields, state)
     if form_id == "closure":
-        return _closure(fields, state, today)
+        return _closure(fields, state, today, needs_final)
     return Decision()

@@ -80,6 +80,8 @@ class Settings:
     closure_workdays: int = 10  # R16
     initiation_workdays: int = 10  # R22: from registration to an approved plan and budget
     budget_due_day: int = 27  # R14: next month's budget is due by this day of the month
+    # R16 "原则上": project types whose closure starts only after 终验 (the others after 初验)
+    closure_after_final: frozenset[str] = frozenset({"软件开发"})
 
     def spec_folder(self) -> Path:
         return self.forms_dir if self.forms_dir is not None else forms_dir()
@@ -116,6 +118,7 @@ _FILE_KEYS = {
     "closure_workdays": int,
     "initiation_workdays": int,
     "budget_due_day": int,
+    "closure_after_final": frozenset,
 }
 _ENV = {
     "lang": "PMO_LANG",

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from pmokit.base.issues import Issue, Report
 from pmokit.base.lifecycle import ACTIVE, FORM_NAMES, TAKES, Decision, decide
+from pmokit.base.settings import Settings
 from pmokit.base.workdays import CHINA_TIME
 from pmokit.ledger.baseline_checks import baseline_issues
 from pmokit.ledger.moves import project_moves, state_on
@@ -45,15 +46,23 @@ class IntakeResult:
     resumed: bool = False  # recorded before a crash; only the filing is left to do
 
 
-def _refusal_issue(parsed: Parsed, decision: Decision, state: str | None, lang: str):
+def _decision_issue(parsed: Parsed, code: str, decision: Decision, state: str | None, lang: str):
+    """The lifecycle's refusal or warning as an issue on the project code; field ids among
+    its details are named by their labels in the person's language."""
+    details = {
+        key: "、".join(parsed.form.field(f).label.text(lang) for f in value)
+        if isinstance(value, tuple)
+        else value
+        for key, value in decision.details.items()
+    }
     return parsed.issue_at(
-        decision.refusal,
+        code,
         lang,
         "project_code",
         project=parsed.record.fields.get("project_code"),
         state=state or "",
         form=FORM_NAMES[parsed.form.id].text(lang),
-        **decision.details,
+        **details,
     )
 
 
@@ -67,7 +76,7 @@ def record_submission(
     name: str,
     checked: Checked,
     received: dt.datetime,
-    lang: str,
+    settings: Settings,
     awaiting_move: bool = False,
 ) -> IntakeResult:
     """Write the outcome of one file; a rejected file is recorded too, without its data.
@@ -76,7 +85,7 @@ def record_submission(
     file the original away. The same bytes under the same name with that promise unkept are the
     file again after a crash: the recorded outcome is given back (resumed), and nothing is
     recorded twice."""
-    digest = content_hash(data)
+    digest, lang = content_hash(data), settings.lang
     with ledger.write() as db:
         earlier = _earlier(db, ledger, digest, name)
         if earlier is not None:
@@ -86,7 +95,7 @@ def record_submission(
         if report.valid and parsed is not None:
             found = _newer_version(db, ledger, parsed, saved, lang)
             if not found:
-                state, decision, found = _decide(db, ledger, parsed, received, lang)
+                state, decision, found = _decide(db, ledger, parsed, received, settings)
             report = replace(report, issues=(*report.issues, *found))
         accepted = report.valid and parsed is not None
         submissions = ledger.table("submissions")
@@ -148,21 +157,28 @@ def _earlier(db: Connection, ledger: Ledger, digest: str, name: str) -> IntakeRe
 
 
 def _decide(
-    db: Connection, ledger: Ledger, parsed: Parsed, received: dt.datetime, lang: str
+    db: Connection, ledger: Ledger, parsed: Parsed, received: dt.datetime, settings: Settings
 ) -> tuple[str | None, Decision, list]:
     """The project's state, the lifecycle's decision on this form, and what it or the baselines
     have to say."""
-    projects = ledger.table("projects")
+    projects, lang = ledger.table("projects"), settings.lang
     code = parsed.record.fields["project_code"]
-    state = db.scalar(select(projects.c.state).where(projects.c.code == code))
+    project = db.execute(
+        select(projects.c.state, projects.c.project_type).where(projects.c.code == code)
+    ).first()
+    state, kind = project or (None, None)
     today = received.astimezone(CHINA_TIME).date()  # the PMO's day, not UTC's
     if state is not None and parsed.form.id in TAKES:
         moves = project_moves(db, ledger, code)
         state = state_on(moves, _day_of(parsed, moves, today))[0] or state
-    decision = decide(parsed.form.id, parsed.record.fields, state, today)
+    needs_final = kind in settings.closure_after_final
+    decision = decide(parsed.form.id, parsed.record.fields, state, today, needs_final)
     if decision.refusal:
-        return state, decision, [_refusal_issue(parsed, decision, state, lang)]
-    return state, decision, baseline_issues(db, ledger, parsed, lang)
+        return state, decision, [_decision_issue(parsed, decision.refusal, decision, state, lang)]
+    found = baseline_issues(db, ledger, parsed, lang)
+    if decision.warning:
+        found.append(_decision_issue(parsed, decision.warning, decision, state, lang))
+    return state, decision, found
 
 
 def _day_of(parsed: Parsed, moves: list, today: dt.date) -> dt.date:

@@ -31,7 +31,7 @@ def record(
 ) -> IntakeResult:
     """Check against the ledger and record the outcome, in one transaction."""
     return record_submission(
-        ledger, arrival.data, arrival.name, checked, arrival.received, settings.lang, awaiting_move
+        ledger, arrival.data, arrival.name, checked, arrival.received, settings, awaiting_move
     )
 
 
