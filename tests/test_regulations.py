@@ -179,3 +179,46 @@ def test_a_pm_change_without_its_handover_note_is_not_applied_r13(desk):
     applied = desk.submit("change", days=2, fields={**change, "handover_done": "是"})
     assert applied.outcome == "accepted", applied.report.summary()
     assert desk.rows("projects", "project_manager") == [("王五",)]
+
+
+def test_a_year_the_holiday_calendar_does_not_know_is_said_loudly(desk):
+    """Beyond chinesecalendar's years deadlines fall back to Monday–Friday: pmo alerts, the
+    roll-up and pmo status say so until the PMO adds the year's 放假安排 to [calendar]."""
+    import subprocess
+    import sys
+    from dataclasses import replace
+
+    from pmokit.actions.status import current_status
+    from pmokit.base.workdays import WorkCalendar, end_of_day
+    from pmokit.rollup.report import build_rollup
+
+    far = D(2099, 3, 2)
+    assert WorkCalendar().warning(D(2026, 3, 2)) is None
+    assert (
+        "2099" in WorkCalendar().warning(far).zh and "[calendar]" in WorkCalendar().warning(far).en
+    )
+    added = WorkCalendar(holidays=frozenset({D(2099, 1, 1)}))  # the PMO's own 2099 dates
+    assert added.warning(far) is None
+
+    desk.submit("initiation")
+    result = subprocess.run(
+        [sys.executable, "-m", "pmokit", "alerts", "--as-of", "2099-03-02", "--json"],
+        capture_output=True, text=True, encoding="utf-8", cwd=desk.tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0 and result.stdout.startswith("[")  # stdout stays JSON
+    assert result.stderr.startswith("pmo: 警告：节假日日历不含 2099 年")
+    quiet = subprocess.run(
+        [sys.executable, "-m", "pmokit", "alerts", "--as-of", "2026-03-20"],
+        capture_output=True, text=True, encoding="utf-8", cwd=desk.tmp_path,
+    )  # fmt: skip
+    assert quiet.returncode == 0 and quiet.stderr == ""
+
+    rollup = build_rollup(desk.ledger, desk.settings, end_of_day(far))
+    alerts = next(s for s in rollup.sheets if s.id == "alerts").tables[0]
+    assert "2099" in alerts.note.zh
+    known = build_rollup(desk.ledger, desk.settings, end_of_day(D(2026, 4, 20)))
+    assert next(s for s in known.sheets if s.id == "alerts").tables[0].note is None
+
+    assert "2099" in current_status(desk.settings, desk.ledger, D(2099, 1, 5)).calendar
+    settings = replace(desk.settings, calendar=added)
+    assert current_status(settings, desk.ledger, D(2099, 1, 5)).calendar is None

@@ -22,12 +22,14 @@ class Status:
     ledger: str
     summary: dict[str, dict[str, int]]  # submissions, today, projects
     watcher: dict[str, Any]
+    calendar: str | None = None  # a year the holiday calendar does not know, said loudly
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "settings_file": self.settings_file,
             "ledger": self.ledger,
             **self.summary,
+            **({"calendar": self.calendar} if self.calendar else {}),
             "watcher": self.watcher,
         }
 
@@ -37,14 +39,22 @@ class Status:
         return "\n".join(lines) + "\n" + describe_watcher(self.watcher)
 
 
-def current_status(settings: Settings, ledger: Ledger) -> Status:
-    midnight = dt.datetime.combine(dt.datetime.now(CHINA_TIME).date(), dt.time(), CHINA_TIME)
+def current_status(settings: Settings, ledger: Ledger, today: dt.date | None = None) -> Status:
+    """How things stand `today` (China time); the calendar is checked two months ahead, as
+    far as the deadlines it counts reach."""
+    today = today or dt.datetime.now(CHINA_TIME).date()
+    midnight = dt.datetime.combine(today, dt.time(), CHINA_TIME)
+    warning = settings.calendar.warning(today, today + AHEAD)
     return Status(
         str(settings.settings_file or ""),
         settings.ledger_url(),
         ledger_summary(ledger, midnight),
         watcher_status(settings.state_dir()),
+        warning.text(settings.lang) if warning else None,
     )
+
+
+AHEAD = dt.timedelta(days=62)
 
 
 def watcher_status(state_dir: Path) -> dict:

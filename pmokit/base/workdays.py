@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import chinese_calendar
 
+from pmokit.base.labels import Label
+
 CHINA_TIME = dt.timezone(dt.timedelta(hours=8), "CST")  # the PMO's clock: no daylight saving
 
 
@@ -20,6 +22,22 @@ def _official_workday(day: dt.date) -> bool:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:
         return day.weekday() < 5
+
+
+@functools.cache
+def official_years() -> frozenset[int]:
+    """The years chinesecalendar has the State Council's 放假安排 for."""
+    days = [*chinese_calendar.holidays, *chinese_calendar.workdays]
+    return frozenset(range(min(days).year, max(days).year + 1))
+
+
+UNKNOWN_YEARS = Label(
+    "节假日日历不含 {years} 年的放假安排：这些年份暂按周一至周五计算工作日，截止日期可能不准。"
+    "请在 pmo.toml 的 [calendar] 中加入国务院公布的放假日（holidays）和调休上班日（workdays）。",
+    "The holiday calendar does not know {years}: working days there count as Monday to Friday"
+    " and deadlines may be off. Add the State Council's holidays and make-up workdays to"
+    " pmo.toml [calendar] (holidays, workdays).",
+)
 
 
 @dataclass(frozen=True)
@@ -40,6 +58,20 @@ class WorkCalendar:
             day += dt.timedelta(days=1)
             count -= self.is_workday(day)
         return day
+
+    def unknown_years(self, *days: dt.date) -> list[int]:
+        """Years among `days` that neither chinesecalendar nor the PMO's [calendar] knows."""
+        own = {d.year for d in self.holidays | self.workdays}
+        return sorted({d.year for d in days} - own - official_years())
+
+    def warning(self, *days: dt.date) -> Label | None:
+        """What to say loudly when a deadline may fall in a year the calendar does not know."""
+        years = self.unknown_years(*days)
+        if not years:
+            return None
+        shown = [str(y) for y in years]
+        zh, en = UNKNOWN_YEARS.zh, UNKNOWN_YEARS.en
+        return Label(zh.format(years="、".join(shown)), en.format(years=", ".join(shown)))
 
     def last_workday_on_or_before(self, day: dt.date) -> dt.date:
         while not self.is_workday(day):

@@ -25,7 +25,7 @@ from pmokit.base.version import __version__
 from pmokit.base.workdays import CHINA_TIME, end_of_day
 from pmokit.cli.demo import run_demo
 from pmokit.cli.forms import forms
-from pmokit.cli.support import PmoGroup, lang_option, print_json, spec_forms
+from pmokit.cli.support import PmoGroup, lang_option, print_json, spec_forms, warn
 from pmokit.ledger.store import Ledger, backup_ledger
 from pmokit.pipeline.intake import rebuild_ledger
 
@@ -159,6 +159,7 @@ def _moment(as_of: dt.datetime | None) -> dt.datetime:
 def alerts(ctx: click.Context, as_json: bool, as_of) -> None:
     """List every open alert: rule, project, severity, since when, what closes it."""
     moment = _moment(as_of)
+    warn(ctx, ctx.obj.calendar.warning(moment.date()))
     with _ledger(ctx) as ledger:
         found = open_alerts(ledger, ctx.obj, moment)
     if as_json:
@@ -272,8 +273,10 @@ def main() -> None:
 @click.pass_context
 def rollup(ctx: click.Context, as_of, out: Path | None) -> None:
     """Write the portfolio roll-up workbook from the ledger: summary, KPIs, monitoring tables."""
+    moment = _moment(as_of)
+    warn(ctx, ctx.obj.calendar.warning(moment.date()))
     with _ledger(ctx) as ledger:
-        written = rollup_to_file(ledger, ctx.obj, _moment(as_of), out)
+        written = rollup_to_file(ledger, ctx.obj, moment, out)
     click.echo(
         f"{written.path}  ({written.sheets} sheets, {written.cells} cells, week {written.week})"
     )

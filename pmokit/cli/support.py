@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from pmokit.base.errors import PmoError
-from pmokit.base.labels import LANGS
+from pmokit.base.labels import LANGS, Label
 from pmokit.base.settings import Settings
 from pmokit.forms.load import load_forms
 from pmokit.forms.schema import FormSpec
@@ -47,6 +47,16 @@ lang_option = click.option(
     callback=_set_lang,
     help="Language of the output (zh or en).",
 )
+
+
+WARNING = Label("警告：", "warning: ")
+
+
+def warn(ctx: click.Context, warning: Label | None) -> None:
+    """A warning on stderr, in the user's language: stdout stays the command's output."""
+    if warning is not None:
+        lang = ctx.obj.lang
+        click.echo(f"pmo: {WARNING.text(lang)}{warning.text(lang)}", err=True)
 
 
 def print_json(data: Any) -> None:

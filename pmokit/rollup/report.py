@@ -71,7 +71,7 @@ def _build(ledger: Ledger, settings: Settings, as_of: dt.datetime) -> Rollup:
         history[week]["risk_response"] = risk_kpi.compute(Inputs(snap, [], week, risks, targets))
     kept.save()
     sheets = [_summary(now), _kpi_sheet(history, trend, now, settings), *details]
-    sheets.append(_alerts_sheet(alerts))
+    sheets.append(_alerts_sheet(alerts, settings.calendar.warning(*trend, as_of.date())))
     return _localised(
         Rollup(
             as_of.astimezone(CHINA_TIME).strftime("%Y-%m-%d %H:%M"),
@@ -178,12 +178,14 @@ def _detail_sheets(ledger, snap, rows, before, friday, trend, settings) -> list[
     ]
 
 
-def _alerts_sheet(alerts) -> Sheet:
+def _alerts_sheet(alerts, calendar_warning: Label | None) -> Sheet:
+    """Every open alert; a calendar that does not know a year says so above them."""
     rows = [
         (a.rule, a.project, tx.SEVERITY_ZH[a.severity], a.since, a.message, a.closes)
         for a in alerts
     ]
-    return Sheet("alerts", tx.SHEET_NAMES["alerts"], [Table(tx.ALERTS_TITLE, tx.ALERTS, rows)])
+    table = Table(tx.ALERTS_TITLE, tx.ALERTS, rows, calendar_warning)
+    return Sheet("alerts", tx.SHEET_NAMES["alerts"], [table])
 
 
 def _localised(rollup: Rollup) -> Rollup:
