@@ -222,3 +222,48 @@ def test_a_year_the_holiday_calendar_does_not_know_is_said_loudly(desk):
     assert "2099" in current_status(desk.settings, desk.ledger, D(2099, 1, 5)).calendar
     settings = replace(desk.settings, calendar=added)
     assert current_status(settings, desk.ledger, D(2099, 1, 5)).calendar is None
+
+
+def spend(actual: int, forecast: int) -> dict:
+    """Both budget lines (实施, 采购) at these amounts, with the totals the form checks."""
+    rows = {("lines", i, "this_month_actual"): actual for i in (0, 1)}
+    rows |= {("lines", i, "next_month_budget"): forecast for i in (0, 1)}
+    return {
+        "rows": rows,
+        "fields": {"this_month_total": 2 * actual, "next_month_total": 2 * forecast},
+    }
+
+
+def test_a_corrected_monthly_budget_replaces_its_month_not_adds_to_it_r10(desk):
+    """R10 compares actual + forecast spend with the baseline (150 000 a category here): a
+    budget sent again for the same 预算月份 replaces that month's actuals."""
+    desk.submit("initiation")
+    first = desk.submit("budget", days=11, **spend(70000, 20000))
+    assert "over-budget" not in {i.code for i in first.report.issues}
+    fixed = spend(70000, 20000)
+    fixed["rows"][("lines", 0, "remark")] = "更正：含差旅与住宿"
+    corrected = desk.submit("budget", days=12, **fixed)
+    assert corrected.superseded == (first.submission_id,)
+    assert "over-budget" not in {i.code for i in corrected.report.issues}  # not 140 000 + 20 000
+    may = spend(70000, 20000)
+    may["fields"]["budget_month"] = dt.datetime(2026, 5, 1)  # another month adds to the spend
+    assert "over-budget" in {i.code for i in desk.submit("budget", days=40, **may).report.issues}
+
+
+def test_an_approved_budget_change_closes_the_over_budget_alert_r10(desk):
+    """R10: "Until it is approved, the excess is flagged" — the approved 费用预算 change ends it."""
+    desk.submit("initiation")
+    over = desk.submit("budget", days=11, **spend(100000, 60000))  # 160 000 > 150 000
+    assert "over-budget" in {i.code for i in over.report.issues}
+    assert ("R10", "warning", "2026-03-27") in rules(desk, D(2026, 3, 28))
+    raise_to = {("budget_changes", i, "budget_after"): 200000 for i in (0, 1)}
+    pending = desk.submit("change", days=13, fields={"approval_result": "退回"}, rows=raise_to)
+    assert pending.outcome == "accepted", pending.report.summary()
+    assert ("R10", "warning", "2026-03-27") in rules(desk, D(2026, 3, 30))  # not yet approved
+    approved = desk.submit(
+        "change", days=14, fields={"change_no": "PRJ-2026-001-C02"}, rows=raise_to
+    )
+    assert approved.outcome == "accepted", approved.report.summary()
+    assert [r for r in rules(desk, D(2026, 3, 31)) if r[0] == "R10"] == []
+    again = desk.submit("budget", days=15, **spend(100000, 60000))  # under the new baseline
+    assert "over-budget" not in {i.code for i in again.report.issues}

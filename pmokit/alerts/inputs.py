@@ -20,6 +20,7 @@ from pmokit.ledger.tables import form_table_name
 
 # The header dates the rules compare, by form.
 DATES = {"weekly": "week_ending", "budget": "budget_month", "closure": "contract_final_acceptance"}
+CHANGE_COLUMNS = ("change_type", "approval_result")  # what closes R10-R12: an approved change
 FLAGGED = ("budget", "weekly")  # forms whose latest submission's flags open R10, R11 and R12
 
 
@@ -40,6 +41,16 @@ class AlertInputs:
     def started(self, code: str) -> dt.date | None:
         """The day the project first entered 实施 (None: it never has)."""
         return next((day for day, state in self.moves.get(code, ()) if state == "实施"), None)
+
+    def approved_after(self, code: str, change_type: str, sid: int) -> bool:
+        """Whether an approved change of that type arrived after submission `sid`."""
+        changes = self.headers["change"]
+        return any(
+            later > sid
+            and changes[later].change_type == change_type
+            and changes[later].approval_result == "通过"
+            for later in self.submitted(code, "change")
+        )
 
     def submitted(self, code: str, form: str) -> list[int]:
         return self.received.get((code, form), [])
@@ -93,6 +104,10 @@ def read_alert_inputs(ledger: Ledger, moment: dt.datetime) -> AlertInputs:
             dated = namedtuple(f"{form}_date", name)  # the one column the rules read
             query = select(table.c.submission_id, table.c[name])
             headers[form] = {sid: dated(value) for sid, value in fast_rows(db, query)}
+        change = ledger.table(form_table_name("change"))
+        decided = namedtuple("change_decision", CHANGE_COLUMNS)
+        query = select(change.c.submission_id, *(change.c[c] for c in CHANGE_COLUMNS))
+        headers["change"] = {r[0]: decided._make(r[1:]) for r in fast_rows(db, query)}
         tracker = ledger.table(form_table_name("instruction"))
         headers["instruction"] = {r.submission_id: r for r in db.execute(select(tracker)).all()}
     return assemble(ledger, moves, arrivals, headers)

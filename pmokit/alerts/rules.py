@@ -337,15 +337,16 @@ def _instructions(
 def _baseline_flags(
     view: AlertInputs, code: str, moment: dt.datetime, settings: Settings
 ) -> list[Alert]:
-    """R10, R11 and R12: open while the latest budget or weekly report still carries the flag."""
+    """R10, R11 and R12: open while the latest budget or weekly report still carries the flag,
+    until a change of that kind is approved after it ("until it is approved", R10)."""
     alerts = []
-    for form, issue, rule in (
-        ("budget", "over-budget", "R10"),
-        ("budget", "purchase-not-in-plan", "R11"),
-        ("weekly", "milestone-late", "R12"),
+    for form, issue, rule, change in (
+        ("budget", "over-budget", "R10", "费用预算"),
+        ("budget", "purchase-not-in-plan", "R11", "采购计划"),
+        ("weekly", "milestone-late", "R12", "进度计划"),
     ):
         latest = view.submitted(code, form)[-1:]
         since, issues = view.flags.get(latest[0], (None, ())) if latest else (None, ())
-        if issue in issues:
+        if issue in issues and not view.approved_after(code, change, latest[0]):
             alerts.append(_alert(rule, code, "warning", since, settings))
     return alerts

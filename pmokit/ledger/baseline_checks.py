@@ -87,14 +87,16 @@ def _baseline(db: Connection, ledger: Ledger, code: str, source: Baseline) -> di
 
 
 def spend_over_budget(db: Connection, ledger: Ledger, parsed: Parsed, lang: str) -> list[Issue]:
-    """R10: actual spend so far plus next month's budget above the category's baseline."""
+    """R10: actual spend so far plus next month's budget above the category's baseline. A
+    corrected budget for a month replaces that month's, so its spend is not counted twice."""
     code = parsed.record.fields["project_code"]
     baseline = _baseline(db, ledger, code, BUDGET)
-    lines = ledger.table(form_table_name("budget", "lines"))
+    lines, s = ledger.table(form_table_name("budget", "lines")), ledger.table("submissions")
+    other_months = _accepted(ledger, "budget", code).where(s.c.period != parsed.period)
     spent: dict[str, Decimal] = {}
     for category, actual in db.execute(
         select(lines.c.category, lines.c.this_month_actual).where(
-            lines.c.submission_id.in_(_accepted(ledger, "budget", code))
+            lines.c.submission_id.in_(other_months)
         )
     ):
         spent[category] = spent.get(category, Decimal(0)) + (actual or 0)

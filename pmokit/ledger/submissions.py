@@ -66,10 +66,6 @@ def _decision_issue(parsed: Parsed, code: str, decision: Decision, state: str | 
     )
 
 
-def _period(parsed: Parsed) -> str:
-    return "|".join(str(parsed.record.fields.get(k, "")) for k in parsed.form.key)
-
-
 def record_submission(
     ledger: Ledger,
     data: bytes,
@@ -106,7 +102,7 @@ def record_submission(
             "form": report.form,
             "form_version": report.form_version,
             "project_code": parsed.record.fields.get("project_code") if parsed else None,
-            "period": _period(parsed) if parsed else None,
+            "period": parsed.period if parsed else None,
             "received_utc": received.isoformat(timespec="seconds"),
             "outcome": "accepted" if accepted else "rejected",
             "issues_json": json.dumps([i.to_dict() for i in report.issues], ensure_ascii=False),
@@ -203,7 +199,7 @@ def _newer_version(
         select(submissions.c.original_name, submissions.c.saved_utc).where(
             (submissions.c.form == parsed.form.id)
             & (submissions.c.project_code == parsed.record.fields["project_code"])
-            & (submissions.c.period == _period(parsed))
+            & (submissions.c.period == parsed.period)
             & (submissions.c.outcome == "accepted")
             & submissions.c.superseded_by.is_(None)
             & (submissions.c.saved_utc > saved.isoformat(timespec="seconds"))

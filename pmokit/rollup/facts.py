@@ -51,7 +51,7 @@ HEADER_COLUMNS = {
     "initiation": ("planned_start", "planned_end", "budget_total"),
     "weekly": ("week_ending", "rag"),
     "budget": ("budget_month",),
-    "change": (
+    "change": (  # change_type and approval_result: for the alert rules (alerts.inputs)
         "change_no",
         "change_type",
         "apply_date",

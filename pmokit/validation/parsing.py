@@ -57,6 +57,12 @@ class Parsed:
     def _bad(self) -> set[tuple[str | None, int | None, str]]:
         return {(p.table, p.row, p.field) for p in self.problems if p.kind != NORMALISED}
 
+    @property
+    def period(self) -> str:
+        """The form's key values (week ending, budget month, change number) as the ledger keeps
+        them: a newer submission with the same period supersedes an older one."""
+        return "|".join(str(self.record.fields.get(k, "")) for k in self.form.key)
+
     def value(self, field_id: str) -> Any:
         return self.record.fields.get(field_id)
 
