@@ -267,3 +267,81 @@ def test_an_approved_budget_change_closes_the_over_budget_alert_r10(desk):
     assert [r for r in rules(desk, D(2026, 3, 31)) if r[0] == "R10"] == []
     again = desk.submit("budget", days=15, **spend(100000, 60000))  # under the new baseline
     assert "over-budget" not in {i.code for i in again.report.issues}
+
+
+def test_history_is_imported_with_its_real_arrival_times(forms, blank_forms, tmp_path, monkeypatch):
+    """`pmo ingest --received ISO|mtime`: last year's folder keeps its on-time statistics; a time
+    in the future, one before the project's registration, or not a time at all is refused."""
+    import os
+
+    from click.testing import CliRunner
+    from conftest import submission
+
+    from pmokit.base.workdays import CHINA_TIME
+    from pmokit.cli.main import cli
+
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "old"
+    folder.mkdir()
+    made = {}
+    week_1, week_2 = {"week_ending": D(2026, 3, 20)}, {"week_ending": D(2026, 3, 27)}
+    for name, form_id, fields, when in (  # modified at China time:
+        ("z-initiation", "initiation", {}, dt.datetime(2026, 3, 16, 9, 0)),
+        ("a-week-1", "weekly", week_1, dt.datetime(2026, 3, 20, 17, 0)),  # on time
+        ("b-week-2", "weekly", week_2, dt.datetime(2026, 3, 30, 11, 0)),  # Monday 11:00: late
+    ):
+        sub = tmp_path / name
+        sub.mkdir()
+        path = folder / f"{name}.xlsx"
+        submission(forms, blank_forms, sub, form_id, fields=fields).rename(path)
+        stamp = when.replace(tzinfo=CHINA_TIME).timestamp()
+        os.utime(path, (stamp, stamp))
+        made[name] = path
+
+    run = CliRunner().invoke
+    result = run(cli, ["ingest", "--received", "mtime", str(folder)], env={"PMO_LANG": None})
+    assert result.exit_code == 0, result.output
+    assert [line.split()[1] for line in result.output.splitlines()] == [
+        "z-initiation.xlsx", "a-week-1.xlsx", "b-week-2.xlsx"
+    ]  # oldest first, whatever the names  # fmt: skip
+    from pmokit.base.settings import load_settings
+    from pmokit.ledger.store import Ledger
+    from pmokit.rollup.report import build_rollup
+
+    settings = load_settings(environ={}, cwd=tmp_path)
+    with Ledger(settings.ledger_url(), forms) as ledger:
+        s = ledger.table("submissions")
+        with ledger.read() as db:
+            times = [
+                r[0]
+                for r in db.execute(
+                    s.select().with_only_columns(s.c.received_utc).order_by(s.c.seq)
+                )
+            ]
+        assert times == [
+            "2026-03-16T01:00:00+00:00",
+            "2026-03-20T09:00:00+00:00",
+            "2026-03-30T03:00:00+00:00",
+        ]
+        moment = dt.datetime(2026, 3, 31, 23, 0, tzinfo=CHINA_TIME)
+        rollup = build_rollup(ledger, settings, moment)
+        sheet = next(x for x in rollup.sheets if x.id == "submissions")
+        status = dict(
+            zip((c.id for c in sheet.tables[0].columns), sheet.tables[0].rows[0], strict=True)
+        )
+        assert status["status"] == "迟交"  # week 2 came Monday 11:00, inside the late window
+
+    def refused(*args):
+        out = run(cli, ["ingest", *args], env={"PMO_LANG": None})
+        return out.exit_code, out.output.strip().splitlines()[-1]
+
+    code, line = refused("--received", "2999-01-01", str(made["a-week-1"]))
+    assert code == 3 and "晚于现在" in line
+    code, line = refused("--received", "last Friday", str(made["a-week-1"]))
+    assert code == 3 and "--received 应为 mtime 或日期时间" in line
+    early = tmp_path / "early.xlsx"
+    week = {"week_ending": dt.datetime(2026, 3, 13), "rag": "黄"}  # other bytes than week 1
+    submission(forms, blank_forms, tmp_path / "z-initiation", "weekly", fields=week).rename(early)
+    out = run(cli, ["ingest", "--received", "2026-03-10", str(early)], env={"PMO_LANG": None})
+    assert out.exit_code == 1 and "rejected" in out.output, out.output
+    assert "早于项目“PRJ-2026-001”的登记时间 2026-03-16 09:00:00" in out.output

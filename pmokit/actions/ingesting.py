@@ -1,18 +1,26 @@
 """Ingest files: what `pmo ingest` (and a PMO's import of an old folder) does — each file given,
 or each submission in a folder given, through intake() into the ledger, in the order named.
-The files stay where they are; only the watcher files originals away on the share."""
+The files stay where they are; only the watcher files originals away on the share.
+
+`received` says when the files arrived, for importing history: a moment for all of them, or
+MTIME for each file's own modification time (then the files are taken oldest first). The
+ledger's arrival order stays the order of recording; the received time is what the rules read.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from pmokit.base.errors import PmoError
+from pmokit.base.errors import InputError, PmoError, read_bytes
 from pmokit.base.settings import Settings
+from pmokit.base.workdays import CHINA_TIME
 from pmokit.forms.schema import FormSpec
 from pmokit.ledger.store import Ledger
 from pmokit.ledger.submissions import IntakeResult
-from pmokit.pipeline.archive import arrival_from_path, reconcile_index
+from pmokit.pipeline.archive import Arrival, reconcile_index
 from pmokit.pipeline.intake import intake
 from pmokit.pipeline.share import submitted_files
 
@@ -30,14 +38,59 @@ def files_to_ingest(paths: list[Path] | tuple[Path, ...]) -> list[Path]:
     return found
 
 
+MTIME = "mtime"
+
+
+def received_option(value: str | None) -> dt.datetime | str | None:
+    """--received as given: MTIME, or an ISO date or time (China time unless it says its own
+    zone; a bare date is that day's start) that is not in the future."""
+    if value is None or value == MTIME:
+        return value
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise PmoError(
+            f"--received 应为 mtime 或日期时间（如 2025-06-13T17:30），不是 {value!r}",
+            f"--received takes mtime or a date and time (e.g. 2025-06-13T17:30), not {value!r}",
+        ) from None
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=CHINA_TIME)
+    return _not_future(moment, value)
+
+
+def _not_future(moment: dt.datetime, shown: object) -> dt.datetime:
+    if moment > dt.datetime.now(dt.timezone.utc):
+        raise PmoError(
+            f"收到时间 {shown} 晚于现在：导入历史文件时只能用过去的时间",
+            f"received time {shown} is in the future: history can only be imported as past",
+        )
+    return moment
+
+
+def _mtime(path: Path) -> dt.datetime:
+    try:
+        stamp = os.stat(path).st_mtime
+    except OSError as exc:
+        raise InputError(path, exc.strerror or str(exc)) from None
+    return dt.datetime.fromtimestamp(stamp, dt.timezone.utc).replace(microsecond=0)
+
+
 def ingest_files(
     files: list[Path],
     settings: Settings,
     ledger: Ledger,
     forms: dict[str, FormSpec],
+    received: dt.datetime | str | None = None,
 ) -> Iterator[tuple[Path, IntakeResult]]:
     """Each file and what intake made of it, as it is recorded; a file that cannot be read
     stops the run with an InputError (what came before it is recorded)."""
     reconcile_index(settings, ledger)  # what a crash after a commit left out of the index
+    if received == MTIME:  # history in the order it happened
+        files = sorted(files, key=lambda p: (_mtime(p), p.name))
     for path in files:
-        yield path, intake(arrival_from_path(path), settings, ledger, forms)
+        data = read_bytes(path)
+        if received == MTIME:
+            modified = _mtime(path)
+            when = _not_future(modified, f"{path.name} ({modified.isoformat()})")
+        else:
+            when = received or dt.datetime.now(dt.timezone.utc)
+        yield path, intake(Arrival(data, path.name, when), settings, ledger, forms)

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from pmokit.actions.checking import check_file
-from pmokit.actions.ingesting import files_to_ingest, ingest_files
+from pmokit.actions.ingesting import files_to_ingest, ingest_files, received_option
 from pmokit.actions.rollups import rollup_to_file
 from pmokit.actions.status import current_status
 from pmokit.actions.watching import run_watcher
@@ -61,12 +61,20 @@ def _ledger(ctx: click.Context) -> Ledger:
 @cli.command()
 @lang_option
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--received",
+    default=None,
+    metavar="ISO|mtime",
+    help="When the files arrived, for importing history: a date or time (China time), or "
+    "mtime for each file's modification time (files then go oldest first). Default: now.",
+)
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[Path, ...]) -> None:
+def ingest(ctx: click.Context, paths: tuple[Path, ...], received: str | None) -> None:
     """Validate files and record them in the ledger; exit 1 when any is rejected."""
+    when = received_option(received)
     rejected, files = 0, files_to_ingest(paths)
     with _ledger(ctx) as ledger:
-        for path, result in ingest_files(files, ctx.obj, ledger, spec_forms(ctx)):
+        for path, result in ingest_files(files, ctx.obj, ledger, spec_forms(ctx), when):
             moves = " ".join(f"{a or '-'}→{b}" for a, b in result.moves)
             click.echo(f"{result.outcome:<9} {path.name}  {moves}".rstrip())
             if result.outcome == "rejected":

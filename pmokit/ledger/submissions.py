@@ -159,11 +159,24 @@ def _decide(
     have to say."""
     projects, lang = ledger.table("projects"), settings.lang
     code = parsed.record.fields["project_code"]
+    s = ledger.table("submissions")
     project = db.execute(
-        select(projects.c.state, projects.c.project_type).where(projects.c.code == code)
+        select(projects.c.state, projects.c.project_type, s.c.received_utc)
+        .join(s, s.c.id == projects.c.registered_by)
+        .where(projects.c.code == code)
     ).first()
-    state, kind = project or (None, None)
+    state, kind, registered = project or (None, None, None)
     today = received.astimezone(CHINA_TIME).date()  # the PMO's day, not UTC's
+    if registered and received < dt.datetime.fromisoformat(registered):  # history imported
+        issue = parsed.issue_at(  # out of order (pmo ingest --received)
+            "received-before-registration",
+            lang,
+            "project_code",
+            project=code,
+            received=_local(received.isoformat()),
+            registered=_local(registered),
+        )
+        return state, Decision(refusal=issue.code), [issue]
     if state is not None and parsed.form.id in TAKES:
         moves = project_moves(db, ledger, code)
         state = state_on(moves, _day_of(parsed, moves, today))[0] or state
