@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import select
 
-from pmokit.ledger.moves import read_moves, state_on
+from pmokit.ledger.moves import first_active, read_moves, state_on
 from pmokit.ledger.store import Ledger, fast_rows, in_chunks
 from pmokit.ledger.tables import form_table_name
 
@@ -40,7 +40,7 @@ class AlertInputs:
 
     def started(self, code: str) -> dt.date | None:
         """The day the project first entered 实施 (None: it never has)."""
-        return next((day for day, state in self.moves.get(code, ()) if state == "实施"), None)
+        return first_active(self.moves.get(code, ()))
 
     def approved_after(self, code: str, change_type: str, sid: int) -> bool:
         """Whether an approved change of that type arrived after submission `sid`."""

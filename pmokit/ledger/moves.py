@@ -21,6 +21,11 @@ def state_on(moves, day: dt.date) -> tuple[str | None, dt.date | None]:
     return state, since
 
 
+def first_active(moves) -> dt.date | None:
+    """The day a project's moves first take it into 实施 (None: they never do)."""
+    return next((day for day, state in moves if state == "实施" and day), None)
+
+
 def project_moves(db, ledger: Ledger, code: str) -> list[tuple[dt.date, str]]:
     """One project's state moves, (effective, state) in log order."""
     t = ledger.table("transitions")

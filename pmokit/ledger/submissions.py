@@ -16,11 +16,11 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, update
 
 from pmokit.base.issues import Issue, Report
-from pmokit.base.lifecycle import ACTIVE, FORM_NAMES, TAKES, Decision, decide
+from pmokit.base.lifecycle import FORM_NAMES, TAKES, Decision, decide
 from pmokit.base.settings import Settings
 from pmokit.base.workdays import CHINA_TIME
 from pmokit.ledger.baseline_checks import baseline_issues
-from pmokit.ledger.moves import project_moves, state_on
+from pmokit.ledger.moves import first_active, project_moves, state_on
 from pmokit.ledger.store import Ledger
 from pmokit.ledger.tables import form_table_name
 from pmokit.utils.files import content_hash
@@ -195,7 +195,7 @@ def _day_of(parsed: Parsed, moves: list, today: dt.date) -> dt.date:
     before the project first entered 实施 counts as its first), a budget the day it arrives."""
     if parsed.form.id != "weekly":
         return today
-    started = next((day for day, state in moves if state == ACTIVE and day), None)
+    started = first_active(moves)
     week = parsed.record.fields["week_ending"]
     return max(week, started) if started else week
 
