@@ -73,3 +73,18 @@ def test_libreoffice_opens_the_annotated_copy(rejected, soffice, tmp_path):
     result = soffice("--convert-to", "pdf", "--outdir", str(tmp_path / "pdf"), str(copy))
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "pdf" / "weekly.feedback.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_feedback_gets_the_folders_normal_permissions(rejected, tmp_path):
+    """On a share the PM must be able to open it: not the temporary file's owner-only mode."""
+    import os
+    import stat
+
+    mask = os.umask(0)
+    os.umask(mask)
+    original, report = rejected
+    folder = tmp_path / "feedback"
+    for path in write_feedback(original.read_bytes(), report, folder, "weekly", "zh"):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask, path
+    if mask == 0o022:  # the usual case: readable by the group and others
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644

@@ -17,12 +17,24 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# Files get the folder's normal permissions, as any program's would: not the temporary file's
+# owner-only mode, which would hide feedback on a share from the PM it is for.
+FILE_MODE = 0o666 & ~_umask()
+
+
 def atomic_write(path: Path, write: Callable[[Path], object]) -> Path:
     """`write` fills a temporary file in the same folder, which is flushed to disk and renamed
     over `path`: a reader sees the old file or the whole new one, never a half-written one."""
     handle, temp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
     os.close(handle)
     try:
+        os.chmod(temp, FILE_MODE)
         write(Path(temp))
         with open(temp, "r+b") as written:  # Windows flushes only a handle open for writing
             os.fsync(written.fileno())
