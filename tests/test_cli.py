@@ -198,13 +198,19 @@ def test_unwritable_output_folder_is_one_line(tmp_path):
         (["rollup", "--out", "{blocker}/sub/r.xlsx"], "pmo: 无法写入 {blocker}/sub/r.xlsx："),
         (["ingest", "{empty}"], "pmo: {empty} 中没有可导入的工作簿"),
         (["--lang", "en", "ingest", "{empty}"], "pmo: no workbooks (.xlsx, .xlsm) to ingest"),
+        (["alerts"], "pmo: 这里还没有台账：{here}/.pmo/ledger.sqlite 不存在"),
+        (["--lang", "en", "ledger", "backup"], "pmo: no ledger here: {here}/.pmo/ledger.sqlite"),
     ],
 )
 def test_nothing_done_is_one_line_and_exit_3(tmp_path, args, words):
-    """A roll-up that cannot be written, a folder with nothing to ingest: said, never silent."""
+    """A roll-up that cannot be written, a folder with nothing to ingest, a folder with no
+    ledger: said, never silent, and nothing created."""
     (tmp_path / "blocker").write_text("a file, not a folder")
     (tmp_path / "empty").mkdir()
-    places = {"blocker": tmp_path / "blocker", "empty": tmp_path / "empty"}
+    if args[0] == "rollup":  # a PMO's folder with its (empty) ledger
+        (tmp_path / ".pmo").mkdir()
+        (tmp_path / ".pmo" / "ledger.sqlite").touch()
+    places = {"blocker": tmp_path / "blocker", "empty": tmp_path / "empty", "here": tmp_path}
     result = subprocess.run(
         [sys.executable, "-m", "pmokit", *(a.format(**places) for a in args)],
         capture_output=True,
@@ -215,6 +221,8 @@ def test_nothing_done_is_one_line_and_exit_3(tmp_path, args, words):
     assert result.returncode == 3 and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert result.stderr.startswith(words.format(**places))
+    if args[-1] != "{blocker}/sub/r.xlsx":  # a read command, or nothing to read: nothing made
+        assert not (tmp_path / ".pmo").exists()
 
 
 def test_bad_language_in_environment_is_reported(tmp_path):

@@ -138,9 +138,9 @@ def test_json_is_the_library_object(words, forms, blank_forms, tmp_path, monkeyp
     monkeypatch.chdir(tmp_path)
     args, expected = JSON_CASES[words]
     args = [str(blank_forms["zh"]["weekly"]) if a == "BLANK" else a for a in args]
-    result = CliRunner().invoke(cli, [*words, *args, "--json"], env={"PMO_LANG": None})
     settings = load_settings(environ={}, cwd=tmp_path)
-    with Ledger(settings.ledger_url(), forms) as ledger:
+    with Ledger(settings.ledger_url(), forms) as ledger:  # the PMO's ledger, made first
+        result = CliRunner().invoke(cli, [*words, *args, "--json"], env={"PMO_LANG": None})
         want = expected(settings, ledger, forms, blank_forms, tmp_path)
     printed = json.loads(result.output)
     if words == ("status",):  # the watcher part is read from disk at each call: same source

@@ -85,6 +85,10 @@ def test_ingest_then_status_from_the_same_folder_share_one_ledger(forms, blank_f
     assert status["ledger"].endswith(str(Path("pmo") / ".pmo" / "ledger.sqlite"))
     assert status["submissions"] == {"accepted": 1} and status["projects"] == {"实施": 1}
     assert (work / ".pmo" / "archive" / "index.jsonl").exists()
+    # the first ingest said it made a new ledger; the next one does not
+    assert result.stderr == f"pmo: 新建台账：sqlite:///{work / '.pmo' / 'ledger.sqlite'}\n"
+    again = pmo("ingest", str(init), cwd=work)
+    assert again.returncode == 0 and again.stderr == ""
 
 
 def test_ingest_a_folder_reports_rejections_and_exits_1(forms, blank_forms, tmp_path):

@@ -215,7 +215,8 @@ class Watcher:
         observer = PollingObserver(timeout=self.timing.scan_interval) if polling else Observer()
         self.status.polling, self.status.polling_reason = polling, why
         observer.start()
-        self._line(event="watching", inbox=str(self.inbox), polling=polling, reason=why)
+        new = {"new_ledger": self.ledger.url} if self.ledger.created else {}
+        self._line(event="watching", inbox=str(self.inbox), polling=polling, reason=why, **new)
         self.settle_unfiled()
         watched = False
         try:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pmokit.base.labels import Label
 from pmokit.base.settings import Settings
 from pmokit.base.workdays import CHINA_TIME
 from pmokit.ledger.store import Ledger, ledger_summary
@@ -39,22 +40,28 @@ class Status:
         return "\n".join(lines) + "\n" + describe_watcher(self.watcher)
 
 
-def current_status(settings: Settings, ledger: Ledger, today: dt.date | None = None) -> Status:
+def current_status(
+    settings: Settings, ledger: Ledger | None, today: dt.date | None = None
+) -> Status:
     """How things stand `today` (China time); the calendar is checked two months ahead, as
     far as the deadlines it counts reach."""
     today = today or dt.datetime.now(CHINA_TIME).date()
     midnight = dt.datetime.combine(today, dt.time(), CHINA_TIME)
     warning = settings.calendar.warning(today, today + AHEAD)
+    url = settings.ledger_url()
     return Status(
         str(settings.settings_file or ""),
-        settings.ledger_url(),
-        ledger_summary(ledger, midnight),
+        url if ledger else f"{url} ({NO_LEDGER.text(settings.lang)})",
+        ledger_summary(ledger, midnight) if ledger else {},
         watcher_status(settings.state_dir()),
         warning.text(settings.lang) if warning else None,
     )
 
 
 AHEAD = dt.timedelta(days=62)
+NO_LEDGER = Label(
+    "尚未建立：pmo ingest 或 pmo watch 会建立它", "none yet: pmo ingest or pmo watch creates it"
+)
 
 
 def watcher_status(state_dir: Path) -> dict:

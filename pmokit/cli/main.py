@@ -19,14 +19,14 @@ from pmokit.actions.status import current_status
 from pmokit.actions.watching import run_watcher
 from pmokit.alerts.rules import open_alerts
 from pmokit.base.issue_codes import codes_markdown
-from pmokit.base.labels import LANGS
+from pmokit.base.labels import LANGS, Label
 from pmokit.base.settings import Settings, load_settings
 from pmokit.base.version import __version__
 from pmokit.base.workdays import CHINA_TIME, end_of_day
 from pmokit.cli.demo import run_demo
 from pmokit.cli.forms import forms
 from pmokit.cli.support import PmoGroup, lang_option, print_json, spec_forms, warn
-from pmokit.ledger.store import Ledger, backup_ledger
+from pmokit.ledger.store import Ledger, NoLedgerError, backup_ledger
 from pmokit.pipeline.intake import rebuild_ledger
 
 
@@ -54,8 +54,12 @@ def cli(ctx: click.Context, lang: str | None, forms_dir: Path | None) -> None:
 cli.add_command(forms)
 
 
-def _ledger(ctx: click.Context) -> Ledger:
-    return Ledger(ctx.obj.ledger_url(), spec_forms(ctx))
+NEW_LEDGER = Label("新建台账：", "new ledger: ")
+
+
+def _ledger(ctx: click.Context, create: bool = False) -> Ledger:
+    """The ledger in use; only the commands that record (ingest, watch) may create it."""
+    return Ledger(ctx.obj.ledger_url(), spec_forms(ctx), create=create)
 
 
 @cli.command()
@@ -73,7 +77,9 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], received: str | None) ->
     """Validate files and record them in the ledger; exit 1 when any is rejected."""
     when = received_option(received)
     rejected, files = 0, files_to_ingest(paths)
-    with _ledger(ctx) as ledger:
+    with _ledger(ctx, create=True) as ledger:
+        if ledger.created:
+            click.echo(f"pmo: {NEW_LEDGER.text(ctx.obj.lang)}{ledger.url}", err=True)
         for path, result in ingest_files(files, ctx.obj, ledger, spec_forms(ctx), when):
             moves = " ".join(f"{a or '-'}→{b}" for a, b in result.moves)
             click.echo(f"{result.outcome:<9} {path.name}  {moves}".rstrip())
@@ -133,8 +139,11 @@ def watch(ctx: click.Context, share: Path, polling: bool, once: bool, **timing: 
 def status(ctx: click.Context, as_json: bool) -> None:
     """Say which settings file and ledger are in use, what the ledger holds (today's arrivals
     too), and how the watcher is doing: running or not, its queue, last scan and last error."""
-    with _ledger(ctx) as ledger:
-        found = current_status(ctx.obj, ledger)
+    try:
+        with _ledger(ctx) as ledger:
+            found = current_status(ctx.obj, ledger)
+    except NoLedgerError:  # status still says where it looked, and how the watcher is
+        found = current_status(ctx.obj, None)
     if as_json:
         print_json(found.to_dict())
         return

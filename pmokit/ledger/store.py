@@ -49,8 +49,10 @@ def _v3_rollup_history(db: Connection) -> None:
 MIGRATIONS: dict[int, object] = {2: _v2_filing_and_saved_time, 3: _v3_rollup_history}
 
 
-def _sqlite_engine(url: str) -> Engine:
+def _sqlite_engine(url: str, create: bool = True) -> Engine:
     path = Path(url.removeprefix("sqlite:///"))
+    if not create and not path.exists():
+        raise NoLedgerError(path)
     remote = network_filesystem(path.parent)
     if remote:  # SQLite's locks do not hold over SMB or NFS: the ledger would corrupt
         raise LedgerError(
@@ -90,6 +92,19 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
+class NoLedgerError(LedgerError):
+    """A read command pointed at a ledger that does not exist: say where we looked."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(
+            f"这里还没有台账：{path} 不存在。请在 PMO 的文件夹（pmo.toml 所在处）运行，或用"
+            " pmo ingest / pmo watch 建立台账",
+            f"no ledger here: {path} does not exist. Run this in the PMO's folder (where pmo.toml"
+            " is), or create the ledger with pmo ingest / pmo watch",
+        )
+
+
 def _cannot_open(url: str, exc: Exception) -> LedgerError:
     return LedgerError(f"无法打开台账 {url}：{exc}", f"cannot open the ledger {url}: {exc}")
 
@@ -97,11 +112,18 @@ def _cannot_open(url: str, exc: Exception) -> LedgerError:
 class Ledger:
     """The ledger of one PMO: tables built from the form specs, migrated on open."""
 
-    def __init__(self, url: str, forms: dict[str, FormSpec], rebuild: bool = False) -> None:
+    def __init__(
+        self, url: str, forms: dict[str, FormSpec], rebuild: bool = False, create: bool = True
+    ) -> None:
+        """Open (and migrate) the ledger at `url`; with `create` off, a SQLite ledger that does
+        not exist yet is a NoLedgerError rather than a new empty one (read commands)."""
         self.url, self.forms = url, forms
         self.metadata = build_metadata(forms)
+        sqlite = url.startswith("sqlite")
+        # a new SQLite file is said to the user (pmo ingest, pmo watch): never a silent new PMO
+        self.created = sqlite and not Path(url.removeprefix("sqlite:///")).exists()
         try:
-            self.engine = _sqlite_engine(url) if url.startswith("sqlite") else create_engine(url)
+            self.engine = _sqlite_engine(url, create) if sqlite else create_engine(url)
         except (SQLAlchemyError, ImportError) as exc:  # a bad URL, or its driver is missing
             raise _cannot_open(url, exc) from None
         try:
