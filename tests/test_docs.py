@@ -119,12 +119,20 @@ def _validate(settings, ledger, forms, blank_forms, tmp_path):
     return validate_workbook(blank_forms["zh"]["weekly"], forms, settings).to_dict()
 
 
+def _ingest(settings, ledger, forms, blank_forms, tmp_path):
+    from pmokit.actions.ingesting import IngestRun, ingest_files
+
+    blank = blank_forms["zh"]["weekly"]  # refused, and refused again the same way
+    return IngestRun(list(ingest_files([blank], settings, ledger, forms))).to_dict()
+
+
 DAY = dt.date(2026, 4, 20)
 JSON_CASES = {
     ("status",): ((), _status),
     ("alerts",): (("--as-of", str(DAY)), _alerts),
     ("forms", "describe"): (("weekly",), _describe),
     ("validate",): (("BLANK", "--no-feedback"), _validate),
+    ("ingest",): (("BLANK",), _ingest),
 }
 
 

@@ -107,3 +107,57 @@ def test_a_broken_pmo_toml_is_one_line_and_exit_3(tmp_path):
     result = pmo("status", cwd=tmp_path)
     assert result.returncode == 3 and "Traceback" not in result.stderr
     assert result.stderr.strip() == f"pmo: {tmp_path / 'pmo.toml'}：未知设置项 'colour'"
+
+
+def test_ingest_a_folder_takes_initiations_first_and_sums_up(forms, blank_forms, tmp_path):
+    """周报 sorts before 立项 by name; the initiation is still recorded first, as in the watcher."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    submission(forms, blank_forms, tmp_path, "weekly").rename(inbox / "a-周报.xlsx")
+    submission(forms, blank_forms, tmp_path, "initiation").rename(inbox / "z-立项.xlsx")
+    result = pmo("ingest", str(inbox), cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert [line.split()[:2] for line in result.stdout.splitlines()[:2]] == [
+        ["accepted", "z-立项.xlsx"],
+        ["accepted", "a-周报.xlsx"],
+    ]
+    assert (
+        result.stdout.splitlines()[-1]
+        == "共 2 个文件：接收 2，拒收 0，重复 0（立项申请表 1，项目周报 1）"
+    )
+
+
+def test_ctrl_c_stops_ingest_after_the_file_in_hand(forms, blank_forms, tmp_path):
+    """Ctrl-C (SIGINT) ends `pmo ingest` between files: exit 130, whole submissions only."""
+    import datetime as dt
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    submission(forms, blank_forms, tmp_path, "initiation").rename(inbox / "0-init.xlsx")
+    for week in range(60):
+        friday = dt.datetime(2026, 3, 20) + dt.timedelta(weeks=week)
+        made = tmp_path / f"w{week}"
+        made.mkdir()
+        path = submission(forms, blank_forms, made, "weekly", fields={"week_ending": friday})
+        path.rename(inbox / f"w{week:02d}.xlsx")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pmokit", "ingest", str(inbox)],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
+    )  # fmt: skip
+    first = proc.stdout.readline()  # recording has begun
+    assert first.startswith("accepted  0-init.xlsx"), first + proc.stderr.read()
+    proc.send_signal(signal.SIGINT)
+    rest, errors = proc.communicate(timeout=60)
+    lines = [first.strip(), *rest.splitlines()]
+    assert proc.returncode == 130, errors
+    assert "Traceback" not in errors and "已按 Ctrl-C 停止" in lines[-1]
+    recorded = [line for line in lines if line.startswith("accepted")]
+    assert 1 <= len(recorded) < 61
+    with sqlite3.connect(tmp_path / ".pmo" / "ledger.sqlite") as db:
+        rows = db.execute("SELECT count(*) FROM submissions").fetchone()[0]
+        reports = db.execute("SELECT count(*) FROM form_weekly").fetchone()[0]
+    assert rows == len(recorded) and reports == len(recorded) - 1  # whole submissions only

@@ -11,17 +11,21 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pmokit.base.errors import InputError, PmoError, read_bytes
+from pmokit.base.labels import Label
+from pmokit.base.lifecycle import FORM_NAMES, REGISTERING_FORMS
 from pmokit.base.settings import Settings
 from pmokit.base.workdays import CHINA_TIME
 from pmokit.forms.schema import FormSpec
 from pmokit.ledger.store import Ledger
 from pmokit.ledger.submissions import IntakeResult
 from pmokit.pipeline.archive import Arrival, reconcile_index
-from pmokit.pipeline.intake import intake
+from pmokit.pipeline.intake import check, intake
 from pmokit.pipeline.share import submitted_files
 
 
@@ -74,23 +78,82 @@ def _mtime(path: Path) -> dt.datetime:
     return dt.datetime.fromtimestamp(stamp, dt.timezone.utc).replace(microsecond=0)
 
 
+def _received(path: Path, received: dt.datetime | str | None) -> dt.datetime:
+    if received == MTIME:
+        modified = _mtime(path)
+        return _not_future(modified, f"{path.name} ({modified.isoformat()})")
+    return received or dt.datetime.now(dt.timezone.utc)
+
+
 def ingest_files(
     files: list[Path],
     settings: Settings,
     ledger: Ledger,
     forms: dict[str, FormSpec],
     received: dt.datetime | str | None = None,
+    stop: Callable[[], bool] = lambda: False,
 ) -> Iterator[tuple[Path, IntakeResult]]:
-    """Each file and what intake made of it, as it is recorded; a file that cannot be read
-    stops the run with an InputError (what came before it is recorded)."""
+    """Each file and what intake made of it, as it is recorded: all are read and checked first,
+    then recorded initiations first (as the watcher takes them), else in the order given. A file
+    that cannot be read stops the run with an InputError; `stop()` ends it between files."""
     reconcile_index(settings, ledger)  # what a crash after a commit left out of the index
     if received == MTIME:  # history in the order it happened
         files = sorted(files, key=lambda p: (_mtime(p), p.name))
+    staged = []
     for path in files:
-        data = read_bytes(path)
-        if received == MTIME:
-            modified = _mtime(path)
-            when = _not_future(modified, f"{path.name} ({modified.isoformat()})")
-        else:
-            when = received or dt.datetime.now(dt.timezone.utc)
-        yield path, intake(Arrival(data, path.name, when), settings, ledger, forms)
+        if stop():
+            return
+        arrival = Arrival(read_bytes(path), path.name, _received(path, received))
+        staged.append((path, arrival, check(arrival, forms, settings)))
+    staged.sort(key=lambda s: s[2].report.form not in REGISTERING_FORMS)  # stable: else as given
+    for path, arrival, checked in staged:
+        if stop():
+            return
+        yield path, intake(arrival, settings, ledger, forms, checked)
+
+
+@dataclass
+class IngestRun:
+    """What one `pmo ingest` recorded, file by file, and whether it was stopped (Ctrl-C)."""
+
+    results: list[tuple[Path, IntakeResult]] = field(default_factory=list)
+    stopped: bool = False
+
+    def counts(self) -> Counter:
+        return Counter(r.outcome for _, r in self.results)
+
+    def summary(self, lang: str) -> str:
+        by_form = Counter(r.report.form for _, r in self.results if r.report.form)
+        forms = "，".join(f"{FORM_NAMES[f].text(lang)} {n}" for f, n in sorted(by_form.items()))
+        c = self.counts()
+        return SUMMARY.text(lang).format(
+            files=len(self.results),
+            accepted=c["accepted"],
+            rejected=c["rejected"],
+            duplicates=c["duplicate"],
+            forms=forms or "—",
+            stopped=STOPPED.text(lang) if self.stopped else "",
+        )
+
+    def to_dict(self) -> dict:
+        files = [_file_dict(path, r) for path, r in self.results]
+        return {"files": files, "counts": dict(self.counts()), "stopped": self.stopped}
+
+
+def _file_dict(path: Path, r: IntakeResult) -> dict:
+    return {
+        "file": str(path),
+        "outcome": r.outcome,
+        "form": r.report.form,
+        "project": r.project,
+        "moves": [list(move) for move in r.moves],
+        "issues": [i.to_dict() for i in r.report.issues],
+    }
+
+
+SUMMARY = Label(
+    "共 {files} 个文件：接收 {accepted}，拒收 {rejected}，重复 {duplicates}（{forms}）{stopped}",
+    "{files} files: {accepted} accepted, {rejected} rejected, {duplicates} duplicates"
+    " ({forms}){stopped}",
+)
+STOPPED = Label("；已按 Ctrl-C 停止，其余文件未导入", "; stopped by Ctrl-C, the rest not ingested")

@@ -13,7 +13,12 @@ from pathlib import Path
 import click
 
 from pmokit.actions.checking import check_file
-from pmokit.actions.ingesting import files_to_ingest, ingest_files, received_option
+from pmokit.actions.ingesting import (
+    IngestRun,
+    files_to_ingest,
+    ingest_files,
+    received_option,
+)
 from pmokit.actions.rollups import rollup_to_file
 from pmokit.actions.status import current_status
 from pmokit.actions.watching import run_watcher
@@ -25,7 +30,15 @@ from pmokit.base.version import __version__
 from pmokit.base.workdays import CHINA_TIME, end_of_day
 from pmokit.cli.demo import run_demo
 from pmokit.cli.forms import forms
-from pmokit.cli.support import PmoGroup, lang_option, print_json, spec_forms, warn
+from pmokit.cli.support import (
+    PmoGroup,
+    interrupt_flag,
+    json_text,
+    lang_option,
+    print_json,
+    spec_forms,
+    warn,
+)
 from pmokit.ledger.store import Ledger, NoLedgerError, backup_ledger
 from pmokit.pipeline.intake import rebuild_ledger
 
@@ -72,21 +85,28 @@ def _ledger(ctx: click.Context, create: bool = False) -> Ledger:
     help="When the files arrived, for importing history: a date or time (China time), or "
     "mtime for each file's modification time (files then go oldest first). Default: now.",
 )
+@click.option("--json", "as_json", is_flag=True, help="Print what was recorded as JSON.")
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[Path, ...], received: str | None) -> None:
-    """Validate files and record them in the ledger; exit 1 when any is rejected."""
-    when = received_option(received)
-    rejected, files = 0, files_to_ingest(paths)
-    with _ledger(ctx, create=True) as ledger:
+def ingest(ctx: click.Context, paths: tuple[Path, ...], received: str | None, as_json) -> None:
+    """Validate files and record them in the ledger, initiations first; exit 1 when any is
+    rejected, 130 when stopped by Ctrl-C (after the file in hand)."""
+    when, lang = received_option(received), ctx.obj.lang
+    files, run = files_to_ingest(paths), IngestRun()
+    with _ledger(ctx, create=True) as ledger, interrupt_flag() as stop:
         if ledger.created:
-            click.echo(f"pmo: {NEW_LEDGER.text(ctx.obj.lang)}{ledger.url}", err=True)
-        for path, result in ingest_files(files, ctx.obj, ledger, spec_forms(ctx), when):
-            moves = " ".join(f"{a or '-'}→{b}" for a, b in result.moves)
-            click.echo(f"{result.outcome:<9} {path.name}  {moves}".rstrip())
-            if result.outcome == "rejected":
-                rejected += 1
-                click.echo(result.report.summary(ctx.obj.lang), nl=False)
-    sys.exit(1 if rejected else 0)
+            click.echo(f"pmo: {NEW_LEDGER.text(lang)}{ledger.url}", err=True)
+        for path, result in ingest_files(
+            files, ctx.obj, ledger, spec_forms(ctx), when, stop.is_set
+        ):
+            run.results.append((path, result))
+            if not as_json:
+                moves = " ".join(f"{a or '-'}→{b}" for a, b in result.moves)
+                click.echo(f"{result.outcome:<9} {path.name}  {moves}".rstrip())
+                if result.outcome == "rejected":
+                    click.echo(result.report.summary(lang), nl=False)
+        run.stopped = stop.is_set()
+    click.echo(json_text(run.to_dict()) if as_json else run.summary(lang))
+    sys.exit(130 if run.stopped else 1 if run.counts()["rejected"] else 0)
 
 
 @cli.command()

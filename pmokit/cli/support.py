@@ -4,7 +4,11 @@ JSON output."""
 from __future__ import annotations
 
 import json
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
@@ -59,5 +63,24 @@ def warn(ctx: click.Context, warning: Label | None) -> None:
         click.echo(f"pmo: {WARNING.text(lang)}{warning.text(lang)}", err=True)
 
 
+def json_text(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
 def print_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    click.echo(json_text(data))
+
+
+@contextmanager
+def interrupt_flag() -> Iterator[threading.Event]:
+    """Ctrl-C sets the flag instead of breaking off mid-file; the command stops between files."""
+    flag = threading.Event()
+    try:
+        previous = signal.signal(signal.SIGINT, lambda *_: flag.set())
+    except ValueError:  # not the main thread (a test runner's worker): no handler to set
+        yield flag
+        return
+    try:
+        yield flag
+    finally:
+        signal.signal(signal.SIGINT, previous)
