@@ -32,6 +32,11 @@ from pmokit.pipeline.share import submitted_files
 def files_to_ingest(paths: list[Path] | tuple[Path, ...]) -> list[Path]:
     """The files given, and the submissions in folders given; none at all is an error, said
     before anything is opened, rather than a success at nothing."""
+    for path in paths:  # a mistyped path is said before anything is opened or created
+        try:
+            path.stat()
+        except OSError as exc:
+            raise InputError(path, exc.strerror or str(exc)) from None
     found = submitted_files(paths)
     if not found:
         shown = ", ".join(str(p) for p in paths)

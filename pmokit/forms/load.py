@@ -262,4 +262,6 @@ def load_forms(folder: Path) -> dict[str, FormSpec]:
                 str(path), "id", f"{form.id!r} must match the file name {path.stem!r}"
             )
         forms[form.id] = form
+    if not forms:  # a wrong --forms-dir would otherwise build and check nothing, and succeed
+        raise SchemaError(str(folder), "(folder)", "no form specs (*.toml) in this folder")
     return forms

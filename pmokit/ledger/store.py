@@ -8,6 +8,7 @@ locked"); PostgreSQL needs none of that.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
@@ -30,7 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
-from pmokit.base.errors import LedgerError
+from pmokit.base.errors import LedgerError, OutputError
 from pmokit.forms.schema import FormSpec
 from pmokit.ledger.tables import SCHEMA_VERSION, build_metadata, forms_fingerprint
 from pmokit.utils.mounts import network_filesystem
@@ -287,10 +288,12 @@ def backup_ledger(ledger: Ledger, target: Path) -> Path:
         )
     if target.exists():
         raise LedgerError(f"{target} 已存在", f"{target} already exists")
-    target.parent.mkdir(parents=True, exist_ok=True)
     raw = ledger.engine.raw_connection()  # VACUUM runs outside any transaction
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         raw.cursor().execute("VACUUM INTO ?", (str(target),))
+    except (OSError, sqlite3.Error) as exc:
+        raise OutputError(target, getattr(exc, "strerror", None) or str(exc)) from None
     finally:
         raw.close()
     copy = create_engine(f"sqlite:///{target}")

@@ -1,0 +1,97 @@
+"""Every `pmo` command against the inputs a new user gets wrong — a missing path, a place that
+cannot be written, a bad date, a bad setting, a wrong spec folder — answers with one clear line
+and exit 3 (or click's usage message and exit 2), never a traceback, never a silent success."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from test_docs import commands
+
+# (command words, arguments after them); {missing}, {blocked} (a path under a file), {ledger}
+BATTERY = [
+    (("forms", "list"), ["--lang", "fr"]),
+    (("forms", "build"), ["--out", "{blocked}/forms"]),
+    (("forms", "describe"), ["no-such-form"]),
+    (("forms", "docs"), ["--lang", "klingon"]),
+    (("forms", "read"), ["{missing}/weekly.xlsx"]),
+    (("validate",), ["{missing}/weekly.xlsx"]),
+    (("codes",), ["--json"]),
+    (("ingest",), ["{missing}"]),
+    (("ingest",), ["--received", "2026-02-30", "{missing}"]),
+    (("status",), ["--lang", "en"]),  # a flag it does not take
+    (("ledger", "rebuild"), []),
+    (("ledger", "backup"), ["--out", "{blocked}/backup.sqlite"]),
+    (("watch",), ["{missing}"]),
+    (("rollup",), ["--as-of", "2026-02-30"]),
+    (("rollup",), ["--out", "{blocked}/rollup.xlsx"]),
+    (("alerts",), ["--as-of", "2026-13-01"]),
+    (("demo",), ["--out", "{blocked}/demo"]),
+]
+# What breaks every command alike: the environment or pmo.toml.
+SETTINGS = {
+    "a wrong spec folder": ({"PMO_FORMS_DIR": "{missing}"}, ""),
+    "an unknown setting": ({}, "colour = 1\n"),
+    "a bad value": ({}, 'budget_due_day = "late"\n'),
+    "a bad language": ({"PMO_LANG": "fr"}, ""),
+}
+NEEDS_NO_SETTINGS = {("codes",)}  # prints the registry: reads no settings at all
+# Arguments that would do real work, so a bad setting is what stops the command.
+GOOD_ARGS = {
+    "ingest": ["x.xlsx"],
+    "validate": ["x.xlsx"],
+    "watch": ["."],
+    "forms read": ["x.xlsx"],
+    "forms describe": ["weekly"],
+    "forms build": ["--out", "out"],
+}
+
+
+def pmo(tmp_path, words, args, env=None, toml=""):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    places = {"missing": tmp_path / "missing", "blocked": blocker}
+    if toml:
+        (tmp_path / "pmo.toml").write_text(toml, encoding="utf-8")
+    environ = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    environ |= {k: v.format(**places) for k, v in (env or {}).items()}
+    argv = [*words, *(a.format(**places) for a in args)]
+    return subprocess.run(
+        [sys.executable, "-m", "pmokit", *argv],
+        capture_output=True, text=True, encoding="utf-8", cwd=tmp_path, env=environ,
+    )  # fmt: skip
+
+
+def clear(result) -> None:
+    assert "Traceback" not in result.stderr + result.stdout, result.stderr
+    assert result.returncode in (2, 3), (result.returncode, result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    if result.returncode == 3:
+        assert len(lines) == 1 and lines[0].startswith("pmo: "), lines
+    else:
+        assert lines and lines[-1].startswith("Error: "), lines  # click's usage message
+
+
+def test_the_battery_covers_every_command():
+    assert {words for words, _ in BATTERY} == {words for words, _ in commands()}
+
+
+@pytest.mark.parametrize(("words", "args"), BATTERY, ids=lambda v: " ".join(v) or "-")
+def test_a_bad_input_gets_one_clear_line(tmp_path, words, args):
+    needs_ledger = any("{blocked}/rollup" in a or "{blocked}/backup" in a for a in args)
+    if needs_ledger:  # a PMO's folder with its ledger, so the bad output path is what fails
+        (tmp_path / ".pmo").mkdir()
+        (tmp_path / ".pmo" / "ledger.sqlite").touch()
+    clear(pmo(tmp_path, words, args))
+
+
+@pytest.mark.parametrize("case", sorted(SETTINGS))
+@pytest.mark.parametrize("words", sorted({w for w, _ in BATTERY} - NEEDS_NO_SETTINGS), ids=" ".join)
+def test_a_bad_setting_stops_every_command(tmp_path, case, words):
+    env, toml = SETTINGS[case]
+    args = GOOD_ARGS.get(" ".join(words), [])
+    result = pmo(tmp_path, words, args, env, toml)
+    clear(result)
+    assert not (tmp_path / "out").exists() and not (tmp_path / "pmo-demo").exists()
