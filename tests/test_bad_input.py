@@ -25,6 +25,7 @@ BATTERY = [
     (("ledger", "rebuild"), []),
     (("ledger", "backup"), ["--out", "{blocked}/backup.sqlite"]),
     (("watch",), ["{missing}"]),
+    (("watch",), [".", "--scan-interval", "0"]),  # it would busy-loop
     (("rollup",), ["--as-of", "2026-02-30"]),
     (("rollup",), ["--out", "{blocked}/rollup.xlsx"]),
     (("alerts",), ["--as-of", "2026-13-01"]),

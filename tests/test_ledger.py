@@ -425,3 +425,12 @@ def test_a_sqlite_ledger_on_a_network_mount_is_refused_t12(tmp_path, forms, monk
     assert "SQLite 在网络共享上会损坏" in refused.value.zh
     assert not (tmp_path / "smb").exists()  # refused before anything was created
     Ledger(f"sqlite:///{tmp_path / 'local' / 'ledger.sqlite'}", forms).close()
+
+
+def test_a_missing_postgresql_driver_says_which_extra_to_install(forms):
+    from pmokit.base.errors import LedgerError
+
+    with pytest.raises(LedgerError) as caught:
+        Ledger("postgresql+pg8000://pmo:pmo@127.0.0.1/pmo", forms)  # a driver we do not ship
+    assert 'pip install "pmokit[postgres]"' in caught.value.en
+    assert "postgresql+psycopg://" in caught.value.zh

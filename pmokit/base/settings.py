@@ -120,6 +120,42 @@ _FILE_KEYS = {
     "budget_due_day": int,
     "closure_after_final": frozenset,
 }
+# The range each number may take (inclusive); outside it a setting is refused, naming the
+# file, the key and the range, rather than quietly making every deadline or figure absurd.
+RANGES: dict[str, tuple[float, float]] = {
+    "max_weekly_hours": (1, 168),
+    "max_duration_years": (1, 10),
+    "missing_weeks_for_suspension": (1, 52),
+    "suspension_months": (1, 36),
+    "closure_workdays": (1, 120),
+    "initiation_workdays": (1, 120),
+    "budget_due_day": (1, 28),
+    "rollup.schedule_amber_days": (0, 365),
+    "rollup.schedule_red_days": (1, 365),
+    "rollup.budget_amber": (0, 1),
+    "rollup.budget_red": (0.001, 1),
+    "rollup.capacity_hours": (1, 168),
+    "rollup.success_target": (0, 1),
+    "rollup.on_time_target": (0, 1),
+    "rollup.budget_target": (0, 1),
+    "rollup.satisfaction_target": (0, 5),
+    "rollup.adoption_target": (0, 1),
+    "rollup.weekly_on_time_target": (0, 1),
+    "rollup.trend_weeks": (1, 52),
+    **{f"limits.{f.name}": (1, 2**40) for f in fields(PackageLimits)},
+}
+
+
+def _in_range(key: str, value: Any, source: object) -> Any:
+    low, high = RANGES.get(key, (None, None))
+    if low is not None and not low <= value <= high:
+        raise ConfigError(
+            f"{source}：{key} 应在 {low} 到 {high} 之间，而不是 {value!r}",
+            f"{source}: {key} must be from {low} to {high}, not {value!r}",
+        )
+    return value
+
+
 _ENV = {
     "lang": "PMO_LANG",
     "forms_dir": "PMO_FORMS_DIR",
@@ -142,11 +178,12 @@ def _convert(key: str, value: Any, source: str) -> Any:
     try:
         if kind is frozenset:
             return frozenset(str(v) for v in value)
-        return kind(value)
+        converted = kind(value)
     except (TypeError, ValueError):
         raise ConfigError(
             f"{source}：{key} 的值 {value!r} 无效", f"{source}: {key} cannot be {value!r}"
         ) from None
+    return _in_range(key, converted, source)
 
 
 def _from_file(path: Path) -> dict[str, Any]:
@@ -183,11 +220,24 @@ def _section(raw: dict, name: str, kind: type, path: Path):
             f"{path}: unknown setting {name}.{unknown[0]}",
         )
     try:
-        return kind(**{k: types[k](v) for k, v in raw.items()})
+        values = {k: types[k](v) for k, v in raw.items()}
     except (TypeError, ValueError):
         raise ConfigError(
             f"{path}：[{name}] 中只能填数字", f"{path}: [{name}] takes numbers only"
         ) from None
+    for key, value in values.items():
+        _in_range(f"{name}.{key}", value, path)
+    section = kind(**values)
+    for amber, red in (
+        ("schedule_amber_days", "schedule_red_days"),
+        ("budget_amber", "budget_red"),
+    ):
+        if hasattr(section, amber) and getattr(section, amber) >= getattr(section, red):
+            raise ConfigError(
+                f"{path}：{name}.{amber} 应小于 {name}.{red}",
+                f"{path}: {name}.{amber} must be below {name}.{red}",
+            )
+    return section
 
 
 def _calendar(raw: dict, path: Path) -> WorkCalendar:

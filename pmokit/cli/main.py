@@ -60,7 +60,7 @@ from pmokit.pipeline.intake import rebuild_ledger
 @click.pass_context
 def cli(ctx: click.Context, lang: str | None, forms_dir: Path | None) -> None:
     """pmokit: the PMO's standard Excel forms, checked and collected for you."""
-    ctx.obj = Settings()  # so a bad setting below is still reported in the default language
+    ctx.obj = Settings(lang=lang or "zh")  # a bad setting below is reported in this language
     ctx.obj = load_settings({"lang": lang, "forms_dir": forms_dir})
 
 
@@ -115,28 +115,28 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], received: str | None, as
 @click.option("--polling", is_flag=True, help="Poll instead of OS events (network shares).")
 @click.option(
     "--scan-interval",
-    type=float,
+    type=click.FloatRange(min=0.1),
     default=15.0,
     show_default=True,
     help="Seconds between full scans of the inbox.",
 )
 @click.option(
     "--settle",
-    type=float,
+    type=click.FloatRange(min=0.1),
     default=5.0,
     show_default=True,
     help="Seconds a file must stay unchanged before it is read.",
 )
 @click.option(
     "--grace",
-    type=float,
+    type=click.FloatRange(min=0.0),
     default=600.0,
     show_default=True,
     help="Seconds a file that is not a complete workbook may take to finish copying.",
 )
 @click.option(
     "--outage-alert",
-    type=float,
+    type=click.FloatRange(min=0.0),
     default=600.0,
     show_default=True,
     help="Seconds the inbox may be unreachable before an alert is logged.",

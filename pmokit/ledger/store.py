@@ -107,6 +107,13 @@ class NoLedgerError(LedgerError):
 
 
 def _cannot_open(url: str, exc: Exception) -> LedgerError:
+    if isinstance(exc, ImportError) and url.startswith("postgresql"):
+        return LedgerError(
+            f"无法打开台账 {url}：缺少 PostgreSQL 驱动（{exc}）。请安装："
+            ' pip install "pmokit[postgres]"，并使用 postgresql+psycopg:// 地址',
+            f"cannot open the ledger {url}: its PostgreSQL driver is missing ({exc}). Install it:"
+            ' pip install "pmokit[postgres]", and use a postgresql+psycopg:// URL',
+        )
     return LedgerError(f"无法打开台账 {url}：{exc}", f"cannot open the ledger {url}: {exc}")
 
 
