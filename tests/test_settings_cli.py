@@ -187,3 +187,36 @@ def test_an_environment_value_out_of_range_names_the_variable(tmp_path):
     assert (
         caught.value.en == "PMO_MAX_WEEKLY_HOURS: max_weekly_hours must be from 1 to 168, not 0.0"
     )
+
+
+def test_ledger_rebuild_asks_first_and_never_beside_a_watcher(forms, blank_forms, tmp_path):
+    """Rebuilding empties the ledger: without a terminal it needs --yes, and while a watcher
+    holds the ledger it is refused."""
+    import os
+    import subprocess
+    import sys
+
+    from watchers.lock import InstanceLock
+
+    init = submission(forms, blank_forms, tmp_path, "initiation")
+    assert pmo("ingest", str(init), cwd=tmp_path).returncode == 0
+
+    def rebuild(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "pmokit", "ledger", "rebuild", *args],
+            cwd=tmp_path, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+            encoding="utf-8",
+        )  # fmt: skip
+
+    unasked = rebuild()
+    assert unasked.returncode == 3
+    assert unasked.stderr == "pmo: pmo ledger rebuild 会清空并重建台账：确认请加 --yes\n"
+    lock = InstanceLock(tmp_path / ".pmo" / "watch.lock")  # as a running watcher holds it
+    try:
+        beside = rebuild("--yes")
+        assert beside.returncode == 3
+        assert f"监视进程（pid {os.getpid()}）正在使用台账" in beside.stderr
+    finally:
+        lock.release()
+    done = rebuild("--yes")
+    assert done.returncode == 0 and done.stdout.startswith("replayed 1 submissions")

@@ -19,8 +19,18 @@ from pmokit.ledger.store import Ledger
 from pmokit.pipeline.archive import reconcile_index
 from pmokit.utils.mounts import network_filesystem
 from pmokit.validation.isolation import IsolatedChecker
-from watchers.lock import InstanceLock
+from watchers.lock import InstanceLock, lock_holder
 from watchers.service import Timing, Watcher, log_to_stdout
+
+
+def refuse_while_watching(settings: Settings) -> None:
+    """What must not run beside the watcher (a rebuild empties the ledger it writes to)."""
+    holder = lock_holder(settings.state_dir() / "watch.lock")
+    if holder is not None:
+        raise PmoError(
+            f"监视进程（pid {holder}）正在使用台账：请先停止 pmo watch",
+            f"a watcher (pid {holder}) is using the ledger: stop pmo watch first",
+        )
 
 
 def run_watcher(

@@ -21,8 +21,9 @@ from pmokit.actions.ingesting import (
 )
 from pmokit.actions.rollups import rollup_to_file
 from pmokit.actions.status import current_status
-from pmokit.actions.watching import run_watcher
+from pmokit.actions.watching import refuse_while_watching, run_watcher
 from pmokit.alerts.rules import open_alerts
+from pmokit.base.errors import ConfigError
 from pmokit.base.issue_codes import codes_markdown
 from pmokit.base.labels import LANGS, Label
 from pmokit.base.settings import Settings, load_settings
@@ -229,11 +230,28 @@ def ledger_backup(ctx: click.Context, target: Path | None) -> None:
 
 
 @ledger.command("rebuild")
+@click.option("--yes", is_flag=True, help="Rebuild without asking (scripts, cron).")
 @click.pass_context
-def ledger_rebuild(ctx: click.Context) -> None:
-    """Empty the ledger and replay every archived submission in arrival order."""
-    count = rebuild_ledger(ctx.obj, spec_forms(ctx))
-    click.echo(f"replayed {count} submissions into {ctx.obj.ledger_url()}")
+def ledger_rebuild(ctx: click.Context, yes: bool) -> None:
+    """Empty the ledger and replay every archived submission in arrival order; asks first, and
+    refuses while a watcher is using the ledger."""
+    settings, lang = ctx.obj, ctx.obj.lang
+    refuse_while_watching(settings)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise ConfigError(REBUILD_NEEDS_YES.zh, REBUILD_NEEDS_YES.en)
+        click.confirm(REBUILD_ASK.text(lang).format(url=settings.ledger_url()), abort=True)
+    count = rebuild_ledger(settings, spec_forms(ctx))
+    click.echo(f"replayed {count} submissions into {settings.ledger_url()}")
+
+
+REBUILD_ASK = Label(
+    "将清空台账 {url} 并按归档重放全部文件，确定吗？", "Empty {url} and replay the whole archive?"
+)
+REBUILD_NEEDS_YES = Label(
+    "pmo ledger rebuild 会清空并重建台账：确认请加 --yes",
+    "pmo ledger rebuild empties and rebuilds the ledger: add --yes to confirm",
+)
 
 
 @cli.command()
