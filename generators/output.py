@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from xlsxwriter.exceptions import FileCreateError
+from xlsxwriter.exceptions import XlsxFileError
 
 from pmokit.base.errors import OutputError
 
@@ -17,6 +17,6 @@ from pmokit.base.errors import OutputError
 def writing(path: Path) -> Iterator[None]:
     try:
         yield
-    except (OSError, FileCreateError) as exc:
+    except (OSError, XlsxFileError) as exc:
         cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else exc
         raise OutputError(path, getattr(cause, "strerror", None) or str(cause)) from None

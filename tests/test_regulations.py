@@ -159,11 +159,11 @@ def test_closure_starts_on_the_pmos_day_not_utcs_r16(desk):
 
 def test_an_initiation_without_its_whole_plan_waits_in_startup_r21(desk):
     """R21: the 项目实施计划 sections "must all be present before the status may become 实施"."""
-    gaps = {"plan_risk": "否", "plan_tracking": "否"}
+    gaps = {"plan_risk": "否", "plan_scope": "否"}
     waiting = desk.submit("initiation", fields=gaps)
     assert waiting.outcome == "accepted" and waiting.moves == ((None, "启动"),)
     [warning] = [i for i in waiting.report.issues if i.code == "plan-incomplete"]
-    assert "风险管理计划" in warning.message and "跟踪计划" in warning.message
+    assert "风险管理计划" in warning.message and "范围" in warning.message
     assert desk.rows("baselines", "kind") == []  # no baseline before 实施
     complete = desk.submit("initiation", days=1)
     assert complete.moves == (("启动", "实施"),) and desk.state() == "实施"
@@ -184,6 +184,7 @@ def test_a_pm_change_without_its_handover_note_is_not_applied_r13(desk):
 def test_a_year_the_holiday_calendar_does_not_know_is_said_loudly(desk):
     """Beyond chinesecalendar's years deadlines fall back to Monday–Friday: pmo alerts, the
     roll-up and pmo status say so until the PMO adds the year's 放假安排 to [calendar]."""
+    import os
     import subprocess
     import sys
     from dataclasses import replace
@@ -201,15 +202,16 @@ def test_a_year_the_holiday_calendar_does_not_know_is_said_loudly(desk):
     assert added.warning(far) is None
 
     desk.submit("initiation")
+    env = {**os.environ, "PMO_LEDGER": desk.settings.ledger_url()}  # SQLite or PostgreSQL
     result = subprocess.run(
         [sys.executable, "-m", "pmokit", "alerts", "--as-of", "2099-03-02", "--json"],
-        capture_output=True, text=True, encoding="utf-8", cwd=desk.tmp_path,
+        capture_output=True, text=True, encoding="utf-8", cwd=desk.tmp_path, env=env,
     )  # fmt: skip
     assert result.returncode == 0 and result.stdout.startswith("[")  # stdout stays JSON
     assert result.stderr.startswith("pmo: 警告：节假日日历不含 2099 年")
     quiet = subprocess.run(
         [sys.executable, "-m", "pmokit", "alerts", "--as-of", "2026-03-20"],
-        capture_output=True, text=True, encoding="utf-8", cwd=desk.tmp_path,
+        capture_output=True, text=True, encoding="utf-8", cwd=desk.tmp_path, env=env,
     )  # fmt: skip
     assert quiet.returncode == 0 and quiet.stderr == ""
 
@@ -344,6 +346,34 @@ def test_history_is_imported_with_its_real_arrival_times(forms, blank_forms, tmp
     early = tmp_path / "early.xlsx"
     week = {"week_ending": dt.datetime(2026, 3, 13), "rag": "黄"}  # other bytes than week 1
     submission(forms, blank_forms, tmp_path / "z-initiation", "weekly", fields=week).rename(early)
+    from pmokit.pipeline.archive import indexed
+
+    assert [when for _, _, when in indexed(settings)][:1] == ["2026-03-16T01:00:00+00:00"]
     out = run(cli, ["ingest", "--received", "2026-03-10", str(early)], env={"PMO_LANG": None})
     assert out.exit_code == 1 and "rejected" in out.output, out.output
     assert "早于项目“PRJ-2026-001”的登记时间 2026-03-16 09:00:00" in out.output
+
+
+def test_an_overdue_budget_is_no_longer_owed_once_the_project_is_suspended_r14(desk):
+    """The overdue alert must be closable: a suspended project can send no budget, so owes none."""
+    desk.submit("initiation")
+    desk.submit("budget", days=11)  # April's
+    assert r14(rules(desk, D(2026, 5, 1))) == [("R14", "error", "2026-04-28")]  # May's
+    desk.submit(
+        "change", days=47, fields={"change_type": "暂停", "effective_date": dt.datetime(2026, 5, 4)}
+    )
+    assert r14(rules(desk, D(2026, 5, 5))) == []
+
+
+def test_organisation_and_tracking_plans_are_the_software_projects_r21(desk):
+    """The form: 组织计划 and 跟踪计划 "软件项目必填" — an integration project may lack them."""
+    without = {"plan_organisation": "否", "plan_tracking": "否"}
+    integration = desk.submit("initiation", fields=without)  # the example: 系统集成
+    assert integration.moves == ((None, "启动"), ("启动", "实施"))
+    software = desk.submit(
+        "initiation",
+        fields={**without, "project_code": "PRJ-2026-002", "project_type": "软件开发"},
+    )
+    assert software.moves == ((None, "启动"),)
+    [warning] = [i for i in software.report.issues if i.code == "plan-incomplete"]
+    assert "组织计划" in warning.message and "跟踪计划" in warning.message

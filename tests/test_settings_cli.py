@@ -72,6 +72,7 @@ def test_pmo_toml_is_found_in_a_parent_and_paths_are_relative_to_it(tmp_path):
         ("[rollup]\ncapacity_hours = 0\n", "rollup.capacity_hours must be from 1 to 168"),
         ("[rollup]\nbudget_amber = 0.2\n", "rollup.budget_amber must be below rollup.budget_red"),
         ("[limits]\nmax_members = 0\n", "limits.max_members must be from 1"),
+        ('closure_after_final = "软件开发"\n', "closure_after_final cannot be '软件开发'"),
     ],
 )
 def test_a_broken_pmo_toml_names_the_file_and_key(tmp_path, text, words):

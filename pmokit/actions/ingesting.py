@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pmokit.base.errors import InputError, PmoError, read_bytes
 from pmokit.base.labels import Label
-from pmokit.base.lifecycle import FORM_NAMES, REGISTERING_FORMS
+from pmokit.base.lifecycle import REGISTERING_FORMS, form_name
 from pmokit.base.settings import Settings
 from pmokit.base.workdays import CHINA_TIME
 from pmokit.forms.schema import FormSpec
@@ -63,7 +63,7 @@ def received_option(value: str | None) -> dt.datetime | str | None:
             f"--received takes mtime or a date and time (e.g. 2025-06-13T17:30), not {value!r}",
         ) from None
     moment = moment if moment.tzinfo else moment.replace(tzinfo=CHINA_TIME)
-    return _not_future(moment, value)
+    return _not_future(moment.astimezone(dt.timezone.utc), value)  # the ledger keeps UTC
 
 
 def _not_future(moment: dt.datetime, shown: object) -> dt.datetime:
@@ -129,7 +129,8 @@ class IngestRun:
 
     def summary(self, lang: str) -> str:
         by_form = Counter(r.report.form for _, r in self.results if r.report.form)
-        forms = "，".join(f"{FORM_NAMES[f].text(lang)} {n}" for f, n in sorted(by_form.items()))
+        named = (f"{form_name(f).text(lang)} {n}" for f, n in sorted(by_form.items()))
+        forms = Label("，", ", ").text(lang).join(named)
         c = self.counts()
         return SUMMARY.text(lang).format(
             files=len(self.results),

@@ -15,6 +15,7 @@ from typing import Any
 
 from pmokit.alerts.inputs import AlertInputs, read_alert_inputs
 from pmokit.base.labels import Label
+from pmokit.base.lifecycle import TAKES
 from pmokit.base.settings import Settings
 from pmokit.base.workdays import WorkCalendar, end_of_day, weekly_deadlines
 from pmokit.ledger.store import Ledger
@@ -226,8 +227,8 @@ def _budget(view: AlertInputs, code: str, moment: dt.datetime, settings: Setting
     """R14: each month's budget is due by the due day of the month before, from a project that
     is in 实施 on that day, and stays overdue until that month's budget arrives."""
     start = view.started(code)
-    if start is None:
-        return []
+    if start is None or view.state(code, moment.date())[0] not in TAKES["budget"]:
+        return []  # a project that can no longer send a budget owes none
     received, day = view.values(code, "budget", "budget_month"), settings.budget_due_day
     due = _due_on_or_after(start, day)
     alerts = []

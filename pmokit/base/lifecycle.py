@@ -32,6 +32,11 @@ FORM_NAMES = {  # how refusals name a form
 }
 
 
+def form_name(form_id: str) -> Label:
+    """How messages name a form; a PMO's own form (--forms-dir) by its id."""
+    return FORM_NAMES.get(form_id, Label(form_id, form_id))
+
+
 @dataclass(frozen=True)
 class Decision:
     """What a form does to its project: state moves, a new baseline, or why it may not."""
@@ -58,6 +63,10 @@ PLAN_SECTIONS = (
     "plan_risk",
     "plan_tracking",
 )
+# The form says 组织计划 and 跟踪计划 are the software projects' ("软件项目必填").
+GENERAL_SECTIONS = tuple(
+    f for f in PLAN_SECTIONS if f not in ("plan_organisation", "plan_tracking")
+)
 
 
 def _initiation(fields: dict, state: str | None, today: dt.date) -> Decision:
@@ -67,7 +76,8 @@ def _initiation(fields: dict, state: str | None, today: dt.date) -> Decision:
     register = {column: fields.get(name) for name, column in REGISTER.items()}
     if fields.get("approval_result") != APPROVED:
         return Decision(tuple(moves), register=register)
-    missing = tuple(f for f in PLAN_SECTIONS if fields.get(f) is not True)
+    needed = PLAN_SECTIONS if fields.get("project_type") == "软件开发" else GENERAL_SECTIONS
+    missing = tuple(f for f in needed if fields.get(f) is not True)
     if missing:  # registered, waiting in 启动 for a complete plan
         return Decision(
             tuple(moves),

@@ -177,6 +177,8 @@ def _convert(key: str, value: Any, source: str) -> Any:
     kind = _FILE_KEYS[key]
     try:
         if kind is frozenset:
+            if isinstance(value, str):  # "软件开发" would become its characters
+                raise TypeError(value)
             return frozenset(str(v) for v in value)
         converted = kind(value)
     except (TypeError, ValueError):

@@ -105,7 +105,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], received: str | None, as
                 click.echo(f"{result.outcome:<9} {path.name}  {moves}".rstrip())
                 if result.outcome == "rejected":
                     click.echo(result.report.summary(lang), nl=False)
-        run.stopped = stop.is_set()
+        run.stopped = stop.is_set() and len(run.results) < len(files)
     click.echo(json_text(run.to_dict()) if as_json else run.summary(lang))
     sys.exit(130 if run.stopped else 1 if run.counts()["rejected"] else 0)
 
@@ -182,8 +182,8 @@ as_of_option = click.option(
 
 def _moment(as_of: dt.datetime | None) -> dt.datetime:
     """--as-of as an aware moment: a bare date means the end of that day."""
-    if as_of is None:
-        return dt.datetime.now(dt.timezone.utc)
+    if as_of is None:  # the PMO's now: its date is China's, even before 08:00
+        return dt.datetime.now(CHINA_TIME)
     if as_of.time() == dt.time():
         return end_of_day(as_of.date())
     return as_of.replace(tzinfo=CHINA_TIME)

@@ -16,7 +16,8 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, update
 
 from pmokit.base.issues import Issue, Report
-from pmokit.base.lifecycle import FORM_NAMES, TAKES, Decision, decide
+from pmokit.base.labels import Label
+from pmokit.base.lifecycle import TAKES, Decision, decide, form_name
 from pmokit.base.settings import Settings
 from pmokit.base.workdays import CHINA_TIME
 from pmokit.ledger.baseline_checks import baseline_issues
@@ -50,7 +51,7 @@ def _decision_issue(parsed: Parsed, code: str, decision: Decision, state: str | 
     """The lifecycle's refusal or warning as an issue on the project code; field ids among
     its details are named by their labels in the person's language."""
     details = {
-        key: "、".join(parsed.form.field(f).label.text(lang) for f in value)
+        key: Label("、", ", ").text(lang).join(parsed.form.field(f).label.text(lang) for f in value)
         if isinstance(value, tuple)
         else value
         for key, value in decision.details.items()
@@ -61,7 +62,7 @@ def _decision_issue(parsed: Parsed, code: str, decision: Decision, state: str | 
         "project_code",
         project=parsed.record.fields.get("project_code"),
         state=state or "",
-        form=FORM_NAMES[parsed.form.id].text(lang),
+        form=form_name(parsed.form.id).text(lang),
         **details,
     )
 

@@ -5,6 +5,7 @@ take a free name, so nothing already there is overwritten."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -34,7 +35,8 @@ def atomic_write(path: Path, write: Callable[[Path], object]) -> Path:
     handle, temp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
     os.close(handle)
     try:
-        os.chmod(temp, FILE_MODE)
+        with contextlib.suppress(OSError):  # some network shares allow no chmod: keep theirs
+            os.chmod(temp, FILE_MODE)
         write(Path(temp))
         with open(temp, "r+b") as written:  # Windows flushes only a handle open for writing
             os.fsync(written.fileno())
