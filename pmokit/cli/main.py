@@ -42,6 +42,7 @@ from pmokit.cli.support import (
 )
 from pmokit.ledger.store import Ledger, NoLedgerError, backup_ledger
 from pmokit.pipeline.intake import rebuild_ledger
+from watchers.service import Timing
 
 
 @click.group(cls=PmoGroup)
@@ -66,6 +67,13 @@ def cli(ctx: click.Context, lang: str | None, forms_dir: Path | None) -> None:
 
 
 cli.add_command(forms)
+
+
+def seconds_option(name: str, floor: float, help: str):
+    """A watcher timing in seconds, its default the watcher's own (watchers.service.Timing)."""
+    default = getattr(Timing(), name.lstrip("-").replace("-", "_"))
+    kind = click.FloatRange(min=floor)
+    return click.option(name, type=kind, default=default, show_default=True, help=help)
 
 
 NEW_LEDGER = Label("新建台账：", "new ledger: ")
@@ -114,33 +122,13 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], received: str | None, as
 @lang_option
 @click.argument("share", type=click.Path(path_type=Path))
 @click.option("--polling", is_flag=True, help="Poll instead of OS events (network shares).")
-@click.option(
-    "--scan-interval",
-    type=click.FloatRange(min=0.1),
-    default=15.0,
-    show_default=True,
-    help="Seconds between full scans of the inbox.",
+@seconds_option("--scan-interval", 0.1, "Seconds between full scans of the inbox.")
+@seconds_option("--settle", 0.1, "Seconds a file must stay unchanged before it is read.")
+@seconds_option(
+    "--grace", 0.0, "Seconds a file that is not a complete workbook may take to finish copying."
 )
-@click.option(
-    "--settle",
-    type=click.FloatRange(min=0.1),
-    default=5.0,
-    show_default=True,
-    help="Seconds a file must stay unchanged before it is read.",
-)
-@click.option(
-    "--grace",
-    type=click.FloatRange(min=0.0),
-    default=600.0,
-    show_default=True,
-    help="Seconds a file that is not a complete workbook may take to finish copying.",
-)
-@click.option(
-    "--outage-alert",
-    type=click.FloatRange(min=0.0),
-    default=600.0,
-    show_default=True,
-    help="Seconds the inbox may be unreachable before an alert is logged.",
+@seconds_option(
+    "--outage-alert", 0.0, "Seconds the inbox may be unreachable before an alert is logged."
 )
 @click.option(
     "--once",
