@@ -16,6 +16,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 
+from generators.form_styles import INPUT_FILL as FORM_INPUT_FILL
 from generators.output import writing
 from pmokit.base.issues import ERROR, SEVERITY_NAMES, Issue, Report
 from pmokit.base.labels import Label
@@ -25,6 +26,7 @@ FILLS = {
     ERROR: PatternFill("solid", fgColor="FFC7CE"),
     "warning": PatternFill("solid", fgColor="FFEB9C"),
 }
+INPUT_FILL = PatternFill("solid", fgColor=FORM_INPUT_FILL.lstrip("#"))
 SHEET_TITLE = Label("校验结果", "Validation")
 HEADERS = (
     Label("序号", "No."),
@@ -106,6 +108,20 @@ def _summary_sheet(book, report: Report, lang: str) -> None:
         sheet.sheet_view.tabSelected = sheet is ws
 
 
+def _clear_earlier_feedback(book) -> None:
+    """A corrected feedback copy sent back in: its old 校验结果 sheet and cell marks go, so the
+    new feedback shows only what is still wrong."""
+    titles = {SHEET_TITLE.zh, SHEET_TITLE.en}
+    for sheet in list(book.worksheets):
+        if sheet.title.rstrip("_") in titles:
+            book.remove(sheet)
+            continue
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.comment is not None and cell.comment.author == "pmokit":
+                    cell.comment, cell.fill = None, INPUT_FILL
+
+
 def _atomic_write(path: Path, write) -> Path:
     with writing(path):
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -115,6 +131,7 @@ def _atomic_write(path: Path, write) -> Path:
 def write_feedback_workbook(original: bytes, report: Report, path: Path, lang: str) -> Path:
     """Write the annotated copy of a workbook that validation read as one of our forms."""
     book = openpyxl.load_workbook(io.BytesIO(original))
+    _clear_earlier_feedback(book)
     for issue in report.issues:
         _mark(book, issue, lang)
     _summary_sheet(book, report, lang)

@@ -6,6 +6,7 @@ feedback. The chaos run (T1) is in test_watcher_chaos.py."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -95,6 +96,17 @@ def inbox_names(share: Path) -> list[str]:
     return sorted(p.name for p in (share / "inbox").iterdir())
 
 
+def filed(folder: Path) -> list[str]:
+    """Every file under a folder of the share, as relative paths."""
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+def china_today() -> str:
+    from pmokit.base.workdays import CHINA_TIME
+
+    return dt.datetime.now(CHINA_TIME).date().isoformat()
+
+
 def test_files_dropped_while_stopped_are_processed_at_start_t10(share, made, tmp_path):
     # The weekly report sorts first and waited longer; its project's initiation still goes first.
     shutil.copy(made("weekly", "01 周报 第12周.xlsx"), share / "inbox")
@@ -147,7 +159,9 @@ def test_duplicates_and_resaves_t11(share, made, tmp_path):
     lines = service.stop()
     assert [p.name for p in (share / "duplicates").iterdir()] == ["weekly (copy).xlsx"]
     accepted = sorted(p.name for p in (share / "accepted").rglob("weekly*.xlsx"))
-    assert len(accepted) == 2 and "weekly.xlsx" in accepted  # the re-save got a hash suffix
+    # the re-save is named for what it is, not given a hash
+    assert accepted[0] == "weekly (PRJ-2026-001 项目周报 2026-03-13).xlsx"
+    assert accepted[1:] == ["weekly.xlsx"]
     outcomes = [line["outcome"] for line in lines if "file" in line]
     assert outcomes == ["accepted", "accepted", "duplicate", "accepted"]
 
@@ -158,15 +172,17 @@ def test_rejected_files_are_filed_with_their_feedback(share, made, tmp_path):
     service = Service(tmp_path, share)
     wait_for(lambda: inbox_names(share) == [])
     service.stop()
-    rejected = sorted(p.name for p in (share / "rejected").iterdir())
-    assert rejected == [
-        "no-project.feedback.txt",
-        "no-project.feedback.xlsx",
-        "no-project.xlsx",
-        "notes.feedback.txt",
-        "notes.xlsx",
+    # by project when the file names one, else by the day it arrived
+    assert filed(share / "rejected") == [
+        f"{china_today()}/notes.feedback.txt",
+        f"{china_today()}/notes.xlsx",
+        "PRJ-2026-001/no-project.feedback.txt",
+        "PRJ-2026-001/no-project.feedback.xlsx",
+        "PRJ-2026-001/no-project.xlsx",
     ]
-    text = (share / "rejected" / "no-project.feedback.txt").read_text(encoding="utf-8")
+    text = (share / "rejected" / "PRJ-2026-001" / "no-project.feedback.txt").read_text(
+        encoding="utf-8"
+    )
     assert "台账中没有项目“PRJ-2026-001”" in text
 
 
@@ -225,9 +241,9 @@ def test_hostile_files_are_refused_and_the_service_lives_on_t3(share, made, tmp_
     outcomes = {line["file"]: line["outcome"] for line in lines if "file" in line}
     assert outcomes == {**dict.fromkeys(corpus, "rejected"), "init.xlsx": "accepted"}
     texts = {
-        name: (share / "rejected" / name.replace(".xlsx", ".feedback.txt")).read_text(
-            encoding="utf-8"
-        )
+        name: (
+            share / "rejected" / china_today() / name.replace(".xlsx", ".feedback.txt")
+        ).read_text(encoding="utf-8")
         for name in corpus
     }
     assert "解压后过大" in texts["bomb.xlsx"] and "实体声明" in texts["laughs.xlsx"]
@@ -253,9 +269,9 @@ def test_a_crash_at_each_side_effect_then_a_restart_keeps_the_invariants_t2(
     wait_for(lambda: inbox_names(share) == [])
     Service_.stop()
     assert [p.name for p in (share / "accepted").rglob("*.xlsx")] == ["a-init.xlsx"]
-    assert sorted(p.name for p in (share / "rejected").iterdir()) == [
-        "b-notes.feedback.txt",
-        "b-notes.xlsx",
+    assert filed(share / "rejected") == [
+        f"{china_today()}/b-notes.feedback.txt",
+        f"{china_today()}/b-notes.xlsx",
     ]
     assert not (share / "duplicates").exists()
     settings = load_settings(environ={}, cwd=tmp_path)
@@ -295,7 +311,9 @@ def test_an_older_version_arriving_late_is_refused_whatever_the_share_mtimes_t11
         ("周报 旧.xlsx", "rejected"),
         ("周报 再交.xlsx", "duplicate"),
     ]
-    text = (share / "rejected" / "周报 旧.feedback.txt").read_text(encoding="utf-8")
+    text = (share / "rejected" / "PRJ-2026-001" / "周报 旧.feedback.txt").read_text(
+        encoding="utf-8"
+    )
     assert "已有本期更新的版本“周报.xlsx”（保存于 2026-03-13 16:00:00）" in text
     assert [p.name for p in (share / "duplicates").iterdir()] == ["周报 再交.xlsx"]
 
@@ -365,3 +383,116 @@ def test_once_files_what_is_waiting_and_exits_for_cron(share, made, tmp_path):
     )
     assert gone.returncode == 3 and "不是文件夹（共享是否已挂载？）" in gone.stderr
     assert not share.exists()  # and not created as a local folder
+
+
+def opendocument() -> bytes:
+    """A LibreOffice spreadsheet's package: a zip whose first entry names its type."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as book:
+        book.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        book.writestr("content.xml", "<office:document-content/>")
+    return out.getvalue()
+
+
+def test_every_file_that_arrives_gets_an_answer_and_status_counts_what_is_ignored(
+    share, made, tmp_path
+):
+    strays = {
+        "会议纪要.pdf": b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n",
+        "工时.csv": "\ufeff姓名,工时\n张三,40\n".encode(),
+        "说明.txt": "请查收".encode(),
+        "周报.ods": opendocument(),
+        "周报.xls": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504,
+    }
+    for name, data in strays.items():
+        (share / "inbox" / name).write_bytes(data)
+    (share / "inbox" / "~$周报.xlsx").write_bytes(b"owner file")  # Excel's, while it is open
+    (share / "inbox" / "旧文件").mkdir()
+    service = Service(tmp_path, share)
+    wait_for(lambda: inbox_names(share) == ["~$周报.xlsx", "旧文件"])
+    time.sleep(1.0)  # a scan after the last filing has written the status
+    status = pmo_status(tmp_path)
+    lines = service.stop()
+    outcomes = {line["file"]: line["outcome"] for line in lines if "file" in line}
+    assert outcomes == dict.fromkeys(strays, "rejected")
+    day = share / "rejected" / china_today()
+    for name in strays:
+        assert (day / name).read_bytes() == strays[name]  # the original, whole
+        reason = (day / f"{Path(name).stem}.feedback.txt").read_text(encoding="utf-8")
+        assert "[错误]" in reason
+    xls = (day / "周报.feedback.txt").read_text(encoding="utf-8")
+    assert "另存为" in xls and ".xlsx" in xls  # the advice that used to reach nobody
+    assert status["watcher"]["ignored"] == ["~$周报.xlsx", "旧文件"]
+    assert status["watcher"]["queue"] == []
+
+
+def test_a_corrected_feedback_workbook_is_the_pms_resubmission(share, made, tmp_path):
+    import openpyxl
+
+    shutil.copy(made("initiation", "立项.xlsx"), share / "inbox")
+    shutil.copy(made("weekly", "周报.xlsx", fields={"rag": "紫"}), share / "inbox")
+    service = Service(tmp_path, share)
+    wait_for(lambda: inbox_names(share) == [])
+    folder = share / "rejected" / "PRJ-2026-001"
+    copy = openpyxl.load_workbook(folder / "周报.feedback.xlsx")
+    marked = [c for row in copy["周报"].iter_rows() for c in row if c.comment and c.value == "紫"]
+    assert len(marked) == 1
+    marked[0].value = "橙"  # still not one of the choices
+    copy.save(tmp_path / "周报.feedback.xlsx")
+    shutil.copy(tmp_path / "周报.feedback.xlsx", share / "inbox")
+    wait_for(lambda: inbox_names(share) == [])
+    # its name was taken by the first feedback: the second round is named for what it is
+    second = folder / "周报.feedback (PRJ-2026-001 项目周报 2026-03-13).feedback.xlsx"
+    again = openpyxl.load_workbook(second)
+    assert again.sheetnames.count("校验结果") == 1 and "校验结果_" not in again.sheetnames
+    fixed_cell = again["周报"][marked[0].coordinate]
+    assert "紫" not in fixed_cell.comment.text and "橙" in fixed_cell.comment.text  # new mark only
+    again["周报"][marked[0].coordinate].value = "绿"
+    again.save(tmp_path / "周报 改.feedback.xlsx")
+    shutil.copy(tmp_path / "周报 改.feedback.xlsx", share / "inbox")
+    wait_for(lambda: inbox_names(share) == [])
+    lines = service.stop()
+    outcomes = [(line["file"], line["outcome"]) for line in lines if "file" in line]
+    assert outcomes == [
+        ("立项.xlsx", "accepted"),
+        ("周报.xlsx", "rejected"),
+        ("周报.feedback.xlsx", "rejected"),
+        ("周报 改.feedback.xlsx", "accepted"),
+    ]
+    accepted = share / "accepted" / time.strftime("%Y") / "PRJ-2026-001"
+    assert (accepted / "周报 改.feedback.xlsx").exists()
+
+
+def test_two_pms_files_of_one_name_are_told_apart_by_project_form_and_period(tmp_path):
+    from pmokit.base.issues import Report
+    from pmokit.ledger.submissions import IntakeResult
+    from pmokit.pipeline.share import filed_name
+
+    def result(project: str | None, period: str | None) -> IntakeResult:
+        return IntakeResult(
+            "duplicate", 1, Report("周报.xlsx", "weekly"), project=project, period=period
+        )
+
+    names = []
+    for project, period in [
+        ("PRJ-2026-001", "2026-04-17"),
+        ("PRJ-2026-002", "2026-04-17"),
+        ("PRJ-2026-002", "2026-04-17"),
+        ("../../etc", None),  # a code that is no safe name is left out
+        ("../../etc", None),
+    ]:
+        target = filed_name(tmp_path, "周报.xlsx", result(project, period), "zh")
+        target.write_bytes(b"x")
+        names.append(target.name)
+    assert names == [
+        "周报.xlsx",
+        "周报 (PRJ-2026-002 项目周报 2026-04-17).xlsx",
+        "周报 (PRJ-2026-002 项目周报 2026-04-17, 2).xlsx",
+        "周报 (项目周报).xlsx",
+        "周报 (项目周报, 2).xlsx",
+    ]
+    english = filed_name(tmp_path, "周报.xlsx", result("PRJ-2026-003", "2026-04-24"), "en")
+    assert english.name == "周报 (PRJ-2026-003 weekly report 2026-04-24).xlsx"

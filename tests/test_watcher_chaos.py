@@ -124,7 +124,7 @@ def test_concurrent_drops_with_repeated_kills_lose_and_double_nothing_t1(
     assert Counter(p.name for p in filed) == Counter(manifest.keys())  # each name exactly once
     assert all(p.read_bytes() == manifest[p.name] for p in filed)  # and whole
     assert len(list((share / "duplicates").iterdir())) == RESUBMITTED
-    assert len(list((share / "rejected").glob("*.feedback.txt"))) == INVALID
+    assert len(list((share / "rejected").rglob("*.feedback.txt"))) == INVALID
 
     settings = load_settings(environ={}, cwd=tmp_path)
     ledger = Ledger(settings.ledger_url(), load_forms(settings.spec_folder()))

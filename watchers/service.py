@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 import threading
 import time
@@ -28,7 +29,7 @@ from pmokit.forms.schema import FormSpec
 from pmokit.ledger.store import Ledger
 from pmokit.ledger.submissions import mark_filed, unfiled
 from pmokit.pipeline.archive import Arrival
-from pmokit.pipeline.share import WriteFeedback, is_submission, take_from_inbox
+from pmokit.pipeline.share import WriteFeedback, is_ignored, is_submission, take_from_inbox
 from pmokit.utils.files import content_hash
 from pmokit.validation.validate import Checked, check_workbook
 from watchers.stability import Stabilizer
@@ -114,10 +115,14 @@ class Watcher:
 
     def _listing(self) -> list[Path] | None:
         try:
-            names = sorted(p for p in self.inbox.iterdir() if is_submission(p.name))
+            with os.scandir(self.inbox) as entries:
+                found = [(e.name, e.is_file()) for e in entries]
         except OSError as exc:  # the share is away: nothing is deleted, we wait
             self._away(exc)
             return None
+        names = sorted(self.inbox / n for n, is_file in found if is_file and is_submission(n))
+        # Owner files, temporary names and folders are left alone, and counted for pmo status.
+        self.status.ignored = sorted(n for n, is_file in found if not is_file or is_ignored(n))
         if self.outage is not None:
             self._line(event="inbox-back", after_s=round(time.monotonic() - self.outage[0], 1))
             self.outage, self.status.outage_since_utc = None, None

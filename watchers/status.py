@@ -28,6 +28,7 @@ class WatchStatus:
     started_utc: str = field(default_factory=utc_now)
     last_scan_utc: str | None = None
     queue: list[str] = field(default_factory=list)  # files seen but not yet settled
+    ignored: list[str] = field(default_factory=list)  # owner and temporary files, folders
     outcomes: dict[str, int] = field(default_factory=dict)  # since start
     last_error: dict[str, str] | None = None
     outage_since_utc: str | None = None

@@ -78,10 +78,12 @@ def describe_watcher(status: dict) -> str:
     state = f"running (pid {status['pid']})" if status["running"] else "stopped"
     polling = f", polling ({status['polling_reason']})" if status.get("polling") else ""
     queue = status.get("queue") or []
+    ignored = status.get("ignored") or []  # owner and temporary files, folders: left alone
     lines = [
         f"watcher        {state}{polling}, inbox {status['inbox']}",
         f"last scan      {status.get('last_scan_utc') or '-'}",
         f"queue          {len(queue)}" + (f": {', '.join(queue[:10])}" if queue else ""),
+        f"ignored        {len(ignored)}" + (f": {', '.join(ignored[:10])}" if ignored else ""),
         f"since start    {status.get('outcomes') or {}}",
     ]
     if status.get("last_error"):

@@ -43,6 +43,7 @@ class IntakeResult:
     moves: tuple[tuple[str | None, str], ...] = ()
     superseded: tuple[int, ...] = ()
     project: str | None = None
+    period: str | None = None  # what the file speaks for: a week's end, a month
     previous_name: str | None = None  # for a duplicate: the name the accepted copy came under
     resumed: bool = False  # recorded before a crash; only the filing is left to do
 
@@ -112,12 +113,16 @@ def record_submission(
         }
         sid = db.execute(insert(submissions).values(**row)).inserted_primary_key[0]
         if not accepted:
-            return IntakeResult("rejected", sid, report, project=row["project_code"])
+            return IntakeResult(
+                "rejected", sid, report, project=row["project_code"], period=row["period"]
+            )
         _insert_form_data(db, ledger, sid, parsed)
         superseded = _supersede(db, ledger, sid, row)
         today = received.astimezone(CHINA_TIME).date()
         moves = _apply(db, ledger, sid, parsed, decision, state, today)
-        return IntakeResult("accepted", sid, report, moves, superseded, row["project_code"])
+        return IntakeResult(
+            "accepted", sid, report, moves, superseded, row["project_code"], row["period"]
+        )
 
 
 def _earlier(db: Connection, ledger: Ledger, digest: str, name: str) -> IntakeResult | None:
@@ -135,10 +140,15 @@ def _earlier(db: Connection, ledger: Ledger, digest: str, name: str) -> IntakeRe
         issues = tuple(Issue(**i) for i in json.loads(pending.issues_json))
         report = Report(name, pending.form, pending.form_version, issues)
         return IntakeResult(
-            pending.outcome, pending.id, report, project=pending.project_code, resumed=True
+            pending.outcome,
+            pending.id,
+            report,
+            project=pending.project_code,
+            period=pending.period,
+            resumed=True,
         )
     seen = db.execute(
-        select(submissions.c.id, submissions.c.project_code, submissions.c.original_name).where(
+        select(submissions).where(
             (submissions.c.sha256 == digest) & (submissions.c.outcome == "accepted")
         )
     ).first()
@@ -146,8 +156,9 @@ def _earlier(db: Connection, ledger: Ledger, digest: str, name: str) -> IntakeRe
         return IntakeResult(
             "duplicate",
             seen.id,
-            Report(name),
+            Report(name, seen.form, seen.form_version),
             project=seen.project_code,
+            period=seen.period,
             previous_name=seen.original_name,
         )
     return None
