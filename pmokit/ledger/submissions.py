@@ -30,6 +30,7 @@ from pmokit.validation.reading import saved_time
 from pmokit.validation.validate import Checked
 
 BASELINE_KINDS = ("budget", "procurement", "schedule")
+OWN_COLUMNS = ("submission_id", "row_number")  # a form table's own, not a field's
 
 
 @dataclass(frozen=True)
@@ -273,18 +274,28 @@ def unfiled(ledger: Ledger) -> list[tuple[int, str, str]]:
 
 
 def _insert_form_data(db: Connection, ledger: Ledger, sid: int, parsed: Parsed) -> None:
+    """The form's values into its tables. A file read with an earlier version of its spec (a
+    rebuild) fills the columns today's spec has, its renamed fields under their new names; what
+    today's spec dropped stays in the archived file."""
     form = parsed.form
-    db.execute(
-        insert(ledger.table(form_table_name(form.id))),
-        {"submission_id": sid, **parsed.record.fields},
-    )
+    current = ledger.forms.get(form.id)
+    migration = current.migration(form.version) if current and current is not form else None
+    renamed = dict(migration.renamed) if migration else {}
+
+    def columns_of(table, values: dict) -> dict:
+        moved = {renamed.get(key, key): value for key, value in values.items()}
+        return {c.name: moved.get(c.name) for c in table.c if c.name not in OWN_COLUMNS}
+
+    fields = ledger.table(form_table_name(form.id))
+    db.execute(insert(fields), {"submission_id": sid, **columns_of(fields, parsed.record.fields)})
     for table_id, rows in parsed.record.tables.items():
-        if rows:
-            columns = [c.id for c in form.table(table_id).columns]
+        name = form_table_name(form.id, table_id)
+        if rows and name in ledger.metadata.tables:
+            table = ledger.table(name)
             db.execute(
-                insert(ledger.table(form_table_name(form.id, table_id))),
+                insert(table),
                 [
-                    {"submission_id": sid, "row_number": n, **{c: values.get(c) for c in columns}}
+                    {"submission_id": sid, "row_number": n, **columns_of(table, values)}
                     for n, values in enumerate(rows, start=1)
                 ],
             )

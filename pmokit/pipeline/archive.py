@@ -48,12 +48,23 @@ def archive(settings: Settings, arrival: Arrival) -> Path:
     return path
 
 
-def index(settings: Settings, arrival: Arrival) -> None:
+@dataclass(frozen=True)
+class Indexed:
+    """One line of the index: an arrival, and the key of the spec it was read with, if any."""
+
+    sha256: str
+    name: str
+    received_utc: str  # as written
+    spec: str | None = None  # pipeline/spec_history.py
+
+
+def index(settings: Settings, arrival: Arrival, spec: str | None = None) -> None:
     """Append the arrival to the index, flushed to disk before intake returns."""
     line = {
         "sha256": content_hash(arrival.data),
         "name": arrival.name,
         "received_utc": arrival.received.isoformat(timespec="seconds"),
+        **({"spec": spec} if spec else {}),
     }
     with (settings.archive_dir() / INDEX).open("a", encoding="utf-8") as out:
         out.write(json.dumps(line, ensure_ascii=False) + "\n")
@@ -61,14 +72,14 @@ def index(settings: Settings, arrival: Arrival) -> None:
         os.fsync(out.fileno())
 
 
-def indexed(settings: Settings) -> Iterator[tuple[str, str, str]]:
-    """(sha256, name, received_utc as written) of every indexed arrival, in arrival order."""
+def indexed(settings: Settings) -> Iterator[Indexed]:
+    """Every indexed arrival, in arrival order."""
     path = settings.archive_dir() / INDEX
     if not path.exists():
         return
     for line in path.read_text(encoding="utf-8").splitlines():
         entry = json.loads(line)
-        yield entry["sha256"], entry["name"], entry["received_utc"]
+        yield Indexed(entry["sha256"], entry["name"], entry["received_utc"], entry.get("spec"))
 
 
 def archived(settings: Settings, digest: str, name: str, received_utc: str) -> Arrival:
@@ -80,7 +91,7 @@ def archived(settings: Settings, digest: str, name: str, received_utc: str) -> A
 def reconcile_index(settings: Settings, ledger: Ledger) -> int:
     """Append to the archive index what the ledger recorded but the index missed (a crash
     between the commit and the index line); returns how many lines were added."""
-    listed = {(digest, received) for digest, _, received in indexed(settings)}
+    listed = {(entry.sha256, entry.received_utc) for entry in indexed(settings)}
     submissions = ledger.table("submissions")
     with ledger.read() as db:
         rows = db.execute(

@@ -8,13 +8,23 @@ an empty ledger and reaches the same state.
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
 from pmokit.base.settings import Settings
 from pmokit.forms.schema import FormSpec
+from pmokit.ledger.rebuild_check import RebuildWouldChange, outcome_changes, recorded_outcomes
 from pmokit.ledger.store import Ledger
 from pmokit.ledger.submissions import IntakeResult, record_submission
 from pmokit.pipeline.archive import Arrival, archive, archived, index, indexed, require_index
+from pmokit.pipeline.spec_history import forms_for, keep_spec
 from pmokit.utils.crash import crash_point
 from pmokit.validation.validate import Checked, check_workbook
+
+# Told as each file is taken up, for a progress display: the step ("check", "record",
+# "replay"), the file's number from 1, how many there are, its name. The core never draws it.
+OnFile = Callable[[str, int, int, str], None]
 
 
 def check(arrival: Arrival, forms: dict[str, FormSpec], settings: Settings) -> Checked:
@@ -49,20 +59,57 @@ def intake(
     if checked is None:
         checked = check(arrival, forms, settings)
     archive(settings, arrival)
+    form = forms.get(checked.report.form or "")
+    spec = keep_spec(settings, form) if form else None  # a rebuild reads it with this spec
     crash_point("after-archive")
     result = record(ledger, arrival, checked, settings, awaiting_move)
     if result.outcome != "duplicate" and not result.resumed:
-        index(settings, arrival)
+        index(settings, arrival, spec)
     return result
 
 
-def rebuild_ledger(settings: Settings, forms: dict[str, FormSpec]) -> int:
-    """Empty the ledger and replay the archive in arrival order; returns the files replayed."""
+def rebuild_ledger(
+    settings: Settings,
+    forms: dict[str, FormSpec],
+    on_file: OnFile | None = None,
+    accept_changes: bool = False,
+) -> int:
+    """Empty the ledger and replay the archive in arrival order, each file read with the spec
+    it was read with when it arrived; returns the files replayed.
+
+    Refused with RebuildWouldChange, the ledger untouched, when a recorded outcome would come
+    out differently (a rule or a form changed since), unless `accept_changes`. `on_file` hears
+    of each file as it is checked (the slow part)."""
     require_index(settings)
-    count = 0
+    before = recorded_outcomes(settings.ledger_url())
+    entries = list(indexed(settings))
+    replay = []
+    for number, entry in enumerate(entries, start=1):
+        if on_file:
+            on_file("replay", number, len(entries), entry.name)
+        arrival = archived(settings, entry.sha256, entry.name, entry.received_utc)
+        replay.append((entry, check(arrival, forms_for(settings, forms, entry.spec), settings)))
+    if before and not accept_changes:
+        changed = outcome_changes(before, _trial(settings, forms, replay))
+        if changed:
+            raise RebuildWouldChange(changed)
     with Ledger(settings.ledger_url(), forms, rebuild=True) as ledger:
-        for digest, name, received in indexed(settings):
-            arrival = archived(settings, digest, name, received)
-            record(ledger, arrival, check(arrival, forms, settings), settings)
-            count += 1
-    return count
+        _replay(settings, ledger, replay)
+    return len(replay)
+
+
+def _replay(settings: Settings, ledger: Ledger, replay: list) -> dict[tuple[str, str], str]:
+    """Record each checked arrival; (sha256, received) -> outcome."""
+    outcomes = {}
+    for entry, checked in replay:
+        arrival = archived(settings, entry.sha256, entry.name, entry.received_utc)
+        outcomes[entry.sha256, entry.received_utc] = record(ledger, arrival, checked, settings)
+    return {key: result.outcome for key, result in outcomes.items()}
+
+
+def _trial(settings: Settings, forms: dict[str, FormSpec], replay: list) -> dict:
+    """The outcomes a replay gives, in a scratch ledger: the real one is not touched yet."""
+    with tempfile.TemporaryDirectory(prefix="pmo-rebuild-") as folder:
+        url = f"sqlite:///{Path(folder) / 'trial.sqlite'}"
+        with Ledger(url, forms) as trial:
+            return _replay(settings, trial, replay)
