@@ -8,6 +8,7 @@ locked"); PostgreSQL needs none of that.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,6 +31,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import NullPool
 
 from pmokit.base.errors import LedgerError, OutputError
 from pmokit.forms.schema import FormSpec
@@ -50,10 +52,27 @@ def _v3_rollup_history(db: Connection) -> None:
 MIGRATIONS: dict[int, object] = {2: _v2_filing_and_saved_time, 3: _v3_rollup_history}
 
 
+def read_only_access(path: Path) -> str | None:
+    """How a ledger we may read but not write is opened (a snapshot on a read-only share,
+    another account's ledger): `mode=ro`, or `immutable=1` where not even SQLite's shared-memory
+    file can be made beside it (then no one may be writing it either). None: it is writable."""
+    if os.access(path.parent, os.W_OK):
+        return None if os.access(path, os.W_OK) else "mode=ro"
+    return "immutable=1"
+
+
 def _sqlite_engine(url: str, create: bool = True) -> Engine:
     path = Path(url.removeprefix("sqlite:///"))
     if not create and not path.exists():
         raise NoLedgerError(path)
+    access = read_only_access(path) if path.exists() else None
+    if access and create:  # ingest and watch record: say so before anything is tried
+        raise LedgerError(
+            f"台账 {path} 是只读的：导入和监视需要能写入它及其所在文件夹",
+            f"the ledger {path} is read-only: ingest and watch need to write it and its folder",
+        )
+    if access:
+        return create_engine(f"sqlite:///file:{path}?{access}&uri=true", poolclass=NullPool)
     remote = network_filesystem(path.parent)
     if remote:  # SQLite's locks do not hold over SMB or NFS: the ledger would corrupt
         raise LedgerError(
@@ -114,7 +133,13 @@ def _cannot_open(url: str, exc: Exception) -> LedgerError:
             f"cannot open the ledger {url}: its PostgreSQL driver is missing ({exc}). Install it:"
             ' pip install "pmokit[postgres]", and use a postgresql+psycopg:// URL',
         )
-    return LedgerError(f"无法打开台账 {url}：{exc}", f"cannot open the ledger {url}: {exc}")
+    reason = database_reason(exc)
+    return LedgerError(f"无法打开台账 {url}：{reason}", f"cannot open the ledger {url}: {reason}")
+
+
+def database_reason(exc: Exception) -> str:
+    """The database's own words, without SQLAlchemy's statement dump and help link."""
+    return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
 
 
 class Ledger:
@@ -129,7 +154,10 @@ class Ledger:
         self.metadata = build_metadata(forms)
         sqlite = url.startswith("sqlite")
         # a new SQLite file is said to the user (pmo ingest, pmo watch): never a silent new PMO
-        self.created = sqlite and not Path(url.removeprefix("sqlite:///")).exists()
+        path = Path(url.removeprefix("sqlite:///"))
+        self.created = sqlite and not path.exists()
+        # Read commands (create off) read a ledger they may not write, without writing to it.
+        self.read_only = sqlite and not create and path.exists() and bool(read_only_access(path))
         try:
             self.engine = _sqlite_engine(url, create) if sqlite else create_engine(url)
         except (SQLAlchemyError, ImportError) as exc:  # a bad URL, or its driver is missing
@@ -158,13 +186,16 @@ class Ledger:
                     yield connection
         except SQLAlchemyError as exc:
             raise LedgerError(
-                f"台账写入失败：{exc}", f"the ledger could not be written: {exc}"
+                f"台账写入失败：{database_reason(exc)}",
+                f"the ledger could not be written: {database_reason(exc)}",
             ) from exc
 
     def read(self) -> Connection:
         return self.engine.connect()
 
     def _prepare(self) -> None:
+        if self.read_only:
+            return self._check_read_only()
         fingerprint = forms_fingerprint(self.forms)
         with self.write() as db:
             if not inspect(db).has_table("meta"):
@@ -186,6 +217,25 @@ class Ledger:
                     "表单定义已变更，台账需重建：请运行 pmo ledger rebuild",
                     "the form specs changed since this ledger was built; run `pmo ledger rebuild`",
                 )
+
+    def _check_read_only(self) -> None:
+        """A ledger opened read-only is read as it is: it must be of this pmokit and these forms."""
+        with self.read() as db:
+            rows = db.execute(select(self.table("meta").c.key, self.table("meta").c.value)).all()
+        meta = dict(rows)
+        if meta.get("schema_version") != str(SCHEMA_VERSION):
+            raise LedgerError(
+                f"台账 {self.url} 是只读的，需由可写入它的账户先用当前 pmokit 打开一次（升级结构）",
+                f"the ledger {self.url} is read-only and needs upgrading by this pmokit: open it"
+                " once from an account that can write it",
+            )
+        if meta.get("forms") != forms_fingerprint(self.forms):
+            raise LedgerError(
+                f"台账 {self.url} 是只读的，且表单定义已变更：需由可写入它的账户运行 pmo ledger"
+                " rebuild",
+                f"the ledger {self.url} is read-only and the form specs changed: an account that"
+                " can write it must run `pmo ledger rebuild`",
+            )
 
     def _migrate(self, db: Connection, version: int) -> None:
         if version > SCHEMA_VERSION:

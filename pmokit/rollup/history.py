@@ -71,8 +71,9 @@ class KpiHistory:
         )
 
     def save(self) -> None:
-        """Write the new entries (replacing stale ones for the same moment)."""
-        if not self.new:
+        """Write the new entries (replacing stale ones for the same moment); a ledger opened
+        read-only keeps none (the next roll-up computes them again)."""
+        if not self.new or self.ledger.read_only:
             return
         table = self.ledger.table("rollup_history")
         with self.ledger.write() as db:
