@@ -26,6 +26,8 @@ NUMBER_FORMATS = {
 TITLE_LIMIT, MESSAGE_LIMIT = 32, 255
 # Wide bounds used where a spec gives none, so Excel still rejects text in a number cell.
 OPEN_NUMBER = (-1e15, 1e15)
+# Excel's own limit on the text of a cell: the length rule of a text field that sets none.
+EXCEL_TEXT_LIMIT = 32767
 
 
 def make_formats(workbook) -> dict[str, Any]:
@@ -85,15 +87,27 @@ def _limits(field: FieldSpec, lang: str) -> dict[str, str]:
         "min": shown(field.min),
         "max": shown(field.max),
         "example": shown(field.example),
-        "max_length": str(field.max_length or ""),
+        "max_length": str(field.max_length or EXCEL_TEXT_LIMIT),
     }
+
+
+def _error(field: FieldSpec, lang: str) -> str:
+    """What Excel says when an entry breaks the cell's rule: a pattern by its description (the
+    format tells more than the length Excel can check), otherwise the type and its limits."""
+    if field.pattern_help:
+        example = display_value(field, field.example, lang)
+        words = field.pattern_help.text(lang)
+        return texts.PATTERN_ERROR.text(lang).format(words=words, example=example)
+    error_key = field.type if field.type in texts.ERROR_BY_TYPE else "text"
+    return texts.ERROR_BY_TYPE[error_key].text(lang).format(**_limits(field, lang))
 
 
 def _messages(field: FieldSpec, lang: str) -> dict[str, str]:
     example = f"{texts.EXAMPLE.text(lang)}: {display_value(field, field.example, lang)}"
-    prompt = "\n".join(p for p in (field.help.text(lang), example) if p)
-    error_key = field.type if field.type in texts.ERROR_BY_TYPE else "text"
-    error = texts.ERROR_BY_TYPE[error_key].text(lang).format(**_limits(field, lang))
+    words = field.pattern_help.text(lang) if field.pattern_help else ""
+    pattern = texts.RULE_WORDS["pattern"].text(lang).format(v=words) if words else ""
+    prompt = "\n".join(p for p in (field.help.text(lang), pattern, example) if p)
+    error = _error(field, lang)
     return {
         "input_title": field.label.text(lang)[:TITLE_LIMIT],
         "input_message": prompt[:MESSAGE_LIMIT],
@@ -125,7 +139,7 @@ def validation_rule(field: FieldSpec, top_left: str, list_source: str | None) ->
         }
     if field.type == "email":
         return {"validate": "custom", "value": f'=ISNUMBER(SEARCH("@",{top_left}))'}
-    return {"validate": "length", "criteria": "<=", "value": field.max_length or 32767}
+    return {"validate": "length", "criteria": "<=", "value": field.max_length or EXCEL_TEXT_LIMIT}
 
 
 def data_validation(field: FieldSpec, lang: str, top_left: str, list_source: str | None) -> dict:

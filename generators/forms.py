@@ -48,13 +48,23 @@ def form_filename(form: FormSpec, lang: str) -> str:
     return f"{form.id}.xlsx" if lang == "zh" else f"{form.id}.{lang}.xlsx"
 
 
-def build_form(form: FormSpec, path: Path, lang: str = "zh", record: Record | None = None) -> Path:
-    """Write the blank (or, with a record, prefilled) workbook of one form to `path`."""
+def build_form(
+    form: FormSpec,
+    path: Path,
+    lang: str = "zh",
+    record: Record | None = None,
+    *,
+    macros: bool = False,
+) -> Path:
+    """Write the blank (or, with a record, prefilled) workbook of one form to `path`.
+
+    `macros` says the workbook will carry the Validate/Submit buttons (the macro-enabled forms
+    of issue 17), so its instructions may send people to them; a plain .xlsx never does."""
     layout = layout_form(form)
     options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
     with writing(path):
         workbook = xlsxwriter.Workbook(str(path), options)
-        _FormWriter(workbook, layout, lang, record).write()
+        _FormWriter(workbook, layout, lang, record, macros).write()
         workbook.close()
     return path
 
@@ -69,8 +79,10 @@ def build_forms(forms: dict[str, FormSpec], out_dir: Path, lang: str = "zh") -> 
 class _FormWriter:
     """One workbook being written; holds the formats and the list ranges it shares."""
 
-    def __init__(self, workbook, layout: FormLayout, lang: str, record: Record | None) -> None:
-        self.workbook, self.layout, self.lang = workbook, layout, lang
+    def __init__(
+        self, workbook, layout: FormLayout, lang: str, record: Record | None, macros: bool
+    ) -> None:
+        self.workbook, self.layout, self.lang, self.macros = workbook, layout, lang, macros
         self.form = layout.form
         self.record = record or Record(self.form.id)
         self.formats = make_formats(workbook)
@@ -85,7 +97,7 @@ class _FormWriter:
                 "comments": f"pmokit {__version__}",
             }
         )
-        write_instructions(self.workbook, self.layout, self.lang, self.formats)
+        write_instructions(self.workbook, self.layout, self.lang, self.formats, self.macros)
         sheets = {
             s.id: self.workbook.add_worksheet(s.title.text(self.lang)) for s in self.form.sheets
         }

@@ -7,7 +7,7 @@ from typing import Any
 from pmokit.forms import texts
 from pmokit.forms.describe import field_rules
 from pmokit.forms.layout import FormLayout
-from pmokit.forms.schema import FieldSpec
+from pmokit.forms.schema import FieldSpec, FormSpec
 from pmokit.forms.values import display_value
 
 COLUMNS = ("sheet", "field", "required", "type", "rules", "help", "example")
@@ -40,7 +40,24 @@ def instruction_rows(layout: FormLayout, lang: str) -> list[tuple[str, ...]]:
     return rows
 
 
-def write_instructions(workbook, layout: FormLayout, lang: str, formats: dict[str, Any]) -> None:
+def general_rules(form: FormSpec, lang: str, macros: bool) -> list[str]:
+    """The numbered rules above the field table; how to submit depends on whether the workbook
+    has the macro buttons."""
+    date = _date_example(form)
+    rules = [rule.text(lang).format(date=date) for rule in texts.GENERAL_RULES]
+    return [*rules, texts.SUBMIT_RULE[macros].text(lang)]
+
+
+def _date_example(form: FormSpec) -> str:
+    """The example of the form's period field if it is a date, else of its first date field."""
+    dates = [f for _, f in form.fields() if f.type == "date"]
+    dates.sort(key=lambda f: f.id != form.period)
+    return dates[0].example.isoformat() if dates else texts.DATE_EXAMPLE
+
+
+def write_instructions(
+    workbook, layout: FormLayout, lang: str, formats: dict[str, Any], macros: bool = False
+) -> None:
     """Add the instructions sheet as the workbook's first, read-only sheet."""
     ws = workbook.add_worksheet(texts.INSTRUCTIONS_SHEET.text(lang))
     last = len(COLUMNS) - 1
@@ -57,8 +74,8 @@ def write_instructions(workbook, layout: FormLayout, lang: str, formats: dict[st
     ws.set_row(0, 28)
     ws.set_row(1, 60)
     row = 3
-    for number, rule in enumerate(texts.GENERAL_RULES, start=1):
-        ws.merge_range(row, 0, row, last, f"{number}. {rule.text(lang)}", formats["text"])
+    for number, rule in enumerate(general_rules(form, lang, macros), start=1):
+        ws.merge_range(row, 0, row, last, f"{number}. {rule}", formats["text"])
         row += 1
     version = texts.VERSION_NOTE.text(lang).format(form=form.id, version=form.version)
     ws.merge_range(row, 0, row, last, version, formats["note"])

@@ -55,7 +55,7 @@ def test_text_summary_lists_every_issue(rejected, tmp_path):
     lines = text.read_text(encoding="utf-8").splitlines()
     assert lines[0] == "weekly.xlsx：未通过校验（3 个错误，1 个提示）"
     assert (
-        "- [错误] 周报!B11 “周报截止日(周五)”应为日期（如 2026-03-15），实际为“下周五”。" in lines
+        "- [错误] 周报!B11 “周报截止日(周五)”应为日期（如 2026-03-13），实际为“下周五”。" in lines
     )
     assert any(line.startswith("- [提示] 任务!C4") for line in lines)
 

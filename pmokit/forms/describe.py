@@ -16,7 +16,8 @@ from pmokit.forms.values import display_value, to_cell, to_json
 
 
 def field_rules(field: FieldSpec, lang: str) -> str:
-    """The limits of a field in words: choices, min/max, length, pattern."""
+    """The limits of a field in words: choices, min/max, length, and a pattern by its
+    description (a regular expression is for machines; `describe_form` still publishes it)."""
     words = texts.RULE_WORDS
     parts = []
     if field.choices:
@@ -28,8 +29,8 @@ def field_rules(field: FieldSpec, lang: str) -> str:
             parts.append(words[key].text(lang).format(v=display_value(field, value, lang)))
     if field.max_length:
         parts.append(words["max_length"].text(lang).format(v=field.max_length))
-    if field.pattern:
-        parts.append(words["pattern"].text(lang).format(v=field.pattern))
+    if field.pattern_help:
+        parts.append(words["pattern"].text(lang).format(v=field.pattern_help.text(lang)))
     return Label("；", "; ").text(lang).join(parts)
 
 
@@ -46,6 +47,7 @@ def _field_entry(field: FieldSpec, lang: str) -> dict[str, Any]:
         "max": to_json(field.max),
         "max_length": field.max_length,
         "pattern": field.pattern,
+        "pattern_help": field.pattern_help.text(lang) if field.pattern_help else None,
     }
 
 

@@ -24,6 +24,8 @@ except ModuleNotFoundError:  # Python 3.10
 
 COMMON_FILE = "_common.toml"
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\']")
+# A pattern's description is for people: none of the syntax of the expression it describes.
+REGEX_SYNTAX = re.compile(r"[\\^$\[\]{}|]")
 MAX_TABLE_ROWS = 1000
 
 FIELD_KEYS = frozenset(
@@ -39,6 +41,8 @@ FIELD_KEYS = frozenset(
         "min",
         "max",
         "pattern",
+        "pattern_help_zh",
+        "pattern_help_en",
         "max_length",
         "help_zh",
         "help_en",
@@ -77,8 +81,30 @@ def _limit(field: FieldSpec, raw: dict, key: str, ctx: Context) -> Any:
         raise ctx.at(key).fail(str(problem)) from None
 
 
+def _pattern(raw: dict, own: dict, ctx: Context) -> tuple[str | None, Label | None]:
+    """A field's regular expression and its description in words, which every place a person
+    reads shows instead; a form that changes a common field's pattern describes it again."""
+    pattern = get_key(raw, "pattern", ctx, str, None)
+    words = get_label(raw, "pattern_help", ctx, required=False)
+    if pattern is None:
+        if words.zh or words.en:
+            raise ctx.at("pattern_help_zh").fail("a description but no pattern to describe")
+        return None, None
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ctx.at("pattern").fail(f"not a regular expression: {exc}") from None
+    for lang in ("zh", "en"):
+        key = f"pattern_help_{lang}"
+        if not words.text(lang) or ("pattern" in own and key not in own):
+            raise ctx.at(key).fail("missing (a pattern is shown to people as its description)")
+        if REGEX_SYNTAX.search(words.text(lang)):
+            raise ctx.at(key).fail("say the pattern in words, without its syntax")
+    return pattern, words
+
+
 def _field(raw: Any, ctx: Context, common: dict[str, dict]) -> FieldSpec:
-    raw = checked_table(raw, ctx, FIELD_KEYS)
+    raw = own = checked_table(raw, ctx, FIELD_KEYS)
     if "use" in raw:
         base = common.get(raw["use"])
         if base is None:
@@ -87,12 +113,7 @@ def _field(raw: Any, ctx: Context, common: dict[str, dict]) -> FieldSpec:
     field_type = get_key(raw, "type", ctx, str)
     if field_type not in FIELD_TYPES:
         raise ctx.at("type").fail(f"unknown type {field_type!r} ({', '.join(sorted(FIELD_TYPES))})")
-    pattern = get_key(raw, "pattern", ctx, str, None)
-    if pattern is not None:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise ctx.at("pattern").fail(f"not a regular expression: {exc}") from None
+    pattern, pattern_help = _pattern(raw, own, ctx)
     choices = _choices(raw, ctx)
     if (field_type == "choice") != bool(choices):
         raise ctx.at("choices").fail("a choice field needs choices, and only it may have them")
@@ -110,6 +131,7 @@ def _field(raw: Any, ctx: Context, common: dict[str, dict]) -> FieldSpec:
         example=None,
         multiline=get_key(raw, "multiline", ctx, bool, False),
         width=get_key(raw, "width", ctx, int, None),
+        pattern_help=pattern_help,
     )
     field = _replace(field, min=_limit(field, raw, "min", ctx), max=_limit(field, raw, "max", ctx))
     return _replace(field, example=_example(field, raw, ctx))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from pmokit.forms.load_keys import Context, checked_table, get_key
@@ -48,7 +49,33 @@ def _rule(raw: Any, ctx: Context, form: FormSpec) -> RuleSpec:
         weekday=get_key(raw, "weekday", ctx, int, None),
     )
     _check_references(rule, ctx, form)
+    _check_examples(rule, ctx, form)
     return rule
+
+
+WEEKDAY_NAMES = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+
+
+def _check_examples(rule: RuleSpec, ctx: Context, form: FormSpec) -> None:
+    """The examples people are shown pass the form's rules too, not only their own field's:
+    a week-ending field's example is that weekday, a start date's comes before its end's.
+    (The whole example record is validated by the tests, with every rule.)"""
+    examples = {f.id: f.example for _, f in form.fields()}
+    if rule.check == "weekday":
+        for field_id in rule.fields:
+            day = examples[field_id]
+            if isinstance(day, dt.date) and day.weekday() != rule.weekday:
+                raise ctx.fail(
+                    f"the example of {field_id!r}, {day.isoformat()}, is a "
+                    f"{WEEKDAY_NAMES[day.weekday()]}, not a {WEEKDAY_NAMES[rule.weekday]}"
+                )
+    if rule.check in ("date_order", "max_duration") and len(rule.fields) == 2:
+        start, end = (examples[f] for f in rule.fields)
+        if isinstance(start, dt.date) and isinstance(end, dt.date) and start > end:
+            raise ctx.fail(
+                f"the example of {rule.fields[0]!r} ({start}) is after that of "
+                f"{rule.fields[1]!r} ({end})"
+            )
 
 
 def _check_references(rule: RuleSpec, ctx: Context, form: FormSpec) -> None:

@@ -31,6 +31,7 @@ class FieldSpec:
     example: Any
     multiline: bool
     width: int | None
+    pattern_help: Label | None = None  # the pattern in words: what people see, never the regex
 
 
 @dataclass(frozen=True)

@@ -54,29 +54,45 @@ GENERAL_RULES = (
         "请勿修改工作表名称、表格结构或隐藏内容：系统依据它们识别表单。",
         "Do not rename sheets or change the layout or hidden parts: pmokit reads the form by them.",
     ),
-    Label(
-        "日期请按 YYYY-MM-DD 输入（如 2026-03-15）；百分比直接输入 80%。",
-        "Type dates as YYYY-MM-DD (e.g. 2026-03-15) and percentages as 80%.",
+    Label(  # {date}: the form's own example date, so a week-ending form shows a Friday
+        "日期请按 YYYY-MM-DD 输入（如 {date}）；百分比直接输入 80%。",
+        "Type dates as YYYY-MM-DD (e.g. {date}) and percentages as 80%.",
     ),
     Label(
         "下拉单元格请从列表中选择；粘贴的内容同样会在提交时被校验。",
         "Pick drop-down cells from the list; pasted values are checked on submission too.",
     ),
-    Label(
-        "填好后保存为 .xlsx，放入共享文件夹的 inbox 目录，或点击“提交”按钮。",
-        "Save as .xlsx and drop it into the shared folder's inbox, or press Submit.",
-    ),
 )
+# How to hand the form in: by the shared folder, or the Submit button where the workbook has
+# one (the macro-enabled forms: the generator says which it is writing).
+SUBMIT_RULE = {
+    False: Label(
+        "填好后保存为 .xlsx，放入共享文件夹的 inbox 目录（或发送给 PMO）；"
+        "最新的空白表单在共享文件夹的 templates 目录。",
+        "Save as .xlsx and drop it into the shared folder's inbox (or send it to the PMO); "
+        "the current blank forms are in the shared folder's templates folder.",
+    ),
+    True: Label(
+        "填好后点击“提交”按钮；宏被禁用时，保存后放入共享文件夹的 inbox 目录（或发送给 PMO）。",
+        "When done, press Submit; if macros are blocked, save the file and drop it into the "
+        "shared folder's inbox (or send it to the PMO).",
+    ),
+}
+# Where a form has no date field to take an example from.
+DATE_EXAMPLE = "2026-03-13"
 RULE_WORDS = {
     "min": Label("最小 {v}", "min {v}"),
     "max": Label("最大 {v}", "max {v}"),
     "max_length": Label("最多 {v} 字", "at most {v} characters"),
-    "pattern": Label("格式 {v}", "format {v}"),
+    "pattern": Label("格式：{v}", "format: {v}"),
     "choices": Label("可选：{v}", "one of: {v}"),
     "rows": Label("最多 {v} 行", "at most {v} rows"),
 }
 
 INVALID_ENTRY = Label("输入无效", "Invalid entry")
+PATTERN_ERROR = Label(
+    "格式应为：{words}，如 {example}。", "Use the format: {words}, e.g. {example}."
+)
 ERROR_BY_TYPE = {
     "int": Label("请输入 {min} 到 {max} 之间的整数。", "Enter a whole number from {min} to {max}."),
     "decimal": Label("请输入 {min} 到 {max} 之间的数字。", "Enter a number from {min} to {max}."),

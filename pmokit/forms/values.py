@@ -51,7 +51,8 @@ def check_constraints(field: FieldSpec, value: Any) -> None:
     if field.type == "email" and not EMAIL_PATTERN.match(value):
         raise ValueProblem("pattern", f"{value!r} is not an e-mail address", value)
     if field.pattern is not None and not re.fullmatch(field.pattern, value):
-        raise ValueProblem("pattern", f"{value!r} does not match {field.pattern}", value)
+        words = field.pattern_help.en if field.pattern_help else field.pattern
+        raise ValueProblem("pattern", f"{value!r} is not in the format: {words}", value)
 
 
 def to_cell(field: FieldSpec, value: Any, lang: str) -> Any:

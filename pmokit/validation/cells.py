@@ -62,7 +62,9 @@ def _details(spec: FieldSpec, problem: CellProblem, lang: str) -> tuple[str, dic
     if problem.kind == "pattern":
         code = "email-invalid" if spec.type == "email" else "pattern-mismatch"
         return code, {"label": label, "example": display_value(spec, spec.example, lang)}
-    return TYPE_CODES.get(spec.type, "not-text"), {"label": label}
+    # The field's own example, which passes its rules (周报截止日 shows a Friday).
+    example = display_value(spec, spec.example, lang)
+    return TYPE_CODES.get(spec.type, "not-text"), {"label": label, "example": example}
 
 
 def _cells(parsed: Parsed) -> Iterator[tuple[FieldSpec, CellValue]]:
