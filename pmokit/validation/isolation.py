@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -35,6 +36,9 @@ def _exit_with(parent: int) -> None:
 def _start_worker(settings: Settings, memory_mb: int, cpu_seconds: int) -> None:
     """Runs in the worker: limits first, then the specs, loaded once per worker."""
     global _FORMS, _SETTINGS
+    # Ctrl-C in a terminal reaches the whole process group; the service stops its worker itself
+    # (close()), so the worker must not die of it mid-read with a KeyboardInterrupt traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True).start()
     if os.name == "posix":
         import resource

@@ -1,0 +1,41 @@
+"""The watcher stops cleanly: nothing stray on stderr when watchdog's observer stops, and no
+traceback from the checking worker when Ctrl-C in a terminal reaches it too."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from terminal import in_terminal
+
+
+def pmo(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("PMO_")}
+    return subprocess.run(
+        [sys.executable, "-m", "pmokit", *args],
+        cwd=cwd, env=environ, capture_output=True, text=True, encoding="utf-8",
+    )  # fmt: skip
+
+
+def test_the_watcher_stops_without_a_stray_line(forms, blank_forms, tmp_path):
+    """watchdog's inotify emitter logged 'InotifyEmitter.queue_events() called when the thread
+    is inactive' on stderr at the stop after a file went through."""
+    share = tmp_path / "share"
+    (share / "inbox").mkdir(parents=True)
+    (share / "inbox" / "weekly.xlsx").write_bytes(blank_forms["zh"]["weekly"].read_bytes())
+    result = pmo("watch", str(share), "--once", "--settle", "0.2", cwd=tmp_path)
+    assert result.returncode == 0 and '"outcome": "rejected"' in result.stdout
+    assert result.stderr == ""
+
+
+def test_ctrl_c_stops_the_watcher_without_a_traceback(forms, blank_forms, tmp_path):
+    """Ctrl-C in a terminal reaches the checking worker too; it died with KeyboardInterrupt."""
+    share = tmp_path / "share"
+    (share / "inbox").mkdir(parents=True)
+    (share / "inbox" / "weekly.xlsx").write_bytes(blank_forms["zh"]["weekly"].read_bytes())
+    args = ("watch", str(share), "--settle", "0.2", "--scan-interval", "1")
+    code, seen = in_terminal(*args, cwd=tmp_path, keys=b"\x03", after=6.0)
+    assert '"outcome": "rejected"' in seen, seen
+    assert code == 0 and "Traceback" not in seen and "KeyboardInterrupt" not in seen, seen
