@@ -1,4 +1,5 @@
-"""Cell formats, column widths and Excel data validation for generated form workbooks."""
+"""Cell formats, column widths, Excel data validation and page setup for generated form
+workbooks."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import unicodedata
 from typing import Any
 
 from pmokit.forms import texts
+from pmokit.forms.layout import TablePos
 from pmokit.forms.schema import FieldSpec
 from pmokit.forms.values import display_value
 
@@ -28,6 +30,10 @@ TITLE_LIMIT, MESSAGE_LIMIT = 32, 255
 OPEN_NUMBER = (-1e15, 1e15)
 # Excel's own limit on the text of a cell: the length rule of a text field that sets none.
 EXCEL_TEXT_LIMIT = 32767
+A4 = 9
+# A blank table prints its header and this many empty rows (a page to fill in by hand); a filled
+# one prints down to its last filled row, however far that is.
+BLANK_PRINT_ROWS = 25
 
 
 def make_formats(workbook) -> dict[str, Any]:
@@ -148,3 +154,28 @@ def data_validation(field: FieldSpec, lang: str, top_left: str, list_source: str
         **_messages(field, lang),
         "ignore_blank": True,
     }
+
+
+def print_setup(ws, landscape: bool) -> None:
+    """A4, as wide as one page, each page's footer naming its sheet and page."""
+    ws.set_paper(A4)
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    ws.set_footer("&C&A · &P / &N")
+    ws.hide_gridlines(0)
+
+
+def last_printed_row(pos: TablePos, filled: int) -> int:
+    """The last row (0-based) a table sheet prints: the header and BLANK_PRINT_ROWS empty rows
+    of a blank form (a first page to fill in by hand, not the table's every empty row: the
+    weekly 工时 sheet ran to seven pages), or down to the last prefilled row.
+
+    A fixed area, because Excel, WPS, LibreOffice and openpyxl all keep one; an area that grows
+    as a PM types (a formula Excel evaluates when printing) is ignored by LibreOffice and
+    dropped, with a warning, by openpyxl."""
+    shown = max(min(BLANK_PRINT_ROWS, pos.table.max_rows), min(filled, pos.table.max_rows))
+    return pos.header_row + shown

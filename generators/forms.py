@@ -13,7 +13,14 @@ from typing import Any
 
 import xlsxwriter
 
-from generators.form_styles import column_width, data_validation, input_format, make_formats
+from generators.form_styles import (
+    column_width,
+    data_validation,
+    input_format,
+    last_printed_row,
+    make_formats,
+    print_setup,
+)
 from generators.instructions import write_instructions
 from generators.output import writing
 from pmokit.base.version import __version__
@@ -37,7 +44,6 @@ from pmokit.forms.schema import FieldSpec, FormSpec, SheetSpec
 from pmokit.forms.texts import NO, YES
 from pmokit.forms.values import to_cell
 
-A4 = 9
 LIST_FIRST_COL = 3  # choice lists sit on the metadata sheet from column D
 OPEN_DATES = (dt.date(1900, 1, 1), dt.date(9999, 12, 31))
 PROTECT_FIELDS = {"format_columns": True, "format_rows": True}
@@ -157,7 +163,8 @@ class _FormWriter:
         ws.set_column(VALUE_COL, VALUE_COL, 44)
         ws.set_column(HINT_COL, HINT_COL, 46)
         ws.freeze_panes(HEADER_ROW + 1, 0)
-        self._print_setup(ws, last_row, HINT_COL, landscape=False)
+        print_setup(ws, landscape=False)
+        ws.print_area(0, 0, last_row, HINT_COL)
         ws.protect("", PROTECT_FIELDS)
 
     def _write_table_sheet(self, ws, pos: TablePos) -> None:
@@ -209,7 +216,8 @@ class _FormWriter:
                 self._write_input(ws, pos.first_row + offset, col.col, column, value)
         ws.set_row(pos.header_row, 30)
         ws.freeze_panes(pos.first_row, 1)
-        self._print_setup(ws, pos.last_row, last_col, landscape=True)
+        print_setup(ws, landscape=True)
+        ws.print_area(0, 0, last_printed_row(pos, len(rows)), last_col)
         ws.repeat_rows(pos.header_row)
         ws.protect("", PROTECT_TABLE)
 
@@ -262,18 +270,6 @@ class _FormWriter:
         ws.set_column(0, 1, 18)
         ws.very_hidden()
         ws.protect("", {})
-
-    def _print_setup(self, ws, last_row: int, last_col: int, landscape: bool) -> None:
-        ws.set_paper(A4)
-        if landscape:
-            ws.set_landscape()
-        else:
-            ws.set_portrait()
-        ws.fit_to_pages(1, 0)
-        ws.print_area(0, 0, last_row, last_col)
-        ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
-        ws.set_footer("&C&P / &N")
-        ws.hide_gridlines(0)
 
 
 def _choice_key(field: FieldSpec, lang: str) -> tuple[str, ...] | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from generators.form_styles import print_setup
 from pmokit.forms import texts
 from pmokit.forms.describe import field_rules
 from pmokit.forms.layout import FormLayout
@@ -87,8 +88,6 @@ def write_instructions(
         for col, value in enumerate(values):
             ws.write_string(header_row + offset, col, value, formats["label"])
     ws.freeze_panes(header_row + 1, 0)
-    ws.set_paper(9)
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
+    print_setup(ws, landscape=True)
     ws.repeat_rows(header_row)
     ws.protect("", {"format_columns": True, "format_rows": True})
