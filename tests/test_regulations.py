@@ -304,7 +304,7 @@ def test_history_is_imported_with_its_real_arrival_times(forms, blank_forms, tmp
     result = run(cli, ["ingest", "--received", "mtime", str(folder)], env={"PMO_LANG": None})
     assert result.exit_code == 0, result.output
     *lines, summary = result.stdout.splitlines()
-    assert summary == "共 3 个文件：接收 3，拒收 0，重复 0（立项申请表 1，项目周报 2）"
+    assert summary == "共 3 个文件：已接收 3，已退回 0，重复 0（立项申请表 1，项目周报 2）"
     assert [line.split()[1] for line in lines] == [
         "z-initiation.xlsx", "a-week-1.xlsx", "b-week-2.xlsx"
     ]  # oldest first, whatever the names  # fmt: skip

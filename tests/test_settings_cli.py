@@ -131,7 +131,7 @@ def test_ingest_a_folder_takes_initiations_first_and_sums_up(forms, blank_forms,
     ]
     assert (
         result.stdout.splitlines()[-1]
-        == "共 2 个文件：接收 2，拒收 0，重复 0（立项申请表 1，项目周报 1）"
+        == "共 2 个文件：已接收 2，已退回 0，重复 0（立项申请表 1，项目周报 1）"
     )
 
 

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generators.feedback import write_feedback
-from pmokit.base.errors import read_bytes
+from pmokit.base.errors import InputError, PmoError, read_bytes
 from pmokit.base.issues import Report
+from pmokit.base.labels import Label
 from pmokit.base.settings import Settings
 from pmokit.forms.schema import FormSpec
-from pmokit.pipeline.share import WriteFeedback
+from pmokit.pipeline.share import WriteFeedback, submitted_files
 from pmokit.validation.validate import Checked, check_workbook
 
 
@@ -26,6 +27,32 @@ class FileCheck:
     @property
     def report(self) -> Report:
         return self.checked.report
+
+
+def files_given(paths: list[Path] | tuple[Path, ...], nothing: Label) -> list[Path]:
+    """The files given, and the workbooks in folders given, as `pmo validate` and `pmo ingest`
+    take them. A path that is not there is said before anything is opened or created, and so is
+    nothing to do at all (`nothing`, its {paths} filled), rather than a success at nothing."""
+    for path in paths:
+        try:
+            path.stat()
+        except OSError as exc:
+            raise InputError(path, exc.strerror or str(exc)) from None
+    found = submitted_files(paths)
+    if not found:
+        said = nothing.format(paths=", ".join(str(p) for p in paths))
+        raise PmoError(said.zh, said.en)
+    return found
+
+
+def files_to_check(paths: list[Path] | tuple[Path, ...]) -> list[Path]:
+    return files_given(paths, NOTHING_TO_CHECK)
+
+
+NOTHING_TO_CHECK = Label(
+    "{paths} 中没有可检查的工作簿（.xlsx、.xlsm）",
+    "no workbooks (.xlsx, .xlsm) to check in {paths}",
+)
 
 
 def feedback_writer(settings: Settings) -> WriteFeedback:

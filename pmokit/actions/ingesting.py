@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pmokit.actions.checking import files_given
 from pmokit.base.errors import InputError, PmoError, read_bytes
 from pmokit.base.labels import Label
 from pmokit.base.lifecycle import REGISTERING_FORMS, form_name
@@ -25,26 +26,19 @@ from pmokit.forms.schema import FormSpec
 from pmokit.ledger.store import Ledger
 from pmokit.ledger.submissions import IntakeResult
 from pmokit.pipeline.archive import Arrival, reconcile_index
-from pmokit.pipeline.intake import check, intake
-from pmokit.pipeline.share import submitted_files
+from pmokit.pipeline.intake import OnFile, check, intake
 
 
 def files_to_ingest(paths: list[Path] | tuple[Path, ...]) -> list[Path]:
-    """The files given, and the submissions in folders given; none at all is an error, said
-    before anything is opened, rather than a success at nothing."""
-    for path in paths:  # a mistyped path is said before anything is opened or created
-        try:
-            path.stat()
-        except OSError as exc:
-            raise InputError(path, exc.strerror or str(exc)) from None
-    found = submitted_files(paths)
-    if not found:
-        shown = ", ".join(str(p) for p in paths)
-        raise PmoError(
-            f"{shown} 中没有可导入的工作簿（.xlsx、.xlsm）",
-            f"no workbooks (.xlsx, .xlsm) to ingest in {shown}",
-        )
-    return found
+    """The files given, and the submissions in folders given (as `pmo validate` takes them);
+    none at all is an error, said before anything is opened or created."""
+    return files_given(paths, NOTHING_TO_INGEST)
+
+
+NOTHING_TO_INGEST = Label(
+    "{paths} 中没有可导入的工作簿（.xlsx、.xlsm）",
+    "no workbooks (.xlsx, .xlsm) to ingest in {paths}",
+)
 
 
 MTIME = "mtime"
@@ -97,23 +91,29 @@ def ingest_files(
     forms: dict[str, FormSpec],
     received: dt.datetime | str | None = None,
     stop: Callable[[], bool] = lambda: False,
+    on_file: OnFile | None = None,
 ) -> Iterator[tuple[Path, IntakeResult]]:
     """Each file and what intake made of it, as it is recorded: all are read and checked first,
     then recorded initiations first (as the watcher takes them), else in the order given. A file
-    that cannot be read stops the run with an InputError; `stop()` ends it between files."""
+    that cannot be read stops the run with an InputError; `stop()` ends it between files;
+    `on_file` is told of each file as it is checked, then as it is recorded."""
     reconcile_index(settings, ledger)  # what a crash after a commit left out of the index
     if received == MTIME:  # history in the order it happened
         files = sorted(files, key=lambda p: (_mtime(p), p.name))
     staged = []
-    for path in files:
+    for number, path in enumerate(files, 1):
         if stop():
             return
+        if on_file:
+            on_file("check", number, len(files), path.name)
         arrival = Arrival(read_bytes(path), path.name, _received(path, received))
         staged.append((path, arrival, check(arrival, forms, settings)))
     staged.sort(key=lambda s: s[2].report.form not in REGISTERING_FORMS)  # stable: else as given
-    for path, arrival, checked in staged:
+    for number, (path, arrival, checked) in enumerate(staged, 1):
         if stop():
             return
+        if on_file:
+            on_file("record", number, len(staged), path.name)
         yield path, intake(arrival, settings, ledger, forms, checked)
 
 
@@ -158,7 +158,8 @@ def _file_dict(path: Path, r: IntakeResult) -> dict:
 
 
 SUMMARY = Label(
-    "共 {files} 个文件：接收 {accepted}，拒收 {rejected}，重复 {duplicates}（{forms}）{stopped}",
+    "共 {files} 个文件：已接收 {accepted}，已退回 {rejected}，重复 {duplicates}"
+    "（{forms}）{stopped}",
     "{files} files: {accepted} accepted, {rejected} rejected, {duplicates} duplicates"
     " ({forms}){stopped}",
 )

@@ -5,10 +5,12 @@ overwrites an earlier one (rollups/项目组合周报 <week>.xlsx, then (2), (3)
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from generators.rollup import free_rollup_name, write_rollup
+from pmokit.base.labels import Label
 from pmokit.base.settings import Settings
 from pmokit.ledger.store import Ledger
 from pmokit.rollup.report import build_rollup
@@ -16,12 +18,34 @@ from pmokit.rollup.report import build_rollup
 
 @dataclass(frozen=True)
 class RollupFile:
-    """A roll-up workbook written: where, for which week, how big."""
+    """A roll-up workbook written: where, as of when, for which week, how big; `rows` counts
+    the rows each sheet's tables hold (projects on the summary, open alerts, …)."""
 
     path: Path
     week: str
     sheets: int
     cells: int
+    as_of: str = ""
+    rows: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": str(self.path),
+            "as_of": self.as_of,
+            "week": self.week,
+            "sheets": self.sheets,
+            "cells": self.cells,
+            "rows": self.rows,
+        }
+
+    def text(self, lang: str) -> str:
+        return WRITTEN.text(lang).format(**self.to_dict())
+
+
+WRITTEN = Label(
+    "{path}（{sheets} 个工作表，{cells} 个单元格，周报周期截至 {week}）",
+    "{path}  ({sheets} sheets, {cells} cells, week {week})",
+)
 
 
 def rollup_to_file(
@@ -37,4 +61,5 @@ def rollup_to_file(
     folder = folder or (settings.home or Path.cwd()) / "rollups"
     target = out or free_rollup_name(folder, built)
     cells = write_rollup(built, target)
-    return RollupFile(target, str(built.week), len(built.sheets), cells)
+    rows = {sheet.id: sum(len(t.rows) for t in sheet.tables) for sheet in built.sheets}
+    return RollupFile(target, str(built.week), len(built.sheets), cells, built.as_of, rows)

@@ -14,6 +14,12 @@ from pmokit.base.labels import Label
 
 ERROR, WARNING = "error", "warning"
 SEVERITY_NAMES = {ERROR: Label("错误", "error"), WARNING: Label("提示", "warning")}
+# What intake made of a file (IntakeResult.outcome), as people read it; JSON keeps the codes.
+OUTCOME_NAMES = {
+    "accepted": Label("已接收", "accepted"),
+    "rejected": Label("已退回", "rejected"),
+    "duplicate": Label("重复", "duplicate"),
+}
 VALID, NOT_VALID = Label("校验通过", "valid"), Label("未通过校验", "NOT accepted")
 SUMMARY_HEAD = Label(
     "{file}：{verdict}（{errors} 个错误，{warnings} 个提示）",

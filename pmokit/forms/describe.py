@@ -155,3 +155,11 @@ def _rule_words(rule) -> str:
     if rule.weekday is not None:
         parts.append(f"weekday={rule.weekday}")
     return " ".join(parts)
+
+
+def list_forms(forms: dict[str, FormSpec]) -> list[dict[str, Any]]:
+    """Each form by its id, version and title in both languages: `pmo forms list --json`."""
+    return [
+        {"form": f.id, "version": f.version, "title_zh": f.title.zh, "title_en": f.title.en}
+        for f in forms.values()
+    ]
