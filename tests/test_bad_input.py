@@ -17,6 +17,8 @@ BATTERY = [
     (("forms", "describe"), ["no-such-form"]),
     (("forms", "docs"), ["--lang", "klingon"]),
     (("forms", "read"), ["{missing}/weekly.xlsx"]),
+    (("forms", "publish"), ["{missing}"]),
+    (("forms", "publish"), ["{blocked}"]),  # a file, not a folder
     (("validate",), ["{missing}/weekly.xlsx"]),
     (("codes",), ["--json"]),
     (("ingest",), ["{missing}"]),
@@ -47,6 +49,7 @@ GOOD_ARGS = {
     "forms read": ["x.xlsx"],
     "forms describe": ["weekly"],
     "forms build": ["--out", "out"],
+    "forms publish": ["."],
 }
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from pmokit.base.errors import ConfigError
 from pmokit.base.labels import LANGS
-from pmokit.base.resources import forms_dir
+from pmokit.base.resources import forms_dir, templates_dir
 from pmokit.base.workdays import WorkCalendar
 
 try:
@@ -82,6 +82,8 @@ class Settings:
     budget_due_day: int = 27  # R14: next month's budget is due by this day of the month
     # R16 "原则上": project types whose closure starts only after 终验 (the others after 初验)
     closure_after_final: frozenset[str] = frozenset({"软件开发"})
+    hours_per_day: float = 8.0  # 人日 in the closure report: hours of one person-day
+    report_templates: Path | None = None  # the PMO's own Word templates; None: the shipped ones
 
     def spec_folder(self) -> Path:
         return self.forms_dir if self.forms_dir is not None else forms_dir()
@@ -99,6 +101,11 @@ class Settings:
         if not path.is_absolute():
             path = (self.home or Path.cwd()) / path
         return f"sqlite:///{path}"
+
+    def report_template(self, report: str) -> Path:
+        """The Word template of a report in this language: the PMO's own, else the shipped."""
+        folder = self.report_templates or templates_dir() / "reports"
+        return folder / f"{report}.{self.lang}.docx"
 
     def archive_dir(self) -> Path:
         """Accepted originals, stored by content hash, replayed by `pmo ledger rebuild`."""
@@ -119,6 +126,8 @@ _FILE_KEYS = {
     "initiation_workdays": int,
     "budget_due_day": int,
     "closure_after_final": frozenset,
+    "hours_per_day": float,
+    "report_templates": Path,
 }
 # The range each number may take (inclusive); outside it a setting is refused, naming the
 # file, the key and the range, rather than quietly making every deadline or figure absurd.
@@ -130,6 +139,7 @@ RANGES: dict[str, tuple[float, float]] = {
     "closure_workdays": (1, 120),
     "initiation_workdays": (1, 120),
     "budget_due_day": (1, 28),
+    "hours_per_day": (1, 24),
     "rollup.schedule_amber_days": (0, 365),
     "rollup.schedule_red_days": (1, 365),
     "rollup.budget_amber": (0, 1),
@@ -207,8 +217,9 @@ def _from_file(path: Path) -> dict[str, Any]:
         values["rollup"] = _section(rollup, "rollup", RollupTargets, path)
     if calendar:
         values["calendar"] = _calendar(calendar, path)
-    if "forms_dir" in values and not values["forms_dir"].is_absolute():
-        values["forms_dir"] = path.parent / values["forms_dir"]
+    for key in ("forms_dir", "report_templates"):  # folders named relative to pmo.toml
+        if key in values and not values[key].is_absolute():
+            values[key] = path.parent / values[key]
     return values
 
 

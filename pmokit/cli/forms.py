@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from generators.forms import build_forms
+from pmokit.actions.publishing import publish_forms
 from pmokit.cli.support import lang_option, print_json, spec_forms
 from pmokit.forms.describe import describe_form, forms_markdown
 from pmokit.forms.schema import get_form
@@ -45,6 +46,17 @@ def forms_build(ctx: click.Context, out_dir: Path, form_ids: tuple[str, ...]) ->
     chosen = {i: get_form(all_forms, i) for i in form_ids} if form_ids else all_forms
     for path in build_forms(chosen, out_dir, ctx.obj.lang):
         click.echo(str(path))
+
+
+@forms.command("publish")
+@lang_option
+@click.argument("share", type=click.Path(path_type=Path))
+@click.pass_context
+def forms_publish(ctx: click.Context, share: Path) -> None:
+    """Put the current blank forms in SHARE/templates/, rewriting only those that changed."""
+    done = publish_forms(share, spec_forms(ctx), ctx.obj.lang)
+    for line in done.lines(ctx.obj.lang):
+        click.echo(line)
 
 
 @forms.command("describe")

@@ -1,0 +1,87 @@
+"""Word documents from docxtpl templates: the closure report and the briefing are a template
+(`templates/reports/*.docx`, which a PMO edits in Word) filled with a plain context.
+
+Every text from a submission is made safe on the way in: XML-illegal control characters (an
+Excel cell can hold them) are dropped, `<` and `&` are escaped (autoescape), and a text of
+several lines keeps its line breaks. A template that cannot be used — missing, not a .docx,
+broken Jinja, or naming a variable the report does not have — is one line naming it.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage, Listing
+from jinja2 import TemplateError
+
+from generators.output import writing
+from pmokit.base.errors import ConfigError
+from pmokit.utils.files import atomic_write
+
+ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+CHART_WIDTH = Mm(160)
+
+
+def safe(value: Any) -> Any:
+    """A context value ready for the document: texts cleaned (several lines kept as lines),
+    mappings and lists cleaned all the way down; numbers, dates and images as they are."""
+    if isinstance(value, str):
+        text = ILLEGAL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+        return Listing(text) if "\n" in text else text
+    if isinstance(value, Mapping):
+        return {key: safe(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [safe(item) for item in value]
+    return value
+
+
+class TemplateProblem(ConfigError):
+    def __init__(self, template: Path, zh: str, en: str) -> None:
+        super().__init__(f"报告模板 {template} 无法使用：{zh}", f"report template {template}: {en}")
+
+
+def check_template(template: Path, context: Mapping[str, Any]) -> DocxTemplate:
+    """The template, once it is known to use only names the report provides."""
+    try:
+        unknown = sorted(
+            DocxTemplate(template).get_undeclared_template_variables(context=dict(context))
+        )
+    except TemplateError as exc:
+        line = f"（第 {exc.lineno} 行）" if getattr(exc, "lineno", None) else ""
+        raise TemplateProblem(
+            template, f"模板语法错误{line}：{exc.message}", f"template syntax: {exc.message}"
+        ) from None
+    except Exception as exc:  # a missing file, or no .docx at all (zip or XML errors)
+        reason = getattr(exc, "strerror", None) or type(exc).__name__
+        raise TemplateProblem(
+            template, f"不是可读的 .docx 文件（{reason}）", f"not a readable .docx ({reason})"
+        ) from None
+    if unknown:
+        names = ", ".join(unknown)
+        raise TemplateProblem(
+            template, f"使用了报告中没有的变量 {names}", f"uses variables the report lacks: {names}"
+        )
+    return DocxTemplate(template)  # a fresh one: the check has rendered the other's XML
+
+
+def render_docx(
+    template: Path, context: Mapping[str, Any], out: Path, charts: Mapping[str, bytes] = {}
+) -> Path:
+    """Fill the template with `context` (and each chart PNG under its name) and write `out`."""
+    names = {**context, **dict.fromkeys(charts, "")}
+    document = check_template(template, names)
+    filled = dict(safe(dict(context)))
+    for name, png in charts.items():
+        filled[name] = InlineImage(document, io.BytesIO(png), width=CHART_WIDTH)
+    try:
+        document.render(filled, autoescape=True)
+    except TemplateError as exc:
+        raise TemplateProblem(template, str(exc), str(exc)) from None
+    with writing(out):
+        out.parent.mkdir(parents=True, exist_ok=True)
+        return atomic_write(out, document.save)

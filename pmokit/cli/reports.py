@@ -1,0 +1,97 @@
+"""`pmo report ...`: the Word reports — the 结项总结报告 of a closing project (one, or every
+closed project that lacks one)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from pmokit.actions.reporting import (
+    closure_file_name,
+    closure_report_to_file,
+    missing_closure_reports,
+)
+from pmokit.base.errors import ConfigError
+from pmokit.base.labels import Label
+from pmokit.cli.help import HelpGroup, option
+from pmokit.cli.support import json_option, lang_option, open_ledger, print_json
+
+
+@click.group(cls=HelpGroup, help=Label("生成 Word 报告。", "Write the Word reports."))
+def report() -> None:
+    pass
+
+
+@report.command(
+    "closure",
+    help=Label(
+        "项目的结项总结报告（.docx），指标由台账计算；项目须已结项中、结项、终验或撤项"
+        "（--draft 生成草稿）。--all：为每个缺少报告的已结项项目生成。",
+        "A project's closure report (.docx), its figures computed from the ledger; the project"
+        " must be closing, closed or cancelled (--draft for a draft). --all: one for every"
+        " closed project that lacks one.",
+    ),
+)
+@click.argument("project", required=False)
+@option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help=Label(
+        "输出文件（默认：当前文件夹下“<项目编号> 结项总结报告.docx”；--all 时为文件夹）。",
+        "Output file (default: '<code> closure report.docx' here; with --all, a folder).",
+    ),
+)
+@option(
+    "--pdf",
+    is_flag=True,
+    help=Label("同时生成 PDF（需 LibreOffice）。", "Also write a PDF (needs LibreOffice)."),
+)
+@option(
+    "--draft",
+    is_flag=True,
+    help=Label(
+        "未结项的项目也生成，页眉标“草稿”。", "Render a project not yet closing, marked DRAFT."
+    ),
+)
+@option(
+    "--all",
+    "every",
+    is_flag=True,
+    help=Label("每个缺少报告的已结项项目。", "Every closed project that lacks a report."),
+)
+@lang_option
+@json_option(Label("写出的报告", "the reports written"))
+@click.pass_context
+def closure(
+    ctx: click.Context,
+    project: str | None,
+    out: Path | None,
+    pdf: bool,
+    draft: bool,
+    every: bool,
+    as_json: bool,
+) -> None:
+    settings = ctx.obj
+    if bool(project) == every:
+        raise ConfigError(USAGE.zh, USAGE.en)
+    with open_ledger(ctx) as ledger:
+        if every:
+            written = missing_closure_reports(ledger, settings, out or Path.cwd(), pdf)
+        else:
+            target = out or Path.cwd() / closure_file_name(project, settings.lang)
+            written = [closure_report_to_file(ledger, project, settings, target, draft, pdf)]
+    if as_json:
+        print_json([w.to_dict() for w in written])
+        return
+    for w in written:
+        click.echo(str(w.path) + (f"  {w.pdf}" if w.pdf else ""))
+    if every and not written:
+        click.echo(NONE_MISSING.text(settings.lang))
+
+
+USAGE = Label(
+    "请给出一个项目编号，或用 --all（二者取一）", "give one project code, or --all (not both)"
+)
+NONE_MISSING = Label("每个已结项项目都已有结项总结报告", "every closed project has its report")
