@@ -244,3 +244,14 @@ def test_examples_out_of_date_order_are_refused(tmp_path):
     with pytest.raises(SchemaError) as caught:
         load_forms(write_spec(tmp_path, spec + rule))
     assert caught.value.key == "rules[0]" and "after" in caught.value.problem
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_wrong_project_code_is_answered_with_the_rule_in_words(
+    forms, blank_forms, tmp_path, lang
+):
+    path = submission(forms, blank_forms, tmp_path, "weekly", {"project_code": "prj-1"}, lang=lang)
+    (issue,) = validate_workbook(path, forms, Settings(lang=lang)).errors
+    code = forms["weekly"].field("project_code")
+    assert issue.code == "pattern-mismatch" and not REGEX.search(issue.message)
+    assert code.pattern_help.text(lang) in issue.message and "PRJ-2026-001" in issue.message

@@ -61,7 +61,12 @@ def _details(spec: FieldSpec, problem: CellProblem, lang: str) -> tuple[str, dic
         }
     if problem.kind == "pattern":
         code = "email-invalid" if spec.type == "email" else "pattern-mismatch"
-        return code, {"label": label, "example": display_value(spec, spec.example, lang)}
+        rule = spec.pattern_help.text(lang) if spec.pattern_help else ""  # in words, not a regex
+        return code, {
+            "label": label,
+            "format": rule,
+            "example": display_value(spec, spec.example, lang),
+        }
     # The field's own example, which passes its rules (周报截止日 shows a Friday).
     example = display_value(spec, spec.example, lang)
     return TYPE_CODES.get(spec.type, "not-text"), {"label": label, "example": example}
