@@ -23,7 +23,7 @@ BATTERY = [
     (("codes",), ["--json"]),
     (("ingest",), ["{missing}"]),
     (("ingest",), ["--received", "2026-02-30", "{missing}"]),
-    (("status",), ["--lang", "en"]),  # a flag it does not take
+    (("status",), ["somewhere"]),  # an argument it does not take
     (("ledger", "rebuild"), []),
     (("ledger", "backup"), ["--out", "{blocked}/backup.sqlite"]),
     (("watch",), ["{missing}"]),

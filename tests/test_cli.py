@@ -106,14 +106,14 @@ def test_demo_builds_forms_and_samples(tmp_path):
     result = run("demo", "--out", str(tmp_path / "demo"))
     assert result.exit_code == 0, result.output
     assert len(list((tmp_path / "demo" / "forms").glob("*.xlsx"))) == len(FORM_IDS)
-    assert result.output.count(" valid ") == len(FORM_IDS)
+    assert result.output.count(" 校验通过 ") == len(FORM_IDS)
     assert "weekly-with-mistakes.feedback.xlsx" in result.output
     assert (tmp_path / "demo" / "feedback" / "weekly-with-mistakes.feedback.xlsx").exists()
-    assert "accepted  initiation.xlsx  -→启动 启动→实施" in result.output
-    assert "R6   error   领导处理意见 PRJ-2026-001-I01" in result.output
+    assert "已接收 initiation.xlsx  -→启动 启动→实施" in result.output
+    assert "R6   错误 领导处理意见 PRJ-2026-001-I01" in result.output
     assert (tmp_path / "demo" / ".pmo" / "ledger.sqlite").exists()
     assert (tmp_path / "demo" / "rollups" / "项目组合周报 2026-04-17.xlsx").exists()
-    assert "roll-up as of 2026-04-20 (10 sheets" in result.output
+    assert "截至 2026-04-20 的汇总（10 个工作表" in result.output
 
 
 def test_rollup_from_the_ledger_never_overwrites(tmp_path):
@@ -247,7 +247,7 @@ def test_every_command_has_help_and_is_in_the_readme():
     for command in found:
         assert f"pmo {' '.join(command)}" in readme, command
         result = run(*command, "--help")
-        assert result.exit_code == 0 and "Usage:" in result.output
+        assert result.exit_code == 0 and "用法：" in result.output
 
 
 def test_validate_json_is_the_report(forms, blank_forms, tmp_path):

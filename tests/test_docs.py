@@ -126,13 +126,28 @@ def _ingest(settings, ledger, forms, blank_forms, tmp_path):
     return IngestRun(list(ingest_files([blank], settings, ledger, forms))).to_dict()
 
 
+def _rollup(settings, ledger, forms, blank_forms, tmp_path):
+    from pmokit.actions.rollups import rollup_to_file
+    from pmokit.base.workdays import end_of_day
+
+    return rollup_to_file(ledger, settings, end_of_day(DAY), tmp_path / "rollup.xlsx").to_dict()
+
+
+def _forms_list(settings, ledger, forms, blank_forms, tmp_path):
+    from pmokit.forms.describe import list_forms
+
+    return list_forms(forms)
+
+
 DAY = dt.date(2026, 4, 20)
 JSON_CASES = {
     ("status",): ((), _status),
     ("alerts",): (("--as-of", str(DAY)), _alerts),
     ("forms", "describe"): (("weekly",), _describe),
+    ("forms", "list"): ((), _forms_list),
     ("validate",): (("BLANK", "--no-feedback"), _validate),
     ("ingest",): (("BLANK",), _ingest),
+    ("rollup",): (("--as-of", str(DAY), "--out", "OUT"), _rollup),
 }
 
 
@@ -145,7 +160,8 @@ def test_json_is_the_library_object(words, forms, blank_forms, tmp_path, monkeyp
 
     monkeypatch.chdir(tmp_path)
     args, expected = JSON_CASES[words]
-    args = [str(blank_forms["zh"]["weekly"]) if a == "BLANK" else a for a in args]
+    places = {"BLANK": blank_forms["zh"]["weekly"], "OUT": tmp_path / "rollup.xlsx"}
+    args = [str(places.get(a, a)) for a in args]
     settings = load_settings(environ={}, cwd=tmp_path)
     with Ledger(settings.ledger_url(), forms) as ledger:  # the PMO's ledger, made first
         result = CliRunner().invoke(cli, [*words, *args, "--json"], env={"PMO_LANG": None})

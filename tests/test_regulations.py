@@ -350,7 +350,7 @@ def test_history_is_imported_with_its_real_arrival_times(forms, blank_forms, tmp
 
     assert [e.received_utc for e in indexed(settings)][:1] == ["2026-03-16T01:00:00+00:00"]
     out = run(cli, ["ingest", "--received", "2026-03-10", str(early)], env={"PMO_LANG": None})
-    assert out.exit_code == 1 and "rejected" in out.output, out.output
+    assert out.exit_code == 1 and "已退回" in out.output, out.output
     assert "早于项目“PRJ-2026-001”的登记时间 2026-03-16 09:00:00" in out.output
 
 

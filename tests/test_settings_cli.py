@@ -88,7 +88,7 @@ def test_ingest_then_status_from_the_same_folder_share_one_ledger(forms, blank_f
     init = submission(forms, blank_forms, tmp_path, "initiation")
     result = pmo("ingest", str(init), cwd=work)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("accepted  initiation.xlsx")
+    assert result.stdout.startswith("已接收 initiation.xlsx")
     status = json.loads(pmo("status", "--json", cwd=work).stdout)
     assert status["ledger"].endswith(str(Path("pmo") / ".pmo" / "ledger.sqlite"))
     assert status["submissions"] == {"accepted": 1} and status["projects"] == {"实施": 1}
@@ -106,7 +106,7 @@ def test_ingest_a_folder_reports_rejections_and_exits_1(forms, blank_forms, tmp_
     (inbox / "~$weekly.xlsx").write_bytes(b"lock")
     result = pmo("ingest", str(inbox), cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stdout.splitlines()[0] == "rejected  weekly.xlsx"
+    assert result.stdout.splitlines()[0] == "已退回 weekly.xlsx"
     assert "台账中没有项目“PRJ-2026-001”" in result.stdout
 
 
@@ -126,8 +126,8 @@ def test_ingest_a_folder_takes_initiations_first_and_sums_up(forms, blank_forms,
     result = pmo("ingest", str(inbox), cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert [line.split()[:2] for line in result.stdout.splitlines()[:2]] == [
-        ["accepted", "z-立项.xlsx"],
-        ["accepted", "a-周报.xlsx"],
+        ["已接收", "z-立项.xlsx"],
+        ["已接收", "a-周报.xlsx"],
     ]
     assert (
         result.stdout.splitlines()[-1]
@@ -157,13 +157,13 @@ def test_ctrl_c_stops_ingest_after_the_file_in_hand(forms, blank_forms, tmp_path
         cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
     )  # fmt: skip
     first = proc.stdout.readline()  # recording has begun
-    assert first.startswith("accepted  0-init.xlsx"), first + proc.stderr.read()
+    assert first.startswith("已接收 0-init.xlsx"), first + proc.stderr.read()
     proc.send_signal(signal.SIGINT)
     rest, errors = proc.communicate(timeout=60)
     lines = [first.strip(), *rest.splitlines()]
     assert proc.returncode == 130, errors
     assert "Traceback" not in errors and "已按 Ctrl-C 停止" in lines[-1]
-    recorded = [line for line in lines if line.startswith("accepted")]
+    recorded = [line for line in lines if line.startswith("已接收")]
     assert 1 <= len(recorded) < 61
     with sqlite3.connect(tmp_path / ".pmo" / "ledger.sqlite") as db:
         rows = db.execute("SELECT count(*) FROM submissions").fetchone()[0]
@@ -209,4 +209,4 @@ def test_ledger_rebuild_asks_first_and_never_beside_a_watcher(forms, blank_forms
     finally:
         lock.release()
     done = rebuild("--yes")
-    assert done.returncode == 0 and done.stdout.startswith("replayed 1 submissions")
+    assert done.returncode == 0 and done.stdout.startswith("已把 1 份提交重放到")

@@ -8,64 +8,74 @@ from pathlib import Path
 import click
 
 from generators.forms import build_forms
-from pmokit.actions.publishing import publish_forms
-from pmokit.cli.support import lang_option, print_json, spec_forms
-from pmokit.forms.describe import describe_form, forms_markdown
+from pmokit.base.labels import Label
+from pmokit.cli.help import HelpGroup, option
+from pmokit.cli.support import json_option, lang_option, print_json, spec_forms
+from pmokit.forms.describe import describe_form, forms_markdown, list_forms
 from pmokit.forms.schema import get_form
 from pmokit.validation.parsing import read_values
 
 
-@click.group()
+@click.group(
+    cls=HelpGroup,
+    help=Label("生成、说明和读取标准表单。", "Build, describe and read the standard forms."),
+)
 def forms() -> None:
-    """Build, describe and read the standard forms."""
+    pass
 
 
-@forms.command("list")
+@forms.command("list", help=Label("列出表单及其版本。", "List the forms and their versions."))
 @lang_option
+@json_option(Label("每个表单的编号、版本和标题", "each form's id, version and title"))
 @click.pass_context
-def forms_list(ctx: click.Context) -> None:
-    """List the forms and their versions."""
-    for form in spec_forms(ctx).values():
+def forms_list(ctx: click.Context, as_json: bool) -> None:
+    all_forms = spec_forms(ctx)
+    if as_json:
+        print_json(list_forms(all_forms))
+        return
+    for form in all_forms.values():
         click.echo(f"{form.id:<12} v{form.version}  {form.title.text(ctx.obj.lang)}")
 
 
-@forms.command("build")
+@forms.command(
+    "build", help=Label("每个表单写一个空白的 .xlsx。", "Write one blank .xlsx per form.")
+)
 @lang_option
-@click.option(
+@option(
     "--out",
     "out_dir",
     type=click.Path(path_type=Path),
     required=True,
-    help="Folder to write the workbooks into (created if missing).",
+    help=Label(
+        "写入工作簿的文件夹（没有则新建）。",
+        "Folder to write the workbooks into (created if missing).",
+    ),
 )
-@click.option("--form", "form_ids", multiple=True, help="Only these forms (repeatable).")
+@option(
+    "--form",
+    "form_ids",
+    multiple=True,
+    help=Label("只生成这些表单（可重复）。", "Only these forms (repeatable)."),
+)
 @click.pass_context
 def forms_build(ctx: click.Context, out_dir: Path, form_ids: tuple[str, ...]) -> None:
-    """Write one blank .xlsx per form."""
     all_forms = spec_forms(ctx)
     chosen = {i: get_form(all_forms, i) for i in form_ids} if form_ids else all_forms
     for path in build_forms(chosen, out_dir, ctx.obj.lang):
         click.echo(str(path))
 
 
-@forms.command("publish")
-@lang_option
-@click.argument("share", type=click.Path(path_type=Path))
-@click.pass_context
-def forms_publish(ctx: click.Context, share: Path) -> None:
-    """Put the current blank forms in SHARE/templates/, rewriting only those that changed."""
-    done = publish_forms(share, spec_forms(ctx), ctx.obj.lang)
-    for line in done.lines(ctx.obj.lang):
-        click.echo(line)
-
-
-@forms.command("describe")
+@forms.command(
+    "describe",
+    help=Label(
+        "显示表单的字段、表格及其单元格位置。", "Show a form's fields, tables and cell positions."
+    ),
+)
 @lang_option
 @click.argument("form_id")
-@click.option("--json", "as_json", is_flag=True, help="Print the machine-readable contract.")
+@json_option(Label("机器可读的约定", "the machine-readable contract"))
 @click.pass_context
 def forms_describe(ctx: click.Context, form_id: str, as_json: bool) -> None:
-    """Show a form's fields, tables and cell positions."""
     data = describe_form(get_form(spec_forms(ctx), form_id), ctx.obj.lang)
     if as_json:
         print_json(data)
@@ -79,19 +89,29 @@ def forms_describe(ctx: click.Context, form_id: str, as_json: bool) -> None:
             click.echo(f"    {c['column']:<4} {c['name']:<34} {c['type']:<12} {c['label_zh']}")
 
 
-@forms.command("docs")
+@forms.command(
+    "docs",
+    help=Label(
+        "输出每个表单的 Markdown 字段说明（docs/forms.md）。",
+        "Print the Markdown field reference of every form (docs/forms.md).",
+    ),
+)
 @lang_option
 @click.pass_context
 def forms_docs(ctx: click.Context) -> None:
-    """Print the Markdown field reference of every form (docs/forms.md)."""
     click.echo(forms_markdown(spec_forms(ctx), ctx.obj.lang), nl=False)
 
 
-@forms.command("read")
+@forms.command(
+    "read",
+    help=Label(
+        "以 JSON 输出填好的表单中的值，以及每个无法解析的单元格。",
+        "Print the values of filled forms as JSON, with each cell that does not parse.",
+    ),
+)
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.pass_context
 def forms_read(ctx: click.Context, files: tuple[Path, ...]) -> None:
-    """Print the values of filled forms as JSON, with each cell that does not parse."""
     all_forms = spec_forms(ctx)
     results = [read_values(path, all_forms) for path in files]
     dicts = [r.to_dict() for r in results]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from pmokit.actions.checking import check_file
+from pmokit.actions.checking import check_file, files_to_check
 from pmokit.actions.ingesting import (
     IngestRun,
     files_to_ingest,
@@ -21,9 +21,7 @@ from pmokit.actions.ingesting import (
 )
 from pmokit.actions.rollups import rollup_to_file
 from pmokit.actions.status import current_status
-from pmokit.actions.watching import refuse_while_watching, run_watcher
 from pmokit.alerts.rules import open_alerts
-from pmokit.base.errors import ConfigError
 from pmokit.base.issue_codes import codes_markdown
 from pmokit.base.labels import LANGS, Label
 from pmokit.base.settings import Settings, load_settings
@@ -31,140 +29,158 @@ from pmokit.base.version import __version__
 from pmokit.base.workdays import CHINA_TIME, end_of_day
 from pmokit.cli.demo import run_demo
 from pmokit.cli.forms import forms
+from pmokit.cli.help import HelpOption, option
+from pmokit.cli.ledger import ledger
+from pmokit.cli.reports import report
+from pmokit.cli.progress import Progress
 from pmokit.cli.support import (
     PmoGroup,
     interrupt_flag,
+    json_option,
     json_text,
     lang_option,
+    open_ledger,
+    outcome_text,
     print_json,
+    severity_text,
     spec_forms,
     warn,
 )
-from pmokit.ledger.store import Ledger, NoLedgerError, backup_ledger
-from pmokit.pipeline.intake import rebuild_ledger
-from watchers.service import Timing
+from pmokit.cli.watch import watch
+from pmokit.ledger.store import NoLedgerError
 
 
-@click.group(cls=PmoGroup)
-@click.version_option(__version__, prog_name="pmokit")
-@click.option(
+@click.group(
+    cls=PmoGroup,
+    help=Label(
+        "pmokit：PMO 的标准 Excel 表单，为你校验、收集和汇总。",
+        "pmokit: the PMO's standard Excel forms, checked and collected for you.",
+    ),
+)
+@click.version_option(
+    __version__,
+    prog_name="pmokit",
+    cls=HelpOption,
+    help=Label("显示版本并退出。", "Show the version and exit."),
+)
+@option(
     "--lang",
     type=click.Choice(LANGS),
     default=None,
-    help="Language of forms and messages (default zh; env PMO_LANG).",
+    help=Label(
+        "表单和消息的语言（默认 zh；环境变量 PMO_LANG）。",
+        "Language of forms and messages (default zh; env PMO_LANG).",
+    ),
 )
-@click.option(
+@option(
     "--forms-dir",
     type=click.Path(path_type=Path),
     default=None,
-    help="Folder of form specs (default: the shipped templates; env PMO_FORMS_DIR).",
+    help=Label(
+        "表单定义所在的文件夹（默认：随附的模板；环境变量 PMO_FORMS_DIR）。",
+        "Folder of form specs (default: the shipped templates; env PMO_FORMS_DIR).",
+    ),
 )
 @click.pass_context
 def cli(ctx: click.Context, lang: str | None, forms_dir: Path | None) -> None:
-    """pmokit: the PMO's standard Excel forms, checked and collected for you."""
     ctx.obj = Settings(lang=lang or "zh")  # a bad setting below is reported in this language
     ctx.obj = load_settings({"lang": lang, "forms_dir": forms_dir})
 
 
 cli.add_command(forms)
-
-
-def seconds_option(name: str, floor: float, help: str):
-    """A watcher timing in seconds, its default the watcher's own (watchers.service.Timing)."""
-    default = getattr(Timing(), name.lstrip("-").replace("-", "_"))
-    kind = click.FloatRange(min=floor)
-    return click.option(name, type=kind, default=default, show_default=True, help=help)
+cli.add_command(ledger)
+cli.add_command(report)
+cli.add_command(watch)
 
 
 NEW_LEDGER = Label("新建台账：", "new ledger: ")
+CHECKING, RECORDING = Label("检查", "checking"), Label("记录", "recording")
 
 
-def _ledger(ctx: click.Context, create: bool = False) -> Ledger:
-    """The ledger in use; only the commands that record (ingest, watch) may create it."""
-    return Ledger(ctx.obj.ledger_url(), spec_forms(ctx), create=create)
-
-
-@cli.command()
+@cli.command(
+    help=Label(
+        "校验文件并记入台账，立项申请先记；有文件被退回时退出码为 1，按 Ctrl-C 停止时为 130"
+        "（处理完手头的文件后停止）。终端上显示进度。",
+        "Validate files and record them in the ledger, initiations first; exit 1 when any is "
+        "rejected, 130 when stopped by Ctrl-C (after the file in hand). Shows progress on a "
+        "terminal.",
+    )
+)
 @lang_option
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
+@option(
     "--received",
     default=None,
     metavar="ISO|mtime",
-    help="When the files arrived, for importing history: a date or time (China time), or "
-    "mtime for each file's modification time (files then go oldest first). Default: now.",
+    help=Label(
+        "文件的收到时间，用于导入历史：一个日期或时间（北京时间），或 mtime 表示取各文件的"
+        "修改时间（此时按时间先后导入）。默认：现在。",
+        "When the files arrived, for importing history: a date or time (China time), or "
+        "mtime for each file's modification time (files then go oldest first). Default: now.",
+    ),
 )
-@click.option("--json", "as_json", is_flag=True, help="Print what was recorded as JSON.")
+@json_option(Label("记录的结果", "what was recorded"))
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[Path, ...], received: str | None, as_json) -> None:
-    """Validate files and record them in the ledger, initiations first; exit 1 when any is
-    rejected, 130 when stopped by Ctrl-C (after the file in hand)."""
     when, lang = received_option(received), ctx.obj.lang
     files, run = files_to_ingest(paths), IngestRun()
-    with _ledger(ctx, create=True) as ledger, interrupt_flag() as stop:
+    steps = {"check": CHECKING.text(lang), "record": RECORDING.text(lang)}
+    with (
+        open_ledger(ctx, create=True) as ledger,
+        interrupt_flag() as stop,
+        Progress(shown=not as_json) as progress,
+    ):
         if ledger.created:
-            click.echo(f"pmo: {NEW_LEDGER.text(lang)}{ledger.url}", err=True)
+            progress.echo(f"pmo: {NEW_LEDGER.text(lang)}{ledger.url}", err=True)
+        on_file = progress.counter(steps)
         for path, result in ingest_files(
-            files, ctx.obj, ledger, spec_forms(ctx), when, stop.is_set
+            files, ctx.obj, ledger, spec_forms(ctx), when, stop.is_set, on_file
         ):
             run.results.append((path, result))
             if not as_json:
                 moves = " ".join(f"{a or '-'}→{b}" for a, b in result.moves)
-                click.echo(f"{result.outcome:<9} {path.name}  {moves}".rstrip())
+                line = f"{outcome_text(result.outcome, lang)} {path.name}  {moves}"
+                progress.echo(line.rstrip())
                 if result.outcome == "rejected":
-                    click.echo(result.report.summary(lang), nl=False)
+                    progress.echo(result.report.summary(lang).rstrip("\n"))
         run.stopped = stop.is_set() and len(run.results) < len(files)
     click.echo(json_text(run.to_dict()) if as_json else run.summary(lang))
     sys.exit(130 if run.stopped else 1 if run.counts()["rejected"] else 0)
 
 
-@cli.command()
+@cli.command(
+    help=Label(
+        "显示正在使用的设置文件和台账、台账中有什么（含今日到达的），以及监视进程的情况："
+        "是否运行、队列、上次扫描和上次错误。",
+        "Say which settings file and ledger are in use, what the ledger holds (today's "
+        "arrivals too), and how the watcher is doing: running or not, its queue, last scan "
+        "and last error.",
+    )
+)
 @lang_option
-@click.argument("share", type=click.Path(path_type=Path))
-@click.option("--polling", is_flag=True, help="Poll instead of OS events (network shares).")
-@seconds_option("--scan-interval", 0.1, "Seconds between full scans of the inbox.")
-@seconds_option("--settle", 0.1, "Seconds a file must stay unchanged before it is read.")
-@seconds_option(
-    "--grace", 0.0, "Seconds a file that is not a complete workbook may take to finish copying."
-)
-@seconds_option(
-    "--outage-alert", 0.0, "Seconds the inbox may be unreachable before an alert is logged."
-)
-@click.option(
-    "--once",
-    is_flag=True,
-    help="Process what is in the inbox, wait for copies in progress, then exit (cron).",
-)
-@click.pass_context
-def watch(ctx: click.Context, share: Path, polling: bool, once: bool, **timing: float) -> None:
-    """Watch SHARE/inbox; file each submission into SHARE/accepted, rejected or duplicates.
-    Network shares (SMB/CIFS, NFS, UNC paths, mapped drives) are polled without asking."""
-    run_watcher(ctx.obj, spec_forms(ctx), share, polling, once, **timing)
-
-
-@cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+@json_option(Label("状态", "the status"))
 @click.pass_context
 def status(ctx: click.Context, as_json: bool) -> None:
-    """Say which settings file and ledger are in use, what the ledger holds (today's arrivals
-    too), and how the watcher is doing: running or not, its queue, last scan and last error."""
     try:
-        with _ledger(ctx) as ledger:
+        with open_ledger(ctx) as ledger:
             found = current_status(ctx.obj, ledger)
     except NoLedgerError:  # status still says where it looked, and how the watcher is
         found = current_status(ctx.obj, None)
     if as_json:
         print_json(found.to_dict())
         return
-    click.echo(found.text(), nl=False)
+    click.echo(found.text(ctx.obj.lang), nl=False)
 
 
-as_of_option = click.option(
+as_of_option = option(
     "--as-of",
     "as_of",
     type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M"]),
     default=None,
-    help="As things stood on this date (its end) or at this time, China time (default: now).",
+    help=Label(
+        "按此日期（当天结束时）或此时刻（北京时间）的情况（默认：现在）。",
+        "As things stood on this date (its end) or at this time, China time (default: now).",
+    ),
 )
 
 
@@ -177,100 +193,70 @@ def _moment(as_of: dt.datetime | None) -> dt.datetime:
     return as_of.replace(tzinfo=CHINA_TIME)
 
 
-@cli.command()
+@cli.command(
+    help=Label(
+        "列出所有未关闭的预警：规则、项目、级别、起始日期、如何关闭。",
+        "List every open alert: rule, project, severity, since when, what closes it.",
+    )
+)
 @lang_option
-@click.option("--json", "as_json", is_flag=True, help="Print the alerts as JSON.")
+@json_option(Label("预警", "the alerts"))
 @as_of_option
 @click.pass_context
 def alerts(ctx: click.Context, as_json: bool, as_of) -> None:
-    """List every open alert: rule, project, severity, since when, what closes it."""
-    moment = _moment(as_of)
+    moment, lang = _moment(as_of), ctx.obj.lang
     warn(ctx, ctx.obj.calendar.warning(moment.date()))
-    with _ledger(ctx) as ledger:
+    with open_ledger(ctx) as ledger:
         found = open_alerts(ledger, ctx.obj, moment)
     if as_json:
         print_json([a.to_dict() for a in found])
         return
     for a in found:
-        click.echo(f"{a.since}  {a.rule:<4} {a.severity:<7} {a.project}  {a.message} → {a.closes}")
+        severity = severity_text(a.severity, lang)
+        click.echo(f"{a.since}  {a.rule:<4} {severity} {a.project}  {a.message} → {a.closes}")
 
 
-@cli.group()
-def ledger() -> None:
-    """Maintain the ledger."""
-
-
-@ledger.command("backup")
-@click.option(
-    "--out",
-    "target",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Backup file (default: .pmo/backups/ledger-<UTC time>.sqlite).",
+@cli.command(
+    help=Label(
+        "列出每个问题代码及其中英文提示（docs/issue-codes.md）。",
+        "Print every issue code with its messages (docs/issue-codes.md).",
+    )
 )
-@click.pass_context
-def ledger_backup(ctx: click.Context, target: Path | None) -> None:
-    """Copy the live ledger consistently (VACUUM INTO), then check the copy."""
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    target = target or ctx.obj.state_dir() / "backups" / f"ledger-{stamp}.sqlite"
-    with _ledger(ctx) as ledger:
-        click.echo(str(backup_ledger(ledger, target)))
-
-
-@ledger.command("rebuild")
-@click.option("--yes", is_flag=True, help="Rebuild without asking (scripts, cron).")
-@click.pass_context
-def ledger_rebuild(ctx: click.Context, yes: bool) -> None:
-    """Empty the ledger and replay every archived submission in arrival order; asks first, and
-    refuses while a watcher is using the ledger."""
-    settings, lang = ctx.obj, ctx.obj.lang
-    refuse_while_watching(settings)
-    if not yes:
-        if not sys.stdin.isatty():
-            raise ConfigError(REBUILD_NEEDS_YES.zh, REBUILD_NEEDS_YES.en)
-        click.confirm(REBUILD_ASK.text(lang).format(url=settings.ledger_url()), abort=True)
-    count = rebuild_ledger(settings, spec_forms(ctx))
-    click.echo(f"replayed {count} submissions into {settings.ledger_url()}")
-
-
-REBUILD_ASK = Label(
-    "将清空台账 {url} 并按归档重放全部文件，确定吗？", "Empty {url} and replay the whole archive?"
-)
-REBUILD_NEEDS_YES = Label(
-    "pmo ledger rebuild 会清空并重建台账：确认请加 --yes",
-    "pmo ledger rebuild empties and rebuilds the ledger: add --yes to confirm",
-)
-
-
-@cli.command()
 def codes() -> None:
-    """Print every issue code with its messages (docs/issue-codes.md)."""
     click.echo(codes_markdown(), nl=False)
 
 
-@cli.command()
+@cli.command(
+    help=Label(
+        "逐格检查填好的表单（文件，或文件夹中的工作簿）；全部通过时退出码为 0，有未通过的为 1。",
+        "Check filled forms (files, or the workbooks in folders) cell by cell; exit 0 when all "
+        "are valid, 1 when any is not.",
+    )
+)
 @lang_option
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print the reports as JSON.")
-@click.option(
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@json_option(Label("校验报告", "the reports"))
+@option(
     "--feedback-dir",
     type=click.Path(path_type=Path),
     default=None,
-    help="Where to write feedback for invalid files (default: beside each file).",
+    help=Label(
+        "未通过的文件的反馈写到哪个文件夹（默认：写在原文件旁）。",
+        "Where to write feedback for invalid files (default: beside each file).",
+    ),
 )
-@click.option("--no-feedback", is_flag=True, help="Write no feedback files.")
+@option("--no-feedback", is_flag=True, help=Label("不写反馈文件。", "Write no feedback files."))
 @click.pass_context
 def validate(
     ctx: click.Context,
-    files: tuple[Path, ...],
+    paths: tuple[Path, ...],
     as_json: bool,
     feedback_dir: Path | None,
     no_feedback: bool,
 ) -> None:
-    """Check filled forms cell by cell; exit 0 when all are valid, 1 when any is not."""
     settings, all_forms = ctx.obj, spec_forms(ctx)
     reports = []
-    for path in files:
+    for path in files_to_check(paths):
         done = check_file(path, all_forms, settings, feedback_dir, not no_feedback)
         for written in done.feedback:
             click.echo(f"pmo: {written}", err=True)
@@ -283,19 +269,23 @@ def validate(
     sys.exit(0 if all(r.valid for r in reports) else 1)
 
 
-@cli.command()
+@cli.command(
+    help=Label(
+        "用内置的示例数据演示 pmokit：表单、校验、反馈、台账、预警、汇总。",
+        "Run pmokit on built-in sample data: forms, validation, feedback, ledger, alerts, roll-up.",
+    )
+)
 @lang_option
-@click.option(
+@option(
     "--out",
     "out_dir",
     type=click.Path(path_type=Path),
     default=Path("pmo-demo"),
     show_default=True,
-    help="Folder for the demo's output.",
+    help=Label("演示输出的文件夹。", "Folder for the demo's output."),
 )
 @click.pass_context
 def demo(ctx: click.Context, out_dir: Path) -> None:
-    """Run pmokit on built-in sample data: forms, validation, feedback, ledger, alerts."""
     if not run_demo(ctx.obj, spec_forms(ctx), out_dir, click.echo):
         sys.exit(1)
 
@@ -304,22 +294,33 @@ def main() -> None:
     cli(prog_name="pmo")
 
 
-@cli.command()
+@cli.command(
+    help=Label(
+        "从台账生成项目组合汇总工作簿：总览、KPI、各监控表。",
+        "Write the portfolio roll-up workbook from the ledger: summary, KPIs, monitoring tables.",
+    )
+)
 @lang_option
 @as_of_option
-@click.option(
+@option(
     "--out",
     type=click.Path(path_type=Path),
     default=None,
-    help="The workbook to write (default: rollups/<title> <week>.xlsx, never overwritten).",
+    help=Label(
+        "要写入的工作簿（默认：rollups/<标题> <周>.xlsx，从不覆盖已有的）。",
+        "The workbook to write (default: rollups/<title> <week>.xlsx, never overwritten).",
+    ),
+)
+@json_option(
+    Label("写入的内容（路径、截至时间、各表行数）", "what was written (path, as-of, counts)")
 )
 @click.pass_context
-def rollup(ctx: click.Context, as_of, out: Path | None) -> None:
-    """Write the portfolio roll-up workbook from the ledger: summary, KPIs, monitoring tables."""
+def rollup(ctx: click.Context, as_of, out: Path | None, as_json: bool) -> None:
     moment = _moment(as_of)
     warn(ctx, ctx.obj.calendar.warning(moment.date()))
-    with _ledger(ctx) as ledger:
+    with open_ledger(ctx) as ledger:
         written = rollup_to_file(ledger, ctx.obj, moment, out)
-    click.echo(
-        f"{written.path}  ({written.sheets} sheets, {written.cells} cells, week {written.week})"
-    )
+    if as_json:
+        print_json(written.to_dict())
+        return
+    click.echo(written.text(ctx.obj.lang))

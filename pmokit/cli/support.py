@@ -1,5 +1,5 @@
 """What every `pmo` subcommand shares: one-line errors, the --lang option, the loaded specs,
-JSON output."""
+the ledger in use, outcomes and severities in the user's language, JSON output."""
 
 from __future__ import annotations
 
@@ -15,14 +15,19 @@ from typing import Any
 import click
 
 from pmokit.base.errors import PmoError
+from pmokit.base.issues import OUTCOME_NAMES, SEVERITY_NAMES
 from pmokit.base.labels import LANGS, Label
 from pmokit.base.settings import Settings
+from pmokit.cli.help import HelpGroup, option
 from pmokit.forms.load import load_forms
 from pmokit.forms.schema import FormSpec
+from pmokit.ledger.store import Ledger
+from pmokit.utils.columns import display_width, pad
 
 
-class PmoGroup(click.Group):
-    """Turns every PmoError into one line on stderr and exit 3, instead of a traceback."""
+class PmoGroup(HelpGroup):
+    """Turns every PmoError into one line on stderr and exit 3, instead of a traceback; its
+    help is in the user's language."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -37,20 +42,50 @@ def spec_forms(ctx: click.Context) -> dict[str, FormSpec]:
     return load_forms(ctx.obj.spec_folder())
 
 
+def open_ledger(ctx: click.Context, create: bool = False) -> Ledger:
+    """The ledger in use; only the commands that record (ingest, watch) may create it."""
+    return Ledger(ctx.obj.ledger_url(), spec_forms(ctx), create=create)
+
+
+def _named(names: dict[str, Label], code: str, lang: str) -> str:
+    """A stable code in the user's words, padded to the widest of its kind (for columns)."""
+    width = max(display_width(label.text(lang)) for label in names.values())
+    return pad(names[code].text(lang) if code in names else code, width)
+
+
+def outcome_text(outcome: str, lang: str) -> str:
+    """accepted / rejected / duplicate as the user reads it (已接收 / 已退回 / 重复)."""
+    return _named(OUTCOME_NAMES, outcome, lang)
+
+
+def severity_text(severity: str, lang: str) -> str:
+    return _named(SEVERITY_NAMES, severity, lang)
+
+
 def _set_lang(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
     if value is not None:
         # The root keeps it too, so an error raised by the command is reported in this language.
         ctx.obj = ctx.find_root().obj = replace(ctx.find_object(Settings) or Settings(), lang=value)
 
 
-lang_option = click.option(
+lang_option = option(
     "--lang",
     type=click.Choice(LANGS),
     default=None,
     expose_value=False,
     callback=_set_lang,
-    help="Language of the output (zh or en).",
+    help=Label("输出的语言（zh 或 en）。", "Language of the output (zh or en)."),
 )
+
+
+def json_option(what: Label):
+    """--json: print `what` (the library object's to_dict()) instead of lines for people."""
+    return option(
+        "--json",
+        "as_json",
+        is_flag=True,
+        help=Label(f"以 JSON 输出{what.zh}。", f"Print {what.en} as JSON."),
+    )
 
 
 WARNING = Label("警告：", "warning: ")
