@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from generators.forms import build_forms
+from pmokit.actions.publishing import publish_forms
 from pmokit.base.labels import Label
 from pmokit.cli.help import HelpGroup, option
 from pmokit.cli.support import json_option, lang_option, print_json, spec_forms
@@ -63,6 +64,22 @@ def forms_build(ctx: click.Context, out_dir: Path, form_ids: tuple[str, ...]) ->
     chosen = {i: get_form(all_forms, i) for i in form_ids} if form_ids else all_forms
     for path in build_forms(chosen, out_dir, ctx.obj.lang):
         click.echo(str(path))
+
+
+@forms.command(
+    "publish",
+    help=Label(
+        "把当前的空白表单放进共享文件夹的 templates 目录，只重写有变化的表单。",
+        "Put the current blank forms in SHARE/templates/, rewriting only those that changed.",
+    ),
+)
+@lang_option
+@click.argument("share", type=click.Path(path_type=Path))
+@click.pass_context
+def forms_publish(ctx: click.Context, share: Path) -> None:
+    done = publish_forms(share, spec_forms(ctx), ctx.obj.lang)
+    for line in done.lines(ctx.obj.lang):
+        click.echo(line)
 
 
 @forms.command(
