@@ -129,3 +129,131 @@ def ods(valid: bytes) -> bytes:
 def legacy_xls() -> bytes:
     """The OLE2 header of an .xls (what LibreOffice or Excel 2003 write) and some sectors."""
     return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "Workbook".encode("utf-16-le") * 8
+
+
+# Files from elsewhere: damaged packages, other formats, and a workbook laid out differently.
+
+
+def _local_data_start(data: bytes, info: zipfile.ZipInfo) -> int:
+    """Where a part's data begins: after its local header (whose extra field may differ in
+    length from the directory's)."""
+    at = info.header_offset
+    name_length = int.from_bytes(data[at + 26 : at + 28], "little")
+    extra_length = int.from_bytes(data[at + 28 : at + 30], "little")
+    return at + 30 + name_length + extra_length
+
+
+def bad_crc(valid: bytes, part: str = "xl/worksheets/sheet2.xml") -> bytes:
+    """`part` stored uncompressed with one byte changed: the zip directory is intact and the
+    part fails its checksum (what a bad disk sector or a faulty copy leaves)."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(valid)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            kind = zipfile.ZIP_STORED if info.filename == part else zipfile.ZIP_DEFLATED
+            target.writestr(info.filename, source.read(info.filename), compress_type=kind)
+    data = bytearray(out.getvalue())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        info = archive.getinfo(part)
+    data[_local_data_start(bytes(data), info) + info.file_size // 2] ^= 0x01
+    return bytes(data)
+
+
+def broken_directory(valid: bytes) -> bytes:
+    """The end-of-directory record is there, but the directory it points at is not."""
+    at = valid.rindex(b"PK\x05\x06")
+    start = int.from_bytes(valid[at + 16 : at + 20], "little")
+    return valid[:start] + b"PK\x01\x09" + valid[start + 4 :]
+
+
+def lock_file(user: str = "张三") -> bytes:
+    """Excel's owner file for a workbook `user` has open (~$周报.xlsx), 165 bytes."""
+    ansi = user.encode("gbk")
+    wide = user.encode("utf-16-le")
+    return (
+        bytes([len(ansi)])
+        + ansi.ljust(54, b" ")
+        + bytes([len(user), 0])
+        + (wide + b" \x00" * 54)[:108]
+    )
+
+
+def biff(record_type: bytes, version: bytes = b"\x00\x00") -> bytes:
+    """A bare BIFF stream (an .xls from before Excel 97 wrapped it in OLE2): its BOF record."""
+    size = {b"\x09\x00": 4, b"\x09\x08": 8}.get(record_type, 6)
+    bof = record_type + size.to_bytes(2, "little") + (version + b"\x10\x00" + b"\x00" * 12)[:size]
+    return bof + b"\x42\x00\x02\x00\xe4\x04" + b"\x00" * 200
+
+
+def _package(parts: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+RELS = (
+    b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+    b'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+    b'officeDocument/2006/relationships/officeDocument" Target="%s"/></Relationships>'
+)
+
+
+def xlsb() -> bytes:
+    """An Excel Binary Workbook: the same package, its parts binary records."""
+    return _package(
+        {
+            "[Content_Types].xml": b'<Types><Default Extension="bin" ContentType="application/'
+            b'vnd.ms-excel.sheet.binary.macroEnabled.main"/></Types>',
+            "_rels/.rels": RELS % b"xl/workbook.bin",
+            "xl/workbook.bin": b"\x83\x01\x00\x80\x01\x00",
+            "xl/_rels/workbook.bin.rels": b"<Relationships/>",
+            "xl/worksheets/sheet1.bin": b"\x81\x01\x00\x82\x01\x00",
+        }
+    )
+
+
+def word_document() -> bytes:
+    return _package(
+        {
+            "[Content_Types].xml": b"<Types/>",
+            "_rels/.rels": RELS % b"word/document.xml",
+            "word/document.xml": b"<w:document/>",
+        }
+    )
+
+
+def moved_parts(valid: bytes, folder: str = "wtf") -> bytes:
+    """The same workbook with its xl/ parts under `folder`/, found through _rels/.rels and
+    [Content_Types].xml as the package format allows (SheetJS's test suite has one)."""
+    new = folder.encode()
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(valid)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename.endswith((".xml", ".rels")):
+                data = data.replace(b'"/xl/', b'"/' + new + b"/")
+                data = data.replace(b'Target="xl/', b'Target="' + new + b"/")
+            name = info.filename
+            if name.startswith("xl/"):
+                name = f"{folder}/{name[3:]}"
+            target.writestr(name, data)
+    return out.getvalue()
+
+
+def without_sheet_link(valid: bytes) -> bytes:
+    """A workbook whose first sheet has no r:id: it points at no part."""
+    with zipfile.ZipFile(io.BytesIO(valid)) as archive:
+        xml = archive.read("xl/workbook.xml")
+    start = xml.index(b"<sheet ")
+    end = xml.index(b"/>", start)
+    tag = xml[start:end]
+    cut = tag.index(b' r:id="')
+    unlinked = tag[:cut] + tag[tag.index(b'"', cut + 7) + 1 :]
+    return rebuild(valid, {"xl/workbook.xml": xml[:start] + unlinked + xml[end:]})

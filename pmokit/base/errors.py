@@ -74,13 +74,20 @@ def read_bytes(path: Path, shown: object = None) -> bytes:
         raise InputError(shown or path, exc.strerror or str(exc)) from None
 
 
+# The words a WorkbookReadError's message opens with, by its code.
+READ_LEADS = {"unreadable-workbook": Label("无法读取工作簿", "cannot read the workbook")}
+
+
 class WorkbookReadError(PmoError):
     """A workbook that cannot be opened or is not one of our forms; validation reports it as
-    an issue with `code` (unreadable-workbook or unknown-form)."""
+    an issue with `code` (unreadable-workbook or unknown-form) and `reason` as its detail, so
+    the reason is the cause alone, never the issue's own words again."""
 
     def __init__(self, file: str, reason: Label, code: str = "unreadable-workbook") -> None:
         self.file, self.code, self.reason = file, code, reason
-        super().__init__(f"{file}：{reason.zh}", f"{file}: {reason.en}")
+        lead = READ_LEADS.get(code)
+        said = Label(f"{lead.zh}（{reason.zh}）", f"{lead.en} ({reason.en})") if lead else reason
+        super().__init__(f"{file}：{said.zh}", f"{file}: {said.en}")
 
 
 class LedgerError(PmoError):

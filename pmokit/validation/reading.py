@@ -34,6 +34,7 @@ from pmokit.forms.layout import (
 )
 from pmokit.forms.schema import FormSpec, Migration, get_form
 from pmokit.forms.values import is_blank
+from pmokit.validation.damage import structure_fault, workbook_part
 
 SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REFERENCE = re.compile(
@@ -111,18 +112,19 @@ def parse_reference(text: str) -> Where | None:
     return sheet, r1, c1, r2, c2
 
 
-def _unreadable(name: str, exc: Exception) -> WorkbookReadError:
-    reason = Label(f"无法读取工作簿（{exc}）", f"cannot read the workbook ({exc})")
-    return WorkbookReadError(name, reason)
+def _unreadable(name: str, data: bytes) -> WorkbookReadError:
+    """The reader refused the package: say why in our words (the reader's are a library's)."""
+    return WorkbookReadError(name, structure_fault(data))
 
 
 def read_workbook_xml(data: bytes, name: str) -> tuple[dict[str, str], bool]:
-    """Workbook-level defined names, and whether dates count from 1904, from xl/workbook.xml."""
+    """Workbook-level defined names, and whether dates count from 1904, from the workbook part
+    (xl/workbook.xml, or wherever the package's relationships put it)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            root = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, ValueError) as exc:
-        raise _unreadable(name, exc) from None
+            root = ElementTree.fromstring(archive.read(workbook_part(archive) or "xl/workbook.xml"))
+    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, ValueError):
+        raise _unreadable(name, data) from None
     names = {}
     for node in root.iter(f"{SHEET_NS}definedName"):
         if node.get("localSheetId") is None and node.text:
@@ -176,15 +178,19 @@ def open_workbook(source: Path | bytes, name: str | None = None) -> Opened:
         try:
             source = Path(source).read_bytes()
         except OSError as exc:
-            raise _unreadable(name, exc.strerror or exc) from None
+            reason = str(exc.strerror or exc)
+            raise WorkbookReadError(name, Label(reason, reason)) from None
     name = name or "workbook.xlsx"
     names, date1904 = read_workbook_xml(source, name)
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(source))
-    except (python_calamine.CalamineError, ValueError, OSError) as exc:
-        raise _unreadable(name, exc) from None
+    except (python_calamine.CalamineError, ValueError, OSError):
+        raise _unreadable(name, source) from None
     try:
         return Opened(name, book, names, _metadata(book, name), date1904)
+    except python_calamine.CalamineError:  # the metadata sheet itself is unreadable
+        book.close()
+        raise _unreadable(name, source) from None
     except Exception:
         book.close()
         raise
