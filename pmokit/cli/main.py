@@ -31,7 +31,6 @@ from pmokit.cli.demo import run_demo
 from pmokit.cli.forms import forms
 from pmokit.cli.help import HelpOption, option
 from pmokit.cli.ledger import ledger
-from pmokit.cli.reports import report
 from pmokit.cli.progress import Progress
 from pmokit.cli.support import (
     PmoGroup,
@@ -89,7 +88,6 @@ def cli(ctx: click.Context, lang: str | None, forms_dir: Path | None) -> None:
 
 cli.add_command(forms)
 cli.add_command(ledger)
-cli.add_command(report)
 cli.add_command(watch)
 
 
