@@ -75,32 +75,30 @@ class _Writer:
         ws.set_landscape()
         ws.fit_to_pages(1, 0)
         ws.hide_gridlines(2)
-        heading = f"{TITLE.text(self.lang)} · {rollup.as_of} · {rollup.week}"
-        ws.write_string(0, 0, heading, self.title)
-        row, placed = 2, []
+        ws.write_string(0, 0, (rollup.heading or TITLE).text(self.lang), self.title)
+        row, headers = 2, []
         for table in sheet.tables:
-            placed.append(row)
-            row = self.table(ws, table, row) + 2
-        first = sheet.tables[0]
-        widths = [c.width for c in first.columns]
-        for table in sheet.tables[1:]:
-            widths += [c.width for c in table.columns[len(widths) :]]
-        for n, width in enumerate(widths):
+            header, row = self.table(ws, table, row)
+            headers.append(header)
+            row += 2
+        for n, width in enumerate(_widths(sheet)):
             ws.set_column(n, n, width)
-        if sheet.freeze:
-            header = placed[0] + (2 if first.note else 1)
+        if sheet.main is not None:
+            main, header = sheet.tables[sheet.main], headers[sheet.main]
             ws.freeze_panes(header + 1, 1)
-            ws.autofilter(header, 0, header + max(len(first.rows), 1), len(first.columns) - 1)
+            ws.autofilter(header, 0, header + max(len(main.rows), 1), len(main.columns) - 1)
         for n, chart in enumerate(sheet.charts):
-            self.chart(ws, sheet, chart, placed, row + 1, n)
+            self.chart(ws, sheet, chart, headers, row + 1, n)
 
-    def table(self, ws, table: Table, row: int) -> int:
-        """Title, note, header and rows from `row`; returns the last row written."""
+    def table(self, ws, table: Table, row: int) -> tuple[int, int]:
+        """Title, note, header, rows and footnotes from `row`; returns the header's row and the
+        last row written."""
         ws.write_string(row, 0, table.title.text(self.lang), self.title)
-        if table.note:
+        for line in table.note.text(self.lang).split("\n") if table.note else ():
             row += 1
-            ws.write_string(row, 0, table.note.text(self.lang), self.note)
+            ws.write_string(row, 0, line, self.note)
         row += 1
+        header = row
         for col, spec in enumerate(table.columns):
             ws.write_string(row, col, spec.label.text(self.lang), self.header)
         kinds, text = [c.kind for c in table.columns], self.formats["text"]
@@ -125,11 +123,13 @@ class _Writer:
                 elif value is not None:
                     self.cell(ws, row, col, kinds[col], value)
         self.cells += len(table.rows) * len(table.columns)
-        first = row - len(table.rows) + 1
         if table.rows:
             for col, spec in enumerate(table.columns):
-                self.colour(ws, spec, first, row, col)
-        return row
+                self.colour(ws, spec, header + 1, row, col)
+        for line in table.footnotes:
+            row += 1
+            ws.write_string(row, 0, line.text(self.lang), self.note)
+        return header, row
 
     def cell(self, ws, row: int, col: int, kind: str, value: Any) -> None:
         if isinstance(value, Typed):
@@ -171,9 +171,9 @@ class _Writer:
                 {"type": "cell", "criteria": ">", "value": spec.over, "format": self.fills[RED]},
             )  # fmt: skip
 
-    def chart(self, ws, sheet: Sheet, chart: Chart, placed: list[int], row: int, n: int) -> None:
+    def chart(self, ws, sheet: Sheet, chart: Chart, headers: list[int], row: int, n: int) -> None:
         table = sheet.tables[chart.table]
-        start = placed[chart.table] + (2 if table.note else 1) + 1
+        start = headers[chart.table] + 1
         end = start + len(table.rows) - 1
         ids = [c.id for c in table.columns]
         name = ws.get_name()
@@ -211,6 +211,14 @@ class _Writer:
                 graph.set_x_axis({"num_format": "mm-dd", "num_font": {"rotation": -45}})
         graph.set_size({"width": 520, "height": 300})
         ws.insert_chart(row, n * 8, graph)  # fmt: skip
+
+
+def _widths(sheet: Sheet) -> list[float]:
+    """Column widths: the main table's, then any wider table's beyond them."""
+    widths = [c.width for c in sheet.tables[sheet.main or 0].columns]
+    for table in sheet.tables:
+        widths += [c.width for c in table.columns[len(widths) :]]
+    return widths
 
 
 def write_rollup(rollup: Rollup, path: Path) -> int:

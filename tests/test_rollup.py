@@ -84,9 +84,10 @@ def portfolio(desk):  # on SQLite, and on PostgreSQL when PMO_TEST_POSTGRES name
     return desk
 
 
-def table(rollup, sheet_id: str, index: int = 0) -> list[dict]:
+def table(rollup, sheet_id: str, index: int | None = None) -> list[dict]:
+    """A table's rows as dicts by column id: by default the sheet's main table."""
     sheet = next(s for s in rollup.sheets if s.id == sheet_id)
-    found = sheet.tables[index]
+    found = sheet.tables[sheet.main or 0 if index is None else index]
     return [dict(zip((c.id for c in found.columns), row, strict=True)) for row in found.rows]
 
 
@@ -101,15 +102,23 @@ def test_the_summary_sets_declared_against_computed_rag(portfolio):
     assert (a["baseline_end"], a["forecast_end"], a["schedule_days"]) == (
         dt.date(2026, 12, 31), dt.date(2026, 12, 31), 0
     )  # fmt: skip
-    assert (a["computed_rag"], a["declared_rag"], a["disagreement"]) == ("绿", "绿", "")
+    # On schedule, but its April budget was due by 03-27 and has not come (R14, an error alert)
+    assert (a["computed_rag"], a["declared_rag"], a["disagreement"]) == ("黄", "绿", "申报偏乐观")
     assert (b["forecast_end"], b["schedule_days"], b["computed_rag"]) == (
         dt.date(2027, 1, 20),
         20,
         "红",
     )
     assert (b["declared_rag"], b["disagreement"]) == ("绿", "申报偏乐观")  # a watermelon
-    assert (c["budget_baseline"], c["budget_deviation"], c["computed_rag"]) == (None, None, None)
-    assert a["budget_baseline"] == Decimal(300000) and a["actual"] == 0
+    # C: no budget baseline, no report, no budget: nothing to measure, but reports are missing
+    assert (c["budget_baseline"], c["budget_deviation"], c["computed_rag"]) == (
+        None,
+        "无数据",
+        "黄",
+    )
+    assert a["budget_baseline"] == Decimal(300000)
+    assert (a["actual"], a["budget_deviation"]) == ("无数据", "无数据")  # no budget form yet
+    assert rows["PRJ-2026-004"]["actual"] == Decimal(300000)
     reports = portfolio.rows("form_weekly", "submission_id", "project_code")
     latest = max(sid for sid, project in reports if project == "PRJ-2026-001")
     tasks = portfolio.rows("form_weekly__tasks", "submission_id", "percent_complete")
@@ -177,9 +186,10 @@ def test_what_changed_since_last_week_comes_from_the_ledger(portfolio):
         (r["code"], r["what"]): (r["before"], r["now"])
         for r in table(build_rollup(portfolio.ledger, portfolio.settings, moment), "changed")
     }
-    assert changed[("PRJ-2026-002", "计算 RAG")] == ("绿", "红")  # its first report came in
+    assert changed[("PRJ-2026-002", "计算 RAG")] == (None, "红")  # its first report came in
     assert changed[("PRJ-2026-002", "进度偏差（天）")] == (None, 20)
-    assert ("PRJ-2026-003", "计算 RAG") not in changed  # nothing new from C
+    # Nothing new from C, and that is the news: its report for 03-20 is now past its window
+    assert changed[("PRJ-2026-003", "计算 RAG")] == (None, "黄")
     assert all(state == ("启动", "实施") or what != "状态" for (_, what), state in changed.items())
 
 
@@ -250,9 +260,11 @@ def test_the_workbook_reads_back_as_the_roll_up(portfolio, tmp_path):
     book = openpyxl.load_workbook(tmp_path / "rollup.xlsx")
     dates = 0
     for sheet in (s for s in rollup.sheets if s.id in ("summary", "schedule", "changes")):
-        found = book[sheet.name.zh]
-        first = 5 if sheet.tables[0].note else 4  # heading, blank, title, [note,] header
-        for r, values in enumerate(sheet.tables[0].rows):
+        found, main = book[sheet.name.zh], sheet.tables[sheet.main]
+        labels = [c.label.zh for c in main.columns]
+        first = next(r[0].row for r in found.iter_rows() if [c.value for c in r][:1] == labels[:1])
+        assert [c.value for c in found[first]][: len(labels)] == labels
+        for r, values in enumerate(main.rows):
             read = [c.value for c in found[first + r + 1]][: len(values)]
             for value, cell in zip(values, read + [None] * (len(values) - len(read)), strict=True):
                 if value is None or value == "":
@@ -280,7 +292,12 @@ def test_an_english_roll_up(portfolio, tmp_path):
     write_rollup(rollup, tmp_path / "en.xlsx")
     import openpyxl
 
-    assert openpyxl.load_workbook(tmp_path / "en.xlsx").sheetnames[:2] == ["Portfolio", "KPIs"]
+    book = openpyxl.load_workbook(tmp_path / "en.xlsx")
+    assert book.sheetnames[:2] == ["Portfolio", "KPIs"]
+    heading = book["Portfolio"]["A1"].value
+    assert "as of 2026-03-30 · report week ending 2026-03-27" in heading
+    texts = {c.value for row in book["Portfolio"].iter_rows() for c in row}
+    assert "no data" in texts and "Computed RAG\nRed" in texts
 
 
 def test_a_roll_up_at_the_end_of_a_friday_keeps_every_trend_week(portfolio):
@@ -338,3 +355,86 @@ def test_past_weeks_are_kept_and_recomputed_only_when_their_files_change(portfol
     assert now[dt.date(2026, 3, 20)]["adoption"] == Decimal(12) / 13  # recomputed with it
     assert now[dt.date(2026, 3, 20)]["weekly_on_time"] == 1  # C's report, on time after all
     assert now[dt.date(2026, 3, 13)] == before[dt.date(2026, 3, 13)]  # untouched weeks kept
+
+
+APRIL_8 = D(2026, 4, 8, 23, 59, 59, tzinfo=CHINA_TIME)  # week 04-03's late window has closed
+APRIL_20 = D(2026, 4, 20, 23, 59, 59, tzinfo=CHINA_TIME)  # report week: Friday 04-17
+
+
+def computed(desk, moment: dt.datetime) -> dict[str, str | None]:
+    rollup = build_rollup(desk.ledger, desk.settings, moment)
+    return {r["code"]: r["computed_rag"] for r in table(rollup, "summary")}
+
+
+def test_a_project_silent_for_weeks_is_not_green_and_is_again_once_it_reports(portfolio):
+    """A is on schedule and within budget; what its numbers cannot show is that it stopped
+    reporting: a week past the late window (R2) makes it amber, three in a row (R7, de facto
+    suspended) red, and the reports, once in, make it green again."""
+    spent = {"this_month_total": 100000, "next_month_total": 0}
+    april = portfolio.submit("budget", days=9, fields={**code(1), **spent}, rows=spend(50000))
+    assert april.outcome == "accepted", april.report.summary()  # so R14 has nothing to say
+    assert computed(portfolio, MARCH_30)["PRJ-2026-001"] == "绿"
+    assert computed(portfolio, APRIL_8)["PRJ-2026-001"] == "黄"  # week 04-03 missing (R2)
+    assert computed(portfolio, APRIL_20)["PRJ-2026-001"] == "红"  # three weeks (R7)
+    for days, week in ((18, D(2026, 4, 3)), (25, D(2026, 4, 10)), (32, D(2026, 4, 17))):
+        fields = {**code(1), "week_ending": week}  # each on its Friday, 17:00: on time
+        assert portfolio.submit("weekly", days=days, fields=fields).outcome == "accepted"
+    assert computed(portfolio, APRIL_8)["PRJ-2026-001"] == "绿"
+    assert computed(portfolio, APRIL_20)["PRJ-2026-001"] == "绿"
+
+
+def _cells(sheet) -> list[list]:
+    return [[c.value for c in row] for row in sheet.iter_rows()]
+
+
+def _row_after(rows: list[list], first: str) -> int:
+    """The index of the first row whose column A reads `first`."""
+    return next(n for n, row in enumerate(rows) if row and row[0] == first)
+
+
+def _written(rollup, tmp_path):
+    import openpyxl
+
+    path = tmp_path / "rollup.xlsx"
+    write_rollup(rollup, path)
+    return path, openpyxl.load_workbook(path)
+
+
+def test_the_summary_opens_with_the_counts_red_first_and_both_dates(portfolio, tmp_path):
+    from dataclasses import fields
+
+    from pmokit.base.settings import RollupTargets
+
+    rollup = build_rollup(portfolio.ledger, portfolio.settings, MARCH_30)
+    _, book = _written(rollup, tmp_path)
+    rows = _cells(book["组合总览"])
+    assert "截至 2026-03-30" in rows[0][0] and "周报周期截至 2026-03-27" in rows[0][0]
+    header = _row_after(rows, "项目数")  # the headline counts come first
+    counts = dict(zip(rows[header], rows[header + 1], strict=True))
+    alerts = open_alerts(portfolio.ledger, portfolio.settings, MARCH_30)
+    assert counts["项目数"] == 5 and (counts["实施"], counts["结项中"]) == (3, 2)
+    # B: 20 days late. A: its April budget is overdue (R14, an error); C: two weeks without a
+    # report (R2); E: 10 % over budget. D: closing on time and on budget.
+    assert [counts[f"计算 RAG\n{r}"] for r in ("红", "黄", "绿")] == [1, 3, 1]
+    assert counts["本周周报未交"] == 3  # A after the window, B and C not at all
+    assert counts["未关闭预警"] == len(alerts) == 7
+    assert counts["其中错误级"] == sum(a.severity == "error" for a in alerts) == 6
+    start = _row_after(rows, "项目编号")
+    assert rows[start][:3] == ["项目编号", "项目名称", "计算 RAG"]  # the verdict comes first
+    order = [(r[0], r[2]) for r in rows[start + 1 : start + 6]]
+    assert order == [
+        ("PRJ-2026-002", "红"),
+        ("PRJ-2026-001", "黄"),
+        ("PRJ-2026-003", "黄"),
+        ("PRJ-2026-005", "黄"),
+        ("PRJ-2026-004", "绿"),
+    ]
+    by_code = {r[0]: dict(zip(rows[start], r, strict=True)) for r in rows[start + 1 : start + 6]}
+    b = by_code["PRJ-2026-002"]  # a baseline, no budget form yet: not −100 %
+    assert (b["累计实际"], b["预测支出"], b["预算偏差"]) == ("无数据", "无数据", "无数据")
+    assert by_code["PRJ-2026-004"]["预算偏差"] == 0
+    # The rule is said in words, with the PMO's own numbers, never by its settings' names.
+    text = " ".join(str(v) for sheet in book for row in _cells(sheet) for v in row if v)
+    assert "超过 5 天" in text and "超过 15 天" in text and "连续 3 周" in text
+    for name in (*(f.name for f in fields(RollupTargets)), "pmo.toml", "[rollup]"):
+        assert name not in text, name

@@ -17,7 +17,7 @@ from sqlalchemy import insert, select
 from pmokit.base.settings import Settings
 from pmokit.ledger.store import Ledger
 
-KPI_VERSION = 1  # bump when a KPI's computation changes
+KPI_VERSION = 2  # bump when a KPI's computation changes (2: no budget form, no deviation)
 
 
 def fingerprint(settings: Settings) -> str:

@@ -38,7 +38,8 @@ class Table:
     title: Label
     columns: tuple[Col, ...]
     rows: list[tuple[Any, ...]] = field(default_factory=list)
-    note: Label | None = None  # shown under the title: what the table counts and how
+    note: Label | None = None  # shown under the title, a row per line: what it counts and how
+    footnotes: tuple[Label, ...] = ()  # lines under the rows: how its figures are defined
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,9 @@ class Sheet:
     name: Label
     tables: list[Table]
     charts: list[Chart] = field(default_factory=list)
-    freeze: bool = True  # freeze the header of the first table; autofilter it
+    # The table whose header is frozen and filtered on screen and printed atop every page (its
+    # columns set the widths); None where the sheet is a few short tables, each with its header.
+    main: int | None = 0
 
 
 @dataclass
@@ -66,3 +69,7 @@ class Rollup:
     week: str  # the report week (its Friday)
     sheets: list[Sheet]
     lang: str = "zh"
+    heading: Label | None = None  # atop every sheet and printed page: what it is, both dates
+    # Every project's status at the moment itself (rollup.projects.ProjectStatus), as data: what
+    # the briefing reads beside the sheets.
+    projects: list[Any] = field(default_factory=list)

@@ -3,16 +3,24 @@ its manager declared beside the RAG its numbers give, and whether this week's re
 
 Baselines are the approved initiation's, edited by approved changes (as in baseline_checks): the
 budget by category, the end date as the later of the planned end and the last milestone.
+
+The computed RAG is the worst of what the numbers and the open alerts say: the schedule slip and
+the budget overrun against their thresholds; any open error (a report still missing after its
+late window, R2; an overdue budget, R14; an overdue instruction, R6…) at least amber; a project
+de facto suspended — weeks in a row without a report, R7 — red. Warnings (a report still inside
+its late window, a flag awaiting its change) do not count: they are not late yet.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple
 
+from pmokit.alerts.rules import Alert
 from pmokit.base.settings import RollupTargets, Settings
 from pmokit.base.workdays import weekly_deadlines
 from pmokit.rollup.snapshot import CLOSED, Snapshot
@@ -32,8 +40,8 @@ class ProjectStatus:
     forecast_end: dt.date | None  # the acceptance date once closed
     schedule_days: int | None
     budget_baseline: Decimal | None
-    actual: Decimal
-    forecast: Decimal  # spent so far plus next month's budget
+    actual: Decimal | None  # None until a budget form has come in: nothing known, not zero
+    forecast: Decimal | None  # spent so far plus next month's budget
     budget_deviation: Decimal | None  # (forecast - baseline) / baseline; None for no baseline
     report_status: str
     planned_start: dt.date | None
@@ -116,16 +124,24 @@ def _spend(snap: Snapshot, code: str) -> tuple[Decimal, Decimal]:
     return actual, snap.facts.spend.get(latest, (0, Decimal(0)))[1] if latest else Decimal(0)
 
 
-def computed_rag(days: int | None, deviation: Decimal | None, t: RollupTargets) -> str | None:
-    """Red or amber when the schedule or budget deviation passes its threshold; None without
-    either figure."""
-    if days is None and deviation is None:
+SUSPENDED_IN_FACT = "R7"  # weeks in a row without a report: red whatever the numbers say
+
+
+def computed_rag(
+    days: int | None, deviation: Decimal | None, t: RollupTargets, alerts: Sequence[Alert] = ()
+) -> str | None:
+    """Red or amber when the schedule or budget deviation passes its threshold, an open error
+    alert at least amber, R7 red (see the module's docstring); None with neither figure nor
+    alert."""
+    errors = [a.rule for a in alerts if a.severity == "error"]
+    if days is None and deviation is None and not errors:
         return None
-    worst = "绿"
+    worst = "红" if SUSPENDED_IN_FACT in errors else "黄" if errors else "绿"
     if days is not None:
-        worst = (
-            "红" if days > t.schedule_red_days else "黄" if days > t.schedule_amber_days else worst
+        schedule = (
+            "红" if days > t.schedule_red_days else "黄" if days > t.schedule_amber_days else "绿"
         )
+        worst = max(worst, schedule, key=RAG_ORDER.get)
     if deviation is not None:
         amber, red = _budget_limits(t)
         budget = "红" if deviation > red else "黄" if deviation > amber else "绿"
@@ -167,10 +183,16 @@ def missing_run(snap: Snapshot, code: str, friday: dt.date) -> int:
 
 
 def measure_project(
-    snap: Snapshot, code: str, friday: dt.date, settings: Settings, detail: bool = True
+    snap: Snapshot,
+    code: str,
+    friday: dt.date,
+    settings: Settings,
+    detail: bool = True,
+    alerts: Sequence[Alert] = (),
 ) -> ProjectStatus:
     """Where the project stands at the snapshot's moment for the week ending `friday`; without
-    `detail`, only what the KPIs read (a past trend week: half the work)."""
+    `detail`, only what the KPIs read (a past trend week: half the work). `alerts`: the
+    project's open alerts at that moment, for the computed RAG and the count."""
     initiation, weekly = snap.initiation(code), snap.latest_weekly(code)
     base = baselines(snap, code)
     state = snap.state(code)
@@ -181,31 +203,37 @@ def measure_project(
     forecast_end = max(reported, base.end) if reported and base.end else reported
     if state in CLOSED and closure is not None and closure.acceptance_date:
         forecast_end = closure.acceptance_date
-    actual, next_month = spend(snap, code)
-    forecast = actual + (next_month if state not in CLOSED else Decimal(0))
+    actual = forecast = deviation = None
+    if snap.ids(code, "budget"):  # before its first budget form a project's spend is unknown
+        actual, next_month = spend(snap, code)
+        forecast = actual + (next_month if state not in CLOSED else Decimal(0))
+        deviation = (forecast - base.budget) / base.budget if base.budget else None
     found = ProjectStatus(
         code, state, base.end, forecast_end,
         (forecast_end - base.end).days if forecast_end and base.end else None,
-        base.budget or None, actual, forecast,
-        (forecast - base.budget) / base.budget if base.budget else None,
+        base.budget or None, actual, forecast, deviation,
         report_status(snap, code, friday, settings),
         initiation.planned_start if initiation else None,
         closure.quality_rating if closure else None,
         Decimal(closure.satisfaction) if closure and closure.satisfaction is not None else None,
     )  # fmt: skip
     if detail:
-        add_detail(found, snap, friday, settings.rollup)
+        add_detail(found, snap, friday, settings.rollup, alerts)
     return found
 
 
-def add_detail(p: ProjectStatus, snap: Snapshot, friday: dt.date, t: RollupTargets) -> None:
-    """The summary's other columns: register data, progress, RAGs, changes, risks, reports."""
+def add_detail(
+    p: ProjectStatus, snap: Snapshot, friday: dt.date, t: RollupTargets, alerts: Sequence[Alert]
+) -> None:
+    """The summary's other columns: register data, progress, RAGs, changes, risks, reports,
+    alerts."""
     reg, weekly = snap.facts.register[p.code], snap.latest_weekly(p.code)
     p.name, p.manager, p.department = reg.name, reg.project_manager, reg.department
     p.project_type = reg.project_type
     milestones = baselines(snap, p.code).milestones
     p.phase = next((m for d, m in milestones if d >= snap.day), None)  # the next one due
-    p.computed_rag = computed_rag(p.schedule_days, p.budget_deviation, t)
+    p.computed_rag = computed_rag(p.schedule_days, p.budget_deviation, t, alerts)
+    p.alerts = len(alerts)
     if weekly:
         header = snap.header("weekly", weekly)
         p.percent_complete, p.last_report = snap.facts.weekly_pct.get(weekly), header.week_ending

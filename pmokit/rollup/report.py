@@ -5,10 +5,11 @@ is built from those. Pure: generators/rollup.py writes the result with XlsxWrite
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, defaultdict
 
-from pmokit.alerts.rules import alerts_at
+from pmokit.alerts.rules import Alert, alerts_at
 from pmokit.base.labels import Label
+from pmokit.base.lifecycle import STATES
 from pmokit.base.settings import Settings
 from pmokit.base.workdays import CHINA_TIME, end_of_day
 from pmokit.ledger.store import Ledger
@@ -18,7 +19,7 @@ from pmokit.rollup.facts import load_facts, weekly_figures, weekly_figures_since
 from pmokit.rollup.history import KpiHistory
 from pmokit.rollup.kpis import KPIS, Inputs, risk_history
 from pmokit.rollup.model import Chart, Col, Rollup, Sheet, Table, Typed, cols
-from pmokit.rollup.projects import ProjectStatus, measure_project
+from pmokit.rollup.projects import MISSING, TOO_LATE, ProjectStatus, measure_project
 from pmokit.rollup.snapshot import alert_inputs, fridays_back, report_week, sweep
 from pmokit.utils.gc_pause import paused_gc
 
@@ -51,12 +52,13 @@ def _build(ledger: Ledger, settings: Settings, as_of: dt.datetime) -> Rollup:
             continue
         weekly_figures(ledger, facts, map(snap.latest_weekly, snap.projects()))
         detail = not past  # a past week counts only for its KPIs
-        rows = [measure_project(snap, c, week, settings, detail) for c in snap.projects()]
+        # The alerts open now and a week ago: they count in the computed RAG (and so in what
+        # changed since); a past week's KPIs do not read them.
+        found = alerts_at(alert_inputs(ledger, snap), settings, snap.moment) if detail else []
+        of = _by_project(found)
+        rows = [measure_project(snap, c, week, settings, detail, of[c]) for c in snap.projects()]
         if snap.moment == as_of:
-            alerts = alerts_at(alert_inputs(ledger, snap), settings, as_of)
-            counts = Counter(a.project for a in alerts)
-            for p in rows:
-                p.alerts = counts[p.code]
+            alerts = found
         if snap.moment == earlier:
             before = rows
         if snap.moment in points:
@@ -70,22 +72,75 @@ def _build(ledger: Ledger, settings: Settings, as_of: dt.datetime) -> Rollup:
     for week in trend:  # the risks' whole history is known only at the end of the sweep
         history[week]["risk_response"] = risk_kpi.compute(Inputs(snap, [], week, risks, targets))
     kept.save()
-    sheets = [_summary(now), _kpi_sheet(history, trend, now, settings), *details]
+    sheets = [_summary(now, alerts, settings), _kpi_sheet(history, trend, now, settings), *details]
     sheets.append(_alerts_sheet(alerts, settings.calendar.warning(*trend, as_of.date())))
+    local = as_of.astimezone(CHINA_TIME)
+    # An as-of date means the end of that day: the date says it; another moment shows its time.
+    shown = local.strftime("%Y-%m-%d" if local.time() >= dt.time(23, 59) else "%Y-%m-%d %H:%M")
     return _localised(
         Rollup(
-            as_of.astimezone(CHINA_TIME).strftime("%Y-%m-%d %H:%M"),
+            local.strftime("%Y-%m-%d %H:%M"),
             friday.isoformat(),
             sheets,
             settings.lang,
+            tx.HEADING.format(as_of=shown, week=friday.isoformat()),
+            projects=now,
         )
     )
 
 
-def _summary(rows: list[ProjectStatus]) -> Sheet:
-    values = [tuple(getattr(p, c.id) for c in tx.SUMMARY) for p in rows]
-    table = Table(tx.SUMMARY_TITLE, tx.SUMMARY, values, tx.SUMMARY_NOTE)
-    return Sheet("summary", tx.SHEET_NAMES["summary"], [table])
+def _by_project(alerts: list[Alert]) -> defaultdict[str, list[Alert]]:
+    found: defaultdict[str, list[Alert]] = defaultdict(list)
+    for a in alerts:
+        found[a.project].append(a)
+    return found
+
+
+# Shown as 无数据 rather than blank (a figure not yet known, not a zero or an oversight).
+NO_DATA_COLUMNS = frozenset({"actual", "forecast", "budget_deviation", "computed_rag"})
+
+
+def _summary(rows: list[ProjectStatus], alerts: list[Alert], settings: Settings) -> Sheet:
+    """The headline counts, then a row per project: red first, then amber, green, by code."""
+    order = {"红": 0, "黄": 1, "绿": 2}
+    rows = sorted(rows, key=lambda p: (order.get(p.computed_rag or "", 3), p.code))
+    values = [
+        tuple(
+            tx.NO_DATA.zh
+            if c.id in NO_DATA_COLUMNS and getattr(p, c.id) is None
+            else getattr(p, c.id)
+            for c in tx.SUMMARY
+        )
+        for p in rows
+    ]
+    table = Table(tx.SUMMARY_TITLE, tx.SUMMARY, values, tx.rag_rule(settings))
+    table.footnotes = tx.SUMMARY_NOTES
+    return Sheet("summary", tx.SHEET_NAMES["summary"], [_headline(rows, alerts), table], main=1)
+
+
+def _headline(rows: list[ProjectStatus], alerts: list[Alert]) -> Table:
+    """One row of counts: projects by state and by computed RAG, this week's reports missing,
+    open alerts and how many of them are errors."""
+    states = Counter(p.state for p in rows)
+    rags = Counter(p.computed_rag for p in rows)
+    shown = [s for s in STATES if states[s]]
+    columns = (
+        Col("projects", tx.HEADLINE_PROJECTS, "int"),
+        *(Col(f"state_{s}", Label(s, tx.VALUES_EN[s]), "int") for s in shown),
+        *(
+            Col(f"rag_{r}", tx.HEADLINE_RAG.format(rag=r, en=tx.VALUES_EN[r]), "int")
+            for r in "红黄绿"
+        ),
+        Col("rag_none", tx.HEADLINE_RAG.format(rag=tx.NO_DATA.zh, en=tx.NO_DATA.en), "int"),
+        *cols(*tx.HEADLINE_OTHERS),
+    )
+    missing = sum(p.report_status in (MISSING, TOO_LATE) for p in rows)
+    errors = sum(a.severity == "error" for a in alerts)
+    counts = (
+        len(rows), *(states[s] for s in shown), *(rags[r] for r in "红黄绿"), rags[None],
+        missing, len(alerts), errors,
+    )  # fmt: skip
+    return Table(tx.HEADLINE_TITLE, columns, [counts])
 
 
 def _week_cols(trend: list[dt.date], kind: str, over: float | None = None) -> tuple[Col, ...]:
@@ -123,7 +178,7 @@ def _kpi_sheet(history, trend, rows: list[ProjectStatus], settings: Settings) ->
         Chart("pie", tx.CHART_RAG, 2, ("projects",), "rag"),
     ]
     tables = [main, trend_table, Table(tx.RAG_TITLE, tx.RAG_COLUMNS, rag_rows)]
-    return Sheet("kpis", tx.SHEET_NAMES["kpis"], tables, charts, freeze=False)
+    return Sheet("kpis", tx.SHEET_NAMES["kpis"], tables, charts, main=None)
 
 
 def _show(goal: float, kpi) -> str:

@@ -4,35 +4,58 @@ width), table titles and notes, and the KPIs' names and definitions. One entry p
 from __future__ import annotations
 
 from pmokit.base.labels import Label
+from pmokit.base.settings import Settings
 from pmokit.rollup.model import cols
 
 # fmt: off
+# The verdict first (RAGs, state, this week's report, alerts, the two deviations), then the
+# figures behind it, then the register: a printed page across shows the first ten or so.
 SUMMARY = cols(
-    ("code", "项目编号", "Code", "text", 14), ("name", "项目名称", "Name", "text", 28),
-    ("manager", "项目经理", "PM"), ("department", "部门", "Department"),
-    ("project_type", "类型", "Type"), ("state", "状态", "State", "text", 9),
-    ("phase", "下一里程碑", "Next milestone", "text", 16),
+    ("code", "项目编号", "Code", "text", 14), ("name", "项目名称", "Name", "text", 22),
+    ("computed_rag", "计算 RAG", "Computed RAG", "rag", 9),
+    ("declared_rag", "申报 RAG", "Declared RAG", "rag", 9),
+    ("disagreement", "RAG 不一致", "RAG mismatch", "flag", 11),
+    ("state", "状态", "State", "text", 9),
+    ("report_status", "本周周报", "This week's report", "flag", 10),
+    ("alerts", "预警数", "Alerts", "int", 8),
+    ("schedule_days", "进度偏差(天)", "Schedule dev. (days)", "int", 10),
+    ("budget_deviation", "预算偏差", "Budget dev.", "percent", 10),
+    ("phase", "下一里程碑", "Next milestone", "text", 14),
     ("percent_complete", "完成度", "% complete", "percent", 9),
     ("baseline_end", "基线完成日", "Baseline end", "date"),
     ("forecast_end", "预计完成日", "Forecast end", "date"),
-    ("schedule_days", "进度偏差(天)", "Schedule dev. (days)", "int", 10),
-    ("budget_baseline", "基线预算", "Budget baseline", "money", 14),
-    ("actual", "累计实际", "Actual", "money", 14),
-    ("forecast", "预测支出", "Forecast", "money", 14),
-    ("budget_deviation", "预算偏差", "Budget dev.", "percent", 10),
-    ("declared_rag", "申报 RAG", "Declared RAG", "rag", 9),
-    ("computed_rag", "计算 RAG", "Computed RAG", "rag", 9),
-    ("disagreement", "RAG 不一致", "RAG mismatch", "flag", 11),
+    ("budget_baseline", "基线预算", "Budget baseline", "money", 13),
+    ("actual", "累计实际", "Actual", "money", 13),
+    ("forecast", "预测支出", "Forecast", "money", 13),
     ("open_changes", "待处理变更", "Open changes", "int", 9),
     ("open_major_risks", "重大风险", "Critical risks", "int", 9),
     ("last_report", "最近周报", "Last report", "date"),
-    ("report_status", "本周周报", "This week's report", "flag", 10),
-    ("alerts", "预警数", "Alerts", "int", 8),
+    ("manager", "项目经理", "PM", "text", 10), ("department", "部门", "Department", "text", 10),
+    ("project_type", "类型", "Type", "text", 10),
 )
-SUMMARY_TITLE = Label("组合总览", "Portfolio summary")
-SUMMARY_NOTE = Label(
-    "预计完成日取最近周报中最晚的任务或里程碑预测（不早于基线；结项后为验收日期）；预测支出 = 累计实际 + 下月预算。计算 RAG 按 pmo.toml [rollup] 阈值由进度延后和预算超支得出；与项目经理申报的 RAG 不一致时标出，“申报偏乐观”即西瓜项目。",
-    "Forecast end: the latest task or milestone forecast in the last report (never before the baseline; the acceptance date once closed); forecast spend = actual to date + next month's budget. The computed RAG comes from schedule slip and budget overrun against the thresholds in pmo.toml [rollup]; a mismatch with the PM's declared RAG is flagged ('declared better' is a watermelon).",
+SUMMARY_TITLE = Label("各项目情况（计算 RAG 红、黄、绿依次排列）", "Projects (computed RAG red first, then amber, green)")
+# The computed RAG's rule (projects.computed_rag) in words, with the PMO's own thresholds.
+RAG_RULE = Label(
+    "计算 RAG 黄：延后超过 {amber_days} 天，或预测超支超过 {amber}，或有未关闭的错误级预警（如周报过了补交窗口仍未交、费用预算逾期）。\n"
+    "计算 RAG 红：延后超过 {red_days} 天，或预测超支超过 {red}，或连续 {weeks} 周未交周报（事实上已暂停）。",
+    "Computed RAG amber: over {amber_days} days late, forecast spend over {amber} above budget, or an open error alert (e.g. a report missing after its late window).\n"
+    "Computed RAG red: over {red_days} days late, over {red} above budget, or no weekly report for {weeks} weeks in a row (de facto suspended).",
+)
+SUMMARY_NOTES = (
+    Label("说明：", "Notes:"),
+    Label("预计完成日：最近一期周报中最晚的任务或里程碑预测，不早于基线完成日；结项后为验收日期。", "Forecast end: the latest task or milestone forecast in the last weekly report, never before the baseline end; the acceptance date once closed."),
+    Label("预测支出 = 累计实际 + 下月预算；预算偏差 = (预测支出 − 基线预算) ÷ 基线预算。", "Forecast spend = actual to date + next month's budget; budget deviation = (forecast − baseline) ÷ baseline."),
+    Label("无数据：尚未收到该项目的月度费用预算表（或没有基线预算、进度数据），不是零。", "No data: no monthly budget from the project yet (or no budget baseline, no schedule figures); not zero."),
+    Label("RAG 不一致：项目经理申报的 RAG 好于计算 RAG 时标“申报偏乐观”（西瓜项目），差于时标“申报偏保守”。", "RAG mismatch: 'declared better' when the PM's RAG is better than the computed one (a watermelon), 'declared worse' when worse."),
+    Label("本周周报未交：报告周应交而未在补交窗口内收到的周报（窗口后补交也计为未交）。预警明细见“预警”表。", "Reports missing this week: expected for the report week and not received within the late window (after it counts as missing). The alerts are listed on the Alerts sheet."),
+)
+HEADING = Label("项目组合周报 · 截至 {as_of} · 周报周期截至 {week}", "Portfolio roll-up · as of {as_of} · report week ending {week}")
+HEADLINE_TITLE = Label("本周概况", "This week at a glance")
+HEADLINE_PROJECTS = Label("项目数", "Projects")
+HEADLINE_RAG = Label("计算 RAG\n{rag}", "Computed RAG\n{en}")  # two lines in a narrow column
+HEADLINE_OTHERS = (
+    ("missing", "本周周报未交", "Reports missing this week", "int"),
+    ("alerts", "未关闭预警", "Open alerts", "int"), ("errors", "其中错误级", "of which errors", "int"),
 )
 
 KPI_COLUMNS = (
@@ -152,6 +175,18 @@ VALUES_EN = {
 }
 SEVERITY_ZH = {"error": "错误", "warning": "提示"}
 # fmt: on
+
+
+def rag_rule(settings: Settings) -> Label:
+    """The computed RAG's rule, said with the PMO's thresholds (never with their settings' names)."""
+    t = settings.rollup
+    return RAG_RULE.format(
+        amber_days=t.schedule_amber_days,
+        red_days=t.schedule_red_days,
+        amber=f"{t.budget_amber * 100:g}%",
+        red=f"{t.budget_red * 100:g}%",
+        weeks=settings.missing_weeks_for_suspension,
+    )
 
 
 def localise(value, lang: str):
