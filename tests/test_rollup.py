@@ -143,7 +143,7 @@ def test_kpis_before_any_project_has_closed(portfolio):
     assert values["进度偏差（天）"] == (Decimal(10), "—")  # A 0, B +20; C, D, E without a forecast
     assert values["周报按时提交率"] == (Decimal(0), "未达标")  # A late, B and C missing
     assert values["模板采用率"] == (Decimal(12) / 13, "未达标")  # one file was not a form
-    trend = {r["week"]: r for r in table(rollup, "kpis", 1)}
+    trend = {r["week"]: r for r in table(rollup, "kpis", 2)}
     assert trend[dt.date(2026, 3, 20)]["weekly_on_time"] == Decimal(2) / 3  # A and B on time
     assert trend[dt.date(2026, 3, 13)]["weekly_on_time"] is None  # nobody in 实施 yet
     assert len(trend) == 12 and max(trend) == dt.date(2026, 3, 27)
@@ -174,7 +174,7 @@ def test_risk_response_time_counts_the_days_until_a_critical_risk_is_gone(portfo
     rollup = build_rollup(
         portfolio.ledger, portfolio.settings, D(2026, 4, 13, 23, tzinfo=CHINA_TIME)
     )
-    trend = {r["week"]: r["risk_response"] for r in table(rollup, "kpis", 1)}
+    trend = {r["week"]: r["risk_response"] for r in table(rollup, "kpis", 2)}
     assert trend[dt.date(2026, 4, 3)] is None  # nothing resolved yet: no value, not zero
     assert trend[dt.date(2026, 4, 10)] == Decimal("10.5")  # (7 + 14) / 2; the open one not counted
     assert kpis(rollup)["风险响应时间（天）"] == (Decimal("10.5"), "—")  # no target set
@@ -303,7 +303,7 @@ def test_an_english_roll_up(portfolio, tmp_path):
 def test_a_roll_up_at_the_end_of_a_friday_keeps_every_trend_week(portfolio):
     friday = D(2026, 3, 27, 23, 59, 59, tzinfo=CHINA_TIME)  # a week before is a trend point too
     rollup = build_rollup(portfolio.ledger, portfolio.settings, friday)
-    trend = [r["week"] for r in table(rollup, "kpis", 1)]
+    trend = [r["week"] for r in table(rollup, "kpis", 2)]
     assert len(trend) == 12 and trend[-2:] == [dt.date(2026, 3, 20), dt.date(2026, 3, 27)]
     assert {r["code"] for r in table(rollup, "summary")} == {f"PRJ-2026-00{n}" for n in range(1, 6)}
 
@@ -344,13 +344,13 @@ def test_past_weeks_are_kept_and_recomputed_only_when_their_files_change(portfol
     assert ("2026-03-20T15:59:59+00:00", 12) in kept  # Friday 03-20, end of day China time
     again = build_rollup(portfolio.ledger, portfolio.settings, MARCH_30)
     assert table(again, "kpis") == table(first, "kpis")  # read back, the same figures
-    assert table(again, "kpis", 1) == table(first, "kpis", 1)
+    assert table(again, "kpis", 2) == table(first, "kpis", 2)
     # A file received (in this test's clock) before a kept week's end makes that week stale.
     early = portfolio.submit("weekly", days=3, fields={**code(3), "week_ending": D(2026, 3, 20)})
     assert early.outcome == "accepted"
     after = build_rollup(portfolio.ledger, portfolio.settings, MARCH_30)
-    before = {r["week"]: r for r in table(first, "kpis", 1)}
-    now = {r["week"]: r for r in table(after, "kpis", 1)}
+    before = {r["week"]: r for r in table(first, "kpis", 2)}
+    now = {r["week"]: r for r in table(after, "kpis", 2)}
     assert before[dt.date(2026, 3, 20)]["adoption"] == Decimal(11) / 12  # 12 files, 1 not a form
     assert now[dt.date(2026, 3, 20)]["adoption"] == Decimal(12) / 13  # recomputed with it
     assert now[dt.date(2026, 3, 20)]["weekly_on_time"] == 1  # C's report, on time after all
@@ -438,3 +438,88 @@ def test_the_summary_opens_with_the_counts_red_first_and_both_dates(portfolio, t
     assert "超过 5 天" in text and "超过 15 天" in text and "连续 3 周" in text
     for name in (*(f.name for f in fields(RollupTargets)), "pmo.toml", "[rollup]"):
         assert name not in text, name
+
+
+def _headers_repeated(sheet) -> int | None:
+    """The one row repeated at the top of each printed page (1-based), if any."""
+    rows = sheet.print_title_rows
+    if not rows:
+        return None
+    first, last = (int(n) for n in rows.replace("$", "").split(":"))
+    assert first == last
+    return first
+
+
+def test_every_sheet_is_set_up_to_print(portfolio, tmp_path):
+    rollup = build_rollup(portfolio.ledger, portfolio.settings, MARCH_30)
+    _, book = _written(rollup, tmp_path)
+    for sheet in book:
+        setup = sheet.page_setup
+        assert (setup.paperSize, setup.orientation) == (9, "landscape"), sheet.title
+        assert setup.scale is None or setup.scale >= 80, sheet.title
+        fonts = {c.font.sz for row in sheet.iter_rows() for c in row if c.value is not None}
+        assert min(fonts) >= 10, sheet.title  # 8.5 pt at the smallest print scale, 85 %
+    # A header that wraps gets the height of its lines (no application measures it on opening)
+    summary = book["组合总览"]
+    counts = next(r[0].row for r in summary.iter_rows() if r[0].value == "项目数")
+    assert summary.row_dimensions[counts].height >= 28  # "计算 RAG" over "红": two lines
+    for model in rollup.sheets:
+        repeated = _headers_repeated(book[model.name.zh])
+        if model.id == "kpis":  # short tables, each with its header, then the charts
+            assert repeated is None
+            continue
+        main = model.tables[1 if model.id == "summary" else 0]  # the projects, not the counts
+        labels = [c.value for c in book[model.name.zh][repeated]][: len(main.columns)]
+        assert labels == [c.label.zh for c in main.columns], model.id
+
+
+def test_an_empty_table_says_so(desk, tmp_path):
+    assert desk.submit("initiation").outcome == "accepted"
+    rollup = build_rollup(desk.ledger, desk.settings, D(2026, 3, 31, 12, tzinfo=CHINA_TIME))
+    # amber a week ago (week 03-20 missing) and now (03-27 too): nothing has changed
+    _, book = _written(rollup, tmp_path)
+    for name in ("本周变化", "变更", "经营指示"):
+        rows = _cells(book[name])
+        header = _row_after(rows, "项目编号" if name != "经营指示" else "批示编号")
+        expected = "无变化" if name == "本周变化" else "无"
+        assert rows[header + 1][0] == expected, name
+
+
+def test_the_weekly_charts_have_a_tick_and_a_date_for_every_week(portfolio, tmp_path):
+    import re
+
+    path, _ = _written(build_rollup(portfolio.ledger, portfolio.settings, MARCH_30), tmp_path)
+    with zipfile.ZipFile(path) as book:
+        charts = [book.read(n).decode() for n in book.namelist() if n.startswith("xl/charts/")]
+    weekly = [c for c in charts if "<c:lineChart>" in c or "<c:barChart>" in c]
+    assert len(weekly) == 2
+    for chart in weekly:
+        axis = re.search(r"<c:catAx>.*?</c:catAx>", chart, re.S).group(0)
+        assert '<c:tickLblSkip val="1"/>' in axis and '<c:tickMarkSkip val="1"/>' in axis
+        assert 'formatCode="mm-dd"' in axis
+        assert '<c:ptCount val="12"/>' in chart  # twelve weeks
+
+
+@pytest.mark.soffice
+def test_the_roll_up_prints_on_a4_landscape_in_8_pt_or_more(portfolio, soffice, tmp_path):
+    import pymupdf
+
+    path = tmp_path / "rollup.xlsx"
+    write_rollup(build_rollup(portfolio.ledger, portfolio.settings, NEXT_JAN), path)
+    result = soffice("--convert-to", "pdf", "--outdir", str(tmp_path / "pdf"), str(path))
+    assert result.returncode == 0, result.stderr
+    pages = list(pymupdf.open(tmp_path / "pdf" / "rollup.pdf"))
+    for n, page in enumerate(pages):
+        assert (round(page.rect.width), round(page.rect.height)) == (842, 595), n  # A4 across
+        sizes = [
+            span["size"]
+            for block in page.get_text("dict")["blocks"]
+            for line in block.get("lines", ())
+            for span in line["spans"]
+            if span["text"].strip()
+        ]
+        assert min(sizes) >= 8, (n, min(sizes), page.get_text()[:80])
+    # A sheet longer than a page (every week each silent project missed) repeats its header.
+    alert_pages = [p.get_text() for p in pages if "的周报未提交" in p.get_text()]
+    assert len(alert_pages) >= 2
+    assert all("如何关闭" in text for text in alert_pages)

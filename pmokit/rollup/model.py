@@ -16,7 +16,7 @@ class Col:
     id: str
     label: Label
     kind: str = "text"
-    width: float = 12
+    width: float = 11  # in characters: a date's ten and a margin
     over: float | None = None  # values above this are marked red (a person's capacity)
 
 
@@ -33,12 +33,16 @@ def cols(*specs: tuple) -> tuple[Col, ...]:
     return tuple(Col(s[0], Label(s[1], s[2]), *s[3:]) for s in specs)
 
 
+EMPTY = Label("无", "none")
+
+
 @dataclass
 class Table:
     title: Label
     columns: tuple[Col, ...]
     rows: list[tuple[Any, ...]] = field(default_factory=list)
     note: Label | None = None  # shown under the title, a row per line: what it counts and how
+    empty: Label = EMPTY  # shown in place of the rows when there are none
     footnotes: tuple[Label, ...] = ()  # lines under the rows: how its figures are defined
 
 
@@ -61,6 +65,7 @@ class Sheet:
     # The table whose header is frozen and filtered on screen and printed atop every page (its
     # columns set the widths); None where the sheet is a few short tables, each with its header.
     main: int | None = 0
+    breaks: tuple[int, ...] = ()  # tables that start a new printed page
 
 
 @dataclass

@@ -152,33 +152,44 @@ def _week_cols(trend: list[dt.date], kind: str, over: float | None = None) -> tu
 
 def _kpi_sheet(history, trend, rows: list[ProjectStatus], settings: Settings) -> Sheet:
     targets, current = settings.rollup, history[trend[-1]]
-    main = Table(tx.KPI_TITLE, (*cols(*tx.KPI_COLUMNS), *_week_cols(trend, "decimal")))
+    # This week beside a week ago; every week's value is in the trend table and its charts.
+    before = history[trend[-2]] if len(trend) > 1 else dict.fromkeys(current)
+    # The definitions under the table, a line each: a column of them would make the sheet too
+    # wide to print.
+    definitions = (
+        tx.DEFINITIONS,
+        *(
+            Label(f"{k.name.zh}：{k.definition.zh}", f"{k.name.en}: {k.definition.en}")
+            for k in KPIS
+        ),
+    )
+    main = Table(tx.KPI_TITLE, cols(*tx.KPI_COLUMNS), footnotes=definitions)
     for k in KPIS:
         value, kind = current[k.id], UNIT_KINDS[k.unit]
         goal = k.target(targets) if k.target else None
         target = "—" if goal is None else f"{'≥' if k.direction == '>=' else '≤'} {_show(goal, k)}"
         status = tx.NO_DATA.zh if value is None else k.status(value, targets) or "—"
-        trend_cells = (Typed(kind, history[w][k.id]) for w in trend)
         main.rows.append(
-            (k.name.text(settings.lang), k.definition.text(settings.lang), Typed(kind, value),
-             target, status, *trend_cells)
+            (k.name.text(settings.lang), Typed(kind, value), target, status,
+             Typed(kind, before[k.id]))
         )  # fmt: skip
+    rag = Counter(p.computed_rag or tx.NO_DATA.zh for p in rows)
+    rag_rows = [(r, rag[r]) for r in ("绿", "黄", "红", tx.NO_DATA.zh) if rag[r]]
     trend_cols = (Col(k.id, k.name, UNIT_KINDS[k.unit], 10) for k in KPIS)
     trend_table = Table(
         tx.TREND_TITLE,
         (Col("week", Label("周", "Week"), "date"), *trend_cols),
         [(w, *(history[w][k.id] for k in KPIS)) for w in trend],
     )
-    rag = Counter(p.computed_rag or "—" for p in rows)
-    rag_rows = [(r, rag[r]) for r in ("绿", "黄", "红", "—") if rag[r]]
     rates = tuple(k.id for k in KPIS if k.unit == "percent" and k.id != "schedule_percent")
     charts = [
-        Chart("line", tx.CHART_RATES, 1, rates, "week", y_percent=True),
-        Chart("column", tx.CHART_DAYS, 1, ("schedule_days",), "week"),
-        Chart("pie", tx.CHART_RAG, 2, ("projects",), "rag"),
+        Chart("line", tx.CHART_RATES, 2, rates, "week", y_percent=True),
+        Chart("column", tx.CHART_DAYS, 2, ("schedule_days",), "week"),
+        Chart("pie", tx.CHART_RAG, 1, ("projects",), "rag"),
     ]
-    tables = [main, trend_table, Table(tx.RAG_TITLE, tx.RAG_COLUMNS, rag_rows)]
-    return Sheet("kpis", tx.SHEET_NAMES["kpis"], tables, charts, main=None)
+    # Printed: the KPIs and the RAG count on a page; the trend and its charts on the next.
+    tables = [main, Table(tx.RAG_TITLE, tx.RAG_COLUMNS, rag_rows), trend_table]
+    return Sheet("kpis", tx.SHEET_NAMES["kpis"], tables, charts, main=None, breaks=(2,))
 
 
 def _show(goal: float, kpi) -> str:
@@ -229,7 +240,15 @@ def _detail_sheets(ledger, snap, rows, before, friday, trend, settings) -> list[
             "instructions",
             Table(tx.INSTRUCTIONS_TITLE, tx.INSTRUCTIONS, reg.instruction_rows(snap)),
         ),
-        sheet("changed", Table(tx.CHANGED_TITLE, tx.CHANGED, reg.change_since_rows(rows, before))),
+        sheet(
+            "changed",
+            Table(
+                tx.CHANGED_TITLE,
+                tx.CHANGED,
+                reg.change_since_rows(rows, before),
+                empty=tx.NO_CHANGE,
+            ),
+        ),
     ]
 
 

@@ -59,9 +59,9 @@ HEADLINE_OTHERS = (
 )
 
 KPI_COLUMNS = (
-    ("name", "指标", "KPI", "text", 18), ("definition", "定义", "Definition", "text", 48),
-    ("value", "本周值", "Value", "decimal", 10), ("target", "目标", "Target", "text", 10),
-    ("status", "状态", "Status", "flag", 9),
+    ("name", "指标", "KPI", "text", 16), ("value", "本周值", "Value", "decimal", 10),
+    ("target", "目标", "Target", "text", 10),
+    ("status", "状态", "Status", "flag", 9), ("before", "一周前", "A week ago", "decimal", 10),
 )
 KPI_TITLE = Label("KPI 指标", "KPIs")
 TREND_TITLE = Label("趋势（每周五日终）", "Trend (at the end of each Friday)")
@@ -71,6 +71,8 @@ CHART_RATES = Label("比率类指标趋势", "Rates over the weeks")
 CHART_DAYS = Label("平均进度偏差（天）", "Mean schedule deviation (days)")
 CHART_RAG = Label("计算 RAG", "Computed RAG")
 NO_DATA = Label("无数据", "no data")
+DEFINITIONS = Label("指标定义：", "Definitions:")
+NO_CHANGE = Label("无变化", "no changes")
 
 KPI_TEXTS = {
     "success": (Label("项目成功率", "Project success rate"), Label("已结项项目中，按期（验收不晚于基线完成日）、预算偏差在目标内、质量评价为优或良的比例", "Closed projects accepted by their baseline end, within the budget target and rated excellent or good")),
@@ -86,8 +88,8 @@ KPI_TEXTS = {
 
 SCHEDULE_TITLE = Label("项目进度计划监控表（据各项目最近一期周报）", "Schedule monitoring (from each project's latest report)")
 SCHEDULE = cols(
-    ("code", "项目编号", "Code", "text", 14), ("name", "项目名称", "Name", "text", 24),
-    ("kind", "类别", "Kind", "text", 8), ("item", "任务/里程碑", "Task / milestone", "text", 28),
+    ("code", "项目编号", "Code", "text", 14), ("name", "项目名称", "Name", "text", 18),
+    ("kind", "类别", "Kind", "text", 8), ("item", "任务/里程碑", "Task / milestone", "text", 24),
     ("planned", "计划完成", "Planned", "date"), ("forecast", "预计完成", "Forecast", "date"),
     ("days", "偏差天数", "Deviation (days)", "int", 9), ("pct", "完成度", "% complete", "percent", 9),
     ("remaining", "还需人日", "Remaining days", "decimal", 9), ("status", "状态", "Status", "text", 10),
@@ -113,7 +115,7 @@ CHANGES_TITLE = Label("变更登记", "Change register")
 CHANGES = cols(
     ("code", "项目编号", "Code", "text", 14), ("no", "变更编号", "Change no.", "text", 14),
     ("type", "变更类型", "Type"), ("applied", "申请日期", "Applied", "date"), ("major", "重大变更", "Major", "text", 8),
-    ("reason", "原因", "Reason", "text", 36), ("result", "审批结论", "Decision"),
+    ("reason", "原因", "Reason", "text", 30), ("result", "审批结论", "Decision"),
     ("decided", "审批日期", "Decided", "date"), ("effective", "生效日期", "Effective", "date"),
     ("open", "待处理", "Open", "flag", 8),
 )
@@ -121,9 +123,9 @@ CHANGES = cols(
 RISKS_TITLE = Label("风险与上报问题（据各项目最近一期周报）", "Risks and escalations (each project's latest report)")
 RISKS = cols(
     ("code", "项目编号", "Code", "text", 14), ("kind", "类别", "Kind", "text", 9),
-    ("what", "描述", "Description", "text", 36), ("grade", "等级", "Grade", "text", 8),
+    ("what", "描述", "Description", "text", 32), ("grade", "等级", "Grade", "text", 8),
     ("probability", "概率", "Probability", "text", 7), ("impact", "影响", "Impact", "text", 7),
-    ("response", "应对/所需支持", "Response / support", "text", 30), ("owner", "责任人", "Owner"),
+    ("response", "应对/所需支持", "Response / support", "text", 26), ("owner", "责任人", "Owner"),
     ("due", "要求日期", "Due", "date"), ("escalate", "上报", "Escalation", "flag", 9),
 )
 
@@ -135,15 +137,15 @@ ALERTS_TITLE = Label("未关闭的预警", "Open alerts")
 ALERTS = cols(
     ("rule", "规则", "Rule", "text", 7), ("project", "项目编号", "Code", "text", 14),
     ("severity", "级别", "Severity", "flag", 8), ("since", "起始", "Since", "date"),
-    ("message", "内容", "Message", "text", 60), ("closes", "如何关闭", "Closed by", "text", 40),
+    ("message", "内容", "Message", "text", 54), ("closes", "如何关闭", "Closed by", "text", 36),
 )
 
 INSTRUCTIONS_TITLE = Label("领导处理意见跟踪（R6）", "Executive instructions (R6)")
 INSTRUCTIONS = cols(
-    ("no", "批示编号", "No.", "text", 16), ("code", "项目编号", "Code", "text", 14), ("by", "批示人", "By"),
-    ("issued", "批示日期", "Issued", "date"), ("instruction", "处理意见", "Instruction", "text", 36),
-    ("owner", "责任人", "Owner"), ("due", "要求完成", "Due", "date"), ("status", "状态", "Status"),
-    ("progress", "进展", "Progress", "text", 30), ("closed", "完成日期", "Closed", "date"),
+    ("no", "批示编号", "No.", "text", 15), ("code", "项目编号", "Code", "text", 14), ("by", "批示人", "By", "text", 10),
+    ("issued", "批示日期", "Issued", "date"), ("instruction", "处理意见", "Instruction", "text", 22),
+    ("owner", "责任人", "Owner", "text", 10), ("due", "要求完成", "Due", "date"), ("status", "状态", "Status", "text", 9),
+    ("progress", "进展", "Progress", "text", 16), ("closed", "完成日期", "Closed", "date"),
     ("overdue", "逾期", "Overdue", "flag", 7),
 )
 
