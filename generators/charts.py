@@ -29,7 +29,7 @@ CJK_FONTS = (
     "Source Han Sans SC",
 )
 SIZE = (6.4, 3.0)  # inches: 16 cm wide on the page
-DPI = 110
+DPI = 100
 BLUE, ORANGE, GREY = "#1F4E78", "#ED7D31", "#A5A5A5"
 
 
@@ -51,8 +51,11 @@ def _figure() -> tuple[Figure, object]:
 
 
 def _png(figure: Figure) -> bytes:
+    # Fixed margins, not bbox_inches="tight" (which draws the figure twice), and fast zlib:
+    # a report draws three charts, and a few kB more in a .docx cost nothing.
+    figure.subplots_adjust(left=0.14, right=0.98, top=0.95, bottom=0.2)
     out = io.BytesIO()
-    figure.savefig(out, format="png", bbox_inches="tight")
+    figure.savefig(out, format="png", pil_kwargs={"compress_level": 1})
     return out.getvalue()
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage, Listing
-from jinja2 import TemplateError
+from jinja2 import Environment, StrictUndefined, TemplateError
 
 from generators.output import writing
 from pmokit.base.errors import ConfigError
@@ -46,7 +46,22 @@ class TemplateProblem(ConfigError):
 
 
 def check_template(template: Path, context: Mapping[str, Any]) -> DocxTemplate:
-    """The template, once it is known to use only names the report provides."""
+    """The template, once it is known to use only names the report provides (checked once per
+    version of the file: parsing it costs as much as rendering it)."""
+    try:
+        stamp = (str(template), template.stat().st_mtime_ns, frozenset(context))
+    except OSError:
+        stamp = None
+    if stamp is None or stamp not in _checked:
+        _check(template, context)
+        _checked.add(stamp)
+    return DocxTemplate(template)
+
+
+_checked: set = set()
+
+
+def _check(template: Path, context: Mapping[str, Any]) -> None:
     try:
         unknown = sorted(
             DocxTemplate(template).get_undeclared_template_variables(context=dict(context))
@@ -66,7 +81,6 @@ def check_template(template: Path, context: Mapping[str, Any]) -> DocxTemplate:
         raise TemplateProblem(
             template, f"使用了报告中没有的变量 {names}", f"uses variables the report lacks: {names}"
         )
-    return DocxTemplate(template)  # a fresh one: the check has rendered the other's XML
 
 
 def render_docx(
@@ -79,7 +93,8 @@ def render_docx(
     for name, png in charts.items():
         filled[name] = InlineImage(document, io.BytesIO(png), width=CHART_WIDTH)
     try:
-        document.render(filled, autoescape=True)
+        # StrictUndefined: a misspelt name inside a value ({{ p.nmae }}) is an error, not a blank
+        document.render(filled, Environment(undefined=StrictUndefined), autoescape=True)
     except TemplateError as exc:
         raise TemplateProblem(template, str(exc), str(exc)) from None
     with writing(out):

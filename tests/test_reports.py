@@ -162,13 +162,19 @@ def test_a_broken_template_is_one_line_naming_it(desk, tmp_path):
     own = tmp_path / "my-templates"
     own.mkdir()
     document = Document(desk.settings.report_template("closure"))
-    document.add_paragraph("{{ p.budget_owner }} {{ unknown_total }}")
+    document.add_paragraph("{{ unknown_total }}")
     document.save(own / "closure.zh.docx")
     settings = replace(desk.settings, report_templates=own)
     with pytest.raises(PmoError) as broken:
         closure_report_to_file(desk.ledger, CODE, settings, tmp_path / "r.docx")
     assert str(own / "closure.zh.docx") in broken.value.text("zh")
     assert "unknown_total" in broken.value.text("zh")
+    document = Document(desk.settings.report_template("closure"))
+    document.add_paragraph("{{ p.budget_owner }}")  # a name the project does not have
+    document.save(own / "closure.zh.docx")
+    with pytest.raises(PmoError) as misspelt:
+        closure_report_to_file(desk.ledger, CODE, settings, tmp_path / "r.docx")
+    assert "budget_owner" in misspelt.value.text("zh")
     (own / "closure.zh.docx").write_bytes(b"not a docx")
     with pytest.raises(PmoError) as unreadable:
         closure_report_to_file(desk.ledger, CODE, settings, tmp_path / "r.docx")

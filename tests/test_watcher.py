@@ -496,3 +496,24 @@ def test_two_pms_files_of_one_name_are_told_apart_by_project_form_and_period(tmp
     ]
     english = filed_name(tmp_path, "周报.xlsx", result("PRJ-2026-003", "2026-04-24"), "en")
     assert english.name == "周报 (PRJ-2026-003 weekly report 2026-04-24).xlsx"
+
+
+def test_an_approved_closure_leaves_its_report_on_the_share_once(share, made, tmp_path):
+    shutil.copy(made("initiation", "立项.xlsx"), share / "inbox")
+    service = Service(tmp_path, share)
+    wait_for(lambda: inbox_names(share) == [])
+    shutil.copy(made("closure", "结项.xlsx"), share / "inbox")
+    report = share / "reports" / "closure" / "PRJ-2026-001 结项总结报告.docx"
+    wait_for(lambda: report.exists(), timeout=60)
+    written = report.stat().st_mtime_ns
+    shutil.copy(made("closure", "结项 再交.xlsx", fields={"quality_rating": "优"}), share / "inbox")
+    wait_for(lambda: inbox_names(share) == [])
+    lines = service.stop()
+    said = [line for line in lines if line.get("event") == "report"]
+    assert said == [{**said[0], "project": "PRJ-2026-001", "to": str(report)}]
+    assert report.stat().st_mtime_ns == written  # once: the second closure left it as it was
+    from docx import Document
+
+    assert "PRJ-2026-001" in "\n".join(
+        c.text for t in Document(report).tables for r in t.rows for c in r.cells
+    )

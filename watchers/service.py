@@ -28,7 +28,7 @@ from pmokit.base.lifecycle import REGISTERING_FORMS
 from pmokit.base.settings import Settings
 from pmokit.forms.schema import FormSpec
 from pmokit.ledger.store import Ledger
-from pmokit.ledger.submissions import mark_filed, unfiled
+from pmokit.ledger.submissions import IntakeResult, mark_filed, unfiled
 from pmokit.pipeline.archive import Arrival
 from pmokit.pipeline.share import WriteFeedback, is_ignored, is_submission, take_from_inbox
 from pmokit.utils.files import content_hash
@@ -98,12 +98,15 @@ class Watcher:
         timing: Timing = Timing(),
         log=print,
         check: Callable[[bytes, str], Checked] | None = None,
+        after_filing: Callable[[IntakeResult], Path | None] | None = None,
     ) -> None:
         self.share, self.inbox = share, share / "inbox"
         self.settings, self.forms, self.ledger = settings, forms, ledger
         self.on_rejected, self.timing, self.log = on_rejected, timing, log
         # validation in a limited worker process (pmokit.validation.isolation), or here
         self.check = check or (lambda data, name: check_workbook(data, forms, settings, name))
+        # what the service does once a file is filed (the closure report of a closed project)
+        self.after_filing = after_filing
         self.stabilizer = Stabilizer(timing.settle, timing.grace)
         self.wake = threading.Event()
         self.outage: tuple[float, int] | None = None  # (since, failed looks)
@@ -208,7 +211,23 @@ class Watcher:
             ms=round((time.monotonic() - item.start) * 1000),
             **({"resumed": True} if recorded.resumed else {}),
         )
+        self._after(recorded)
         return 1
+
+    def _after(self, recorded: IntakeResult) -> None:
+        """The follow-up of a filed file; its failure is logged, the filing stands."""
+        if self.after_filing is None:
+            return
+        try:
+            written = self.after_filing(recorded)
+        except Exception as exc:
+            self.status.error(None, f"{type(exc).__name__}: {exc}"[:300])
+            self._line(
+                event="error", project=recorded.project, error=self.status.last_error["error"]
+            )
+            return
+        if written is not None:
+            self._line(event="report", project=recorded.project, to=str(written))
 
     def settle_unfiled(self) -> int:
         """At start: a recorded file no longer in the inbox (moved or taken away before a crash

@@ -12,10 +12,12 @@ import threading
 from pathlib import Path
 
 from pmokit.actions.checking import feedback_writer
+from pmokit.actions.reporting import report_on_closure
 from pmokit.base.errors import PmoError
 from pmokit.base.settings import Settings
 from pmokit.forms.schema import FormSpec
 from pmokit.ledger.store import Ledger
+from pmokit.ledger.submissions import IntakeResult
 from pmokit.pipeline.archive import reconcile_index
 from pmokit.utils.mounts import network_filesystem
 from pmokit.validation.isolation import IsolatedChecker
@@ -66,6 +68,7 @@ def run_watcher(
             Timing(**timing),
             log_to_stdout,
             checker.check,
+            closure_reports(ledger, settings, share),
         )
         why = remote or ("--polling" if polling else None)
         watcher.run(stop, polling or remote is not None, why, once)
@@ -73,3 +76,13 @@ def run_watcher(
         checker.close()
         ledger.close()
         lock.release()
+
+
+def closure_reports(ledger: Ledger, settings: Settings, share: Path):
+    """After each filed file: the closure report of a project it closed (SHARE/reports/)."""
+
+    def after(result: IntakeResult) -> Path | None:
+        written = report_on_closure(ledger, settings, share, result.project, result.moves)
+        return written.path if written else None
+
+    return after

@@ -11,6 +11,7 @@ from sqlalchemy import MetaData, create_engine, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from pmokit.base.errors import LedgerError
+from pmokit.base.issues import OUTCOME_NAMES
 from pmokit.base.labels import Label
 
 Key = tuple[str, str]  # (sha256, received_utc): one arrival
@@ -59,11 +60,6 @@ def outcome_changes(
     ]
 
 
-OUTCOMES = {
-    "accepted": Label("已接收", "accepted"),
-    "rejected": Label("已退回", "rejected"),
-    "duplicate": Label("重复", "duplicate"),
-}
 HEAD = Label(
     "重建会改变 {n} 份已记录提交的结果，台账未改动（确要重建请加 --accept-changes）：",
     "a rebuild would change the outcome of {n} recorded submissions; the ledger is untouched"
@@ -80,8 +76,8 @@ class RebuildWouldChange(LedgerError):
         for lang in ("zh", "en"):
             lines = [HEAD.text(lang).format(n=len(changes))]
             lines += [
-                f"  {c.received_utc}  {c.name}: {OUTCOMES[c.before].text(lang)}"
-                f" -> {OUTCOMES[c.after].text(lang)}"
+                f"  {c.received_utc}  {c.name}: {OUTCOME_NAMES[c.before].text(lang)}"
+                f" -> {OUTCOME_NAMES[c.after].text(lang)}"
                 for c in changes
             ]
             texts.append("\n".join(lines))
