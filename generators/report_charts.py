@@ -25,7 +25,7 @@ def closure_charts(report: ClosureReport) -> dict[str, bytes]:
         "chart_budget": budget_chart(
             [c.category for c in costs],
             [float(c.baseline) for c in costs],
-            [float(c.actual) for c in costs],
+            [float(c.actual or 0) for c in costs],
             names(BUDGET),
         ),
         "chart_milestones": milestone_chart(

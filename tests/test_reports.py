@@ -135,6 +135,9 @@ def test_an_active_project_is_refused_unless_a_draft(desk, tmp_path):
     )
     header = Document(draft.path).sections[0].header.paragraphs[0].text
     assert header == "草稿" and draft.draft
+    text = texts(draft.path)
+    assert "300,000.00 / — 元" in text  # no budget report yet: no data, not a zero spend
+    assert "成本偏差\n—" in text and "-100.0%" not in text
 
 
 def test_hostile_text_stays_text(desk, tmp_path):

@@ -65,11 +65,13 @@ class Milestone:
 class CostLine:
     category: str
     baseline: Decimal
-    actual: Decimal
+    actual: Decimal | None  # None: no monthly budget report yet (no data, not zero spend)
 
     @property
     def deviation(self) -> Decimal | None:
-        return (self.actual - self.baseline) / self.baseline if self.baseline else None
+        if self.actual is None or not self.baseline:
+            return None
+        return (self.actual - self.baseline) / self.baseline
 
 
 @dataclass
@@ -100,13 +102,14 @@ class ClosureReport:
         return sum((c.baseline for c in self.costs), Decimal(0))
 
     @property
-    def cost_actual(self) -> Decimal:
-        return sum((c.actual for c in self.costs), Decimal(0))
+    def cost_actual(self) -> Decimal | None:
+        spent = [c.actual for c in self.costs if c.actual is not None]
+        return sum(spent, Decimal(0)) if spent else None
 
     @property
     def cost_deviation(self) -> Decimal | None:
-        base = self.cost_baseline
-        return (self.cost_actual - base) / base if base else None
+        base, actual = self.cost_baseline, self.cost_actual
+        return (actual - base) / base if base and actual is not None else None
 
     @property
     def schedule_days(self) -> int | None:
@@ -238,7 +241,11 @@ def _costs(dossier: Dossier) -> list[CostLine]:
             amount = Decimal(row["this_month_actual"] or 0)
             actual[row["category"]] = actual.get(row["category"], Decimal(0)) + amount
     categories = list(baseline) + [c for c in actual if c not in baseline]
-    return [CostLine(c, baseline.get(c, Decimal(0)), actual.get(c, Decimal(0))) for c in categories]
+    reported = bool(dossier.of("budget"))  # no budget report: no data, not zero spend
+    return [
+        CostLine(c, baseline.get(c, Decimal(0)), actual.get(c, Decimal(0)) if reported else None)
+        for c in categories
+    ]
 
 
 def _weekly_hours(dossier: Dossier) -> list[tuple[dt.date, Decimal]]:

@@ -27,7 +27,7 @@ def choice_text(field: FieldSpec | None, value: Any, lang: str) -> Any:
     return next((c.text(lang) for c in field.choices if c.zh == value), value)
 
 
-NONE = "—"
+NONE = "—"  # no data: never shown as a zero
 DAYS = Label("{n} 天", "{n} days")
 
 
