@@ -139,6 +139,12 @@ def _forms_list(settings, ledger, forms, blank_forms, tmp_path):
     return list_forms(forms)
 
 
+def _lessons(settings, ledger, forms, blank_forms, tmp_path):
+    from pmokit.actions.lessons import find_lessons
+
+    return find_lessons(ledger, settings, "迁移").to_dict()
+
+
 DAY = dt.date(2026, 4, 20)
 JSON_CASES = {
     ("status",): ((), _status),
@@ -148,6 +154,7 @@ JSON_CASES = {
     ("validate",): (("BLANK", "--no-feedback"), _validate),
     ("ingest",): (("BLANK",), _ingest),
     ("rollup",): (("--as-of", str(DAY), "--out", "OUT"), _rollup),
+    ("lessons",): (("--search", "迁移"), _lessons),
 }
 
 

@@ -31,6 +31,7 @@ from pmokit.cli.demo import run_demo
 from pmokit.cli.forms import forms
 from pmokit.cli.help import HelpOption, option
 from pmokit.cli.ledger import ledger
+from pmokit.cli.lessons import lessons
 from pmokit.cli.progress import Progress
 from pmokit.cli.support import (
     PmoGroup,
@@ -88,6 +89,7 @@ def cli(ctx: click.Context, lang: str | None, forms_dir: Path | None) -> None:
 
 cli.add_command(forms)
 cli.add_command(ledger)
+cli.add_command(lessons)
 cli.add_command(watch)
 
 
