@@ -135,6 +135,31 @@ def test_ingest_a_folder_takes_initiations_first_and_sums_up(forms, blank_forms,
     )
 
 
+def test_one_ingest_receives_its_files_together(forms, blank_forms, tmp_path):
+    """A weekly report read before its initiation (which is recorded first) was given an earlier
+    arrival time than the project's registration, and refused as received before it, whenever
+    checking the files took past a second boundary: a run takes all its files at one moment."""
+    import time
+
+    from pmokit.actions.ingesting import ingest_files
+    from pmokit.ledger.store import Ledger
+
+    weekly = submission(forms, blank_forms, tmp_path, "weekly").rename(tmp_path / "a-周报.xlsx")
+    init = submission(forms, blank_forms, tmp_path, "initiation")
+    settings = load_settings(environ={}, cwd=tmp_path)
+
+    def slow(step, number, total, name):  # the second file's check starts a second later
+        if step == "check" and number == 2:
+            time.sleep(1.1)
+
+    with Ledger(settings.ledger_url(), forms) as ledger:
+        done = list(ingest_files([weekly, init], settings, ledger, forms, on_file=slow))
+    assert [(p.name, r.outcome) for p, r in done] == [
+        ("initiation.xlsx", "accepted"),
+        ("a-周报.xlsx", "accepted"),
+    ], [i.message for _, r in done for i in r.report.issues]
+
+
 def test_ctrl_c_stops_ingest_after_the_file_in_hand(forms, blank_forms, tmp_path):
     """Ctrl-C (SIGINT) ends `pmo ingest` between files: exit 130, whole submissions only."""
     import datetime as dt

@@ -77,11 +77,11 @@ def _mtime(path: Path) -> dt.datetime:
     return dt.datetime.fromtimestamp(stamp, dt.timezone.utc).replace(microsecond=0)
 
 
-def _received(path: Path, received: dt.datetime | str | None) -> dt.datetime:
+def _received(path: Path, received: dt.datetime | str) -> dt.datetime:
     if received == MTIME:
         modified = _mtime(path)
         return _not_future(modified, f"{path.name} ({modified.isoformat()})")
-    return received or dt.datetime.now(dt.timezone.utc)
+    return received
 
 
 def ingest_files(
@@ -98,6 +98,9 @@ def ingest_files(
     that cannot be read stops the run with an InputError; `stop()` ends it between files;
     `on_file` is told of each file as it is checked, then as it is recorded."""
     reconcile_index(settings, ledger)  # what a crash after a commit left out of the index
+    # A run's files arrive together: each read at its own "now", a report read before its
+    # initiation would arrive before the project's registration, and be refused for it.
+    received = received or dt.datetime.now(dt.timezone.utc)
     if received == MTIME:  # history in the order it happened
         files = sorted(files, key=lambda p: (_mtime(p), p.name))
     staged = []
