@@ -517,3 +517,21 @@ def test_an_approved_closure_leaves_its_report_on_the_share_once(share, made, tm
     assert "PRJ-2026-001" in "\n".join(
         c.text for t in Document(report).tables for r in t.rows for c in r.cells
     )
+
+
+def test_the_service_keeps_the_blank_forms_in_the_shares_templates_folder(share, tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PMO_")}
+    command = [sys.executable, "-m", "pmokit", "watch", str(share), "--once", "--settle", "0.3"]
+    first = subprocess.run(
+        command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=90
+    )
+    assert first.returncode == 0, first.stderr
+    published = sorted(p.name for p in (share / "templates").iterdir())
+    assert len(published) == 6 and all(name.endswith(".xlsx") for name in published)
+    said = [json.loads(line) for line in first.stdout.splitlines() if '"templates"' in line]
+    assert sorted(said[0]["written"]) == published
+    again = subprocess.run(
+        command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=90
+    )
+    said = [json.loads(line) for line in again.stdout.splitlines() if '"templates"' in line]
+    assert said[0]["written"] == []  # unchanged forms are left as they are

@@ -113,7 +113,8 @@ class Watcher:
         self.status = WatchStatus(str(self.inbox), polling=False)
         self.inbox.mkdir(exist_ok=True)
 
-    def _line(self, **fields) -> None:
+    def say(self, **fields) -> None:
+        """One JSON line of the log: when (UTC), and what happened."""
         self.log(json.dumps({"at": utc_now(), **fields}, ensure_ascii=False))
 
     def scan(self) -> int:
@@ -140,7 +141,7 @@ class Watcher:
         # Owner files, temporary names and folders are left alone, and counted for pmo status.
         self.status.ignored = sorted(n for n, is_file in found if not is_file or is_ignored(n))
         if self.outage is not None:
-            self._line(event="inbox-back", after_s=round(time.monotonic() - self.outage[0], 1))
+            self.say(event="inbox-back", after_s=round(time.monotonic() - self.outage[0], 1))
             self.outage, self.status.outage_since_utc = None, None
             self.status.outage_alerted = False
         return names
@@ -152,10 +153,10 @@ class Watcher:
         self.outage = (since, looks + 1)
         if looks == 0:
             self.status.outage_since_utc = utc_now()
-        self._line(event="inbox-unavailable", error=str(exc), retry_in_s=self.backoff())
+        self.say(event="inbox-unavailable", error=str(exc), retry_in_s=self.backoff())
         if now - since >= self.timing.outage_alert and not self.status.outage_alerted:
             self.status.outage_alerted = True
-            self._line(event="inbox-unavailable-alert", level="alert", for_s=round(now - since))
+            self.say(event="inbox-unavailable-alert", level="alert", for_s=round(now - since))
         self.status.save(self.settings.state_dir())
 
     def backoff(self) -> float:
@@ -199,11 +200,11 @@ class Watcher:
         except Exception as exc:  # the ledger or the share failed us: the file stays, to retry
             self.stabilizer.forget(path)
             self.status.error(path.name, f"{type(exc).__name__}: {exc}"[:300])
-            self._line(event="error", file=path.name, error=self.status.last_error["error"])
+            self.say(event="error", file=path.name, error=self.status.last_error["error"])
             return 0
         self.stabilizer.forget(path)
         self.status.count(recorded.outcome)
-        self._line(
+        self.say(
             file=path.name,
             outcome=recorded.outcome,
             to=str(target.relative_to(self.share)),
@@ -222,12 +223,10 @@ class Watcher:
             written = self.after_filing(recorded)
         except Exception as exc:
             self.status.error(None, f"{type(exc).__name__}: {exc}"[:300])
-            self._line(
-                event="error", project=recorded.project, error=self.status.last_error["error"]
-            )
+            self.say(event="error", project=recorded.project, error=self.status.last_error["error"])
             return
         if written is not None:
-            self._line(event="report", project=recorded.project, to=str(written))
+            self.say(event="report", project=recorded.project, to=str(written))
 
     def settle_unfiled(self) -> int:
         """At start: a recorded file no longer in the inbox (moved or taken away before a crash
@@ -253,7 +252,7 @@ class Watcher:
         self.status.polling, self.status.polling_reason = polling, why
         observer.start()
         new = {"new_ledger": self.ledger.url} if self.ledger.created else {}
-        self._line(event="watching", inbox=str(self.inbox), polling=polling, reason=why, **new)
+        self.say(event="watching", inbox=str(self.inbox), polling=polling, reason=why, **new)
         self.settle_unfiled()
         watched = False
         try:

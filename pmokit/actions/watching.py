@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 
 from pmokit.actions.checking import feedback_writer
+from pmokit.actions.publishing import publish_forms
 from pmokit.actions.reporting import report_on_closure
 from pmokit.base.errors import PmoError
 from pmokit.base.settings import Settings
@@ -70,12 +71,24 @@ def run_watcher(
             checker.check,
             closure_reports(ledger, settings, share),
         )
+        publish_templates(watcher, share, forms, settings.lang)
         why = remote or ("--polling" if polling else None)
         watcher.run(stop, polling or remote is not None, why, once)
     finally:
         checker.close()
         ledger.close()
         lock.release()
+
+
+def publish_templates(watcher: Watcher, share: Path, forms: dict[str, FormSpec], lang: str) -> None:
+    """At start: the current blank forms into SHARE/templates/, where messages send people (a
+    share that cannot take them is logged; the service runs on)."""
+    try:
+        published = publish_forms(share, forms, lang)
+    except PmoError as exc:
+        watcher.say(event="error", error=exc.text(lang))
+        return
+    watcher.say(event="templates", folder=str(published.folder), written=list(published.written))
 
 
 def closure_reports(ledger: Ledger, settings: Settings, share: Path):
