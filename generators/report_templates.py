@@ -39,7 +39,7 @@ def new_document(lang: str) -> Document:
     document = Document()
     body, heading = FONTS[lang]
     _east_asian(document.styles["Normal"], body, body, 10.5)
-    for name in ("Title", "Heading 1", "Heading 2"):
+    for name in ("Title", "Heading 1", "Heading 2", "Heading 3"):
         _east_asian(document.styles[name], heading, heading)
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
@@ -91,14 +91,16 @@ def paragraph(document, text: str) -> None:
 
 
 def build_all(folder: Path) -> list[Path]:
+    from generators.report_briefing_template import briefing_template
     from generators.report_closure_template import closure_template
 
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for lang in LANGS:
-        path = folder / f"closure.{lang}.docx"
-        closure_template(lang).save(path)
-        written.append(path)
+    for name, template in (("closure", closure_template), ("briefing", briefing_template)):
+        for lang in LANGS:
+            path = folder / f"{name}.{lang}.docx"
+            template(lang).save(path)
+            written.append(path)
     return written
 
 

@@ -34,6 +34,8 @@ BATTERY = [
     (("lessons",), ["--category", "天文"]),  # not a category: one line listing them
     (("alerts",), ["--as-of", "2026-13-01"]),
     (("demo",), ["--out", "{blocked}/demo"]),
+    (("report", "briefing"), ["--as-of", "2026-02-30"]),
+    (("report", "briefing"), ["--out", "{blocked}/briefing.docx"]),
 ]
 # What breaks every command alike: the environment or pmo.toml.
 SETTINGS = {
@@ -86,7 +88,9 @@ def test_the_battery_covers_every_command():
 
 @pytest.mark.parametrize(("words", "args"), BATTERY, ids=lambda v: " ".join(v) or "-")
 def test_a_bad_input_gets_one_clear_line(tmp_path, words, args):
-    needs_ledger = any("{blocked}/rollup" in a or "{blocked}/backup" in a for a in args)
+    needs_ledger = any(
+        f"{{blocked}}/{name}" in a for a in args for name in ("rollup", "backup", "briefing")
+    )
     needs_ledger = needs_ledger or words == ("lessons",)
     if needs_ledger:  # a PMO's folder with its ledger, so the bad output path is what fails
         (tmp_path / ".pmo").mkdir()

@@ -133,6 +133,13 @@ def _rollup(settings, ledger, forms, blank_forms, tmp_path):
     return rollup_to_file(ledger, settings, end_of_day(DAY), tmp_path / "rollup.xlsx").to_dict()
 
 
+def _briefing(settings, ledger, forms, blank_forms, tmp_path):
+    from pmokit.actions.reporting import briefing_to_file
+    from pmokit.base.workdays import end_of_day
+
+    return briefing_to_file(ledger, settings, end_of_day(DAY), tmp_path / "简报.docx").to_dict()
+
+
 def _forms_list(settings, ledger, forms, blank_forms, tmp_path):
     from pmokit.forms.describe import list_forms
 
@@ -154,6 +161,7 @@ JSON_CASES = {
     ("validate",): (("BLANK", "--no-feedback"), _validate),
     ("ingest",): (("BLANK",), _ingest),
     ("rollup",): (("--as-of", str(DAY), "--out", "OUT"), _rollup),
+    ("report", "briefing"): (("--as-of", str(DAY), "--out", "DOCX"), _briefing),
     ("lessons",): (("--search", "迁移"), _lessons),
 }
 
@@ -167,7 +175,11 @@ def test_json_is_the_library_object(words, forms, blank_forms, tmp_path, monkeyp
 
     monkeypatch.chdir(tmp_path)
     args, expected = JSON_CASES[words]
-    places = {"BLANK": blank_forms["zh"]["weekly"], "OUT": tmp_path / "rollup.xlsx"}
+    places = {
+        "BLANK": blank_forms["zh"]["weekly"],
+        "OUT": tmp_path / "rollup.xlsx",
+        "DOCX": tmp_path / "简报.docx",
+    }
     args = [str(places.get(a, a)) for a in args]
     settings = load_settings(environ={}, cwd=tmp_path)
     with Ledger(settings.ledger_url(), forms) as ledger:  # the PMO's ledger, made first

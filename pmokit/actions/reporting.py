@@ -1,6 +1,7 @@
 """Write the Word reports: what `pmo report closure` and the watcher (on an approved closure)
 do — a project's dossier from the ledger, its closure report as data, its charts, filled into
-the template (the PMO's own or the shipped one), and a PDF copy on request."""
+the template (the PMO's own or the shipped one), and a PDF copy on request; and what
+`pmo report briefing` does — the weekly 实施项目综合信息简报 as of a moment."""
 
 from __future__ import annotations
 
@@ -19,12 +20,15 @@ from pmokit.base.labels import Label
 from pmokit.base.settings import Settings
 from pmokit.base.workdays import CHINA_TIME
 from pmokit.ledger.store import Ledger
+from pmokit.reports.briefing import Briefing, build_briefing
+from pmokit.reports.briefing_context import briefing_context
 from pmokit.reports.closure import closure_report
 from pmokit.reports.closure_context import closure_context
 from pmokit.reports.dossier import read_dossier
 from pmokit.reports.texts import CLOSING_STATES, NO_PROJECT
 
 CLOSURE_NAME = Label("{code} 结项总结报告.docx", "{code} closure report.docx")
+BRIEFING_NAME = Label("实施项目综合信息简报 {day}.docx", "Project briefing {day}.docx")
 CLOSED = ("结项", "撤项", "终验")  # the moves after which the service writes the report
 
 
@@ -103,3 +107,34 @@ def report_on_closure(
     if target.exists():
         return None
     return closure_report_to_file(ledger, project, settings, target)
+
+
+@dataclass(frozen=True)
+class BriefingFile:
+    """The briefing written: where, its PDF copy if asked for, and what it says."""
+
+    path: Path
+    briefing: Briefing
+    pdf: Path | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": str(self.path),
+            "pdf": str(self.pdf) if self.pdf else None,
+            **self.briefing.to_dict(),
+        }
+
+
+def briefing_file_name(moment: dt.datetime, lang: str) -> str:
+    """实施项目综合信息简报 2026-03-30.docx: the day it is as of (China)."""
+    return BRIEFING_NAME.text(lang).format(day=moment.astimezone(CHINA_TIME).date())
+
+
+def briefing_to_file(
+    ledger: Ledger, settings: Settings, moment: dt.datetime, out: Path, pdf: bool = False
+) -> BriefingFile:
+    """The 实施项目综合信息简报 as of `moment`, written to `out` (and as PDF with `pdf`)."""
+    briefing = build_briefing(ledger, settings, moment)
+    context = briefing_context(briefing, settings.lang)
+    written = render_docx(settings.report_template("briefing"), context, out)
+    return BriefingFile(written, briefing, to_pdf(written) if pdf else None)

@@ -6,7 +6,6 @@ Exit codes: 0 ok, 1 ran and found invalid input, 2 usage, 3 could not run.
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 
@@ -26,7 +25,6 @@ from pmokit.base.issue_codes import codes_markdown
 from pmokit.base.labels import LANGS, Label
 from pmokit.base.settings import Settings, load_settings
 from pmokit.base.version import __version__
-from pmokit.base.workdays import CHINA_TIME, end_of_day
 from pmokit.cli.demo import run_demo
 from pmokit.cli.forms import forms
 from pmokit.cli.help import HelpOption, option
@@ -35,6 +33,8 @@ from pmokit.cli.lessons import lessons
 from pmokit.cli.progress import Progress
 from pmokit.cli.support import (
     PmoGroup,
+    as_of_moment,
+    as_of_option,
     interrupt_flag,
     json_option,
     json_text,
@@ -172,27 +172,6 @@ def status(ctx: click.Context, as_json: bool) -> None:
     click.echo(found.text(ctx.obj.lang), nl=False)
 
 
-as_of_option = option(
-    "--as-of",
-    "as_of",
-    type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M"]),
-    default=None,
-    help=Label(
-        "按此日期（当天结束时）或此时刻（北京时间）的情况（默认：现在）。",
-        "As things stood on this date (its end) or at this time, China time (default: now).",
-    ),
-)
-
-
-def _moment(as_of: dt.datetime | None) -> dt.datetime:
-    """--as-of as an aware moment: a bare date means the end of that day."""
-    if as_of is None:  # the PMO's now: its date is China's, even before 08:00
-        return dt.datetime.now(CHINA_TIME)
-    if as_of.time() == dt.time():
-        return end_of_day(as_of.date())
-    return as_of.replace(tzinfo=CHINA_TIME)
-
-
 @cli.command(
     help=Label(
         "列出所有未关闭的预警：规则、项目、级别、起始日期、如何关闭。",
@@ -204,7 +183,7 @@ def _moment(as_of: dt.datetime | None) -> dt.datetime:
 @as_of_option
 @click.pass_context
 def alerts(ctx: click.Context, as_json: bool, as_of) -> None:
-    moment, lang = _moment(as_of), ctx.obj.lang
+    moment, lang = as_of_moment(as_of), ctx.obj.lang
     warn(ctx, ctx.obj.calendar.warning(moment.date()))
     with open_ledger(ctx) as ledger:
         found = open_alerts(ledger, ctx.obj, moment)
@@ -316,7 +295,7 @@ def main() -> None:
 )
 @click.pass_context
 def rollup(ctx: click.Context, as_of, out: Path | None, as_json: bool) -> None:
-    moment = _moment(as_of)
+    moment = as_of_moment(as_of)
     warn(ctx, ctx.obj.calendar.warning(moment.date()))
     with open_ledger(ctx) as ledger:
         written = rollup_to_file(ledger, ctx.obj, moment, out)

@@ -1,5 +1,5 @@
 """`pmo report ...`: the Word reports — the 结项总结报告 of a closing project (one, or every
-closed project that lacks one)."""
+closed project that lacks one), and the weekly 实施项目综合信息简报."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from pathlib import Path
 import click
 
 from pmokit.actions.reporting import (
+    briefing_file_name,
+    briefing_to_file,
     closure_file_name,
     closure_report_to_file,
     missing_closure_reports,
@@ -15,7 +17,15 @@ from pmokit.actions.reporting import (
 from pmokit.base.errors import ConfigError
 from pmokit.base.labels import Label
 from pmokit.cli.help import HelpGroup, option
-from pmokit.cli.support import json_option, lang_option, open_ledger, print_json
+from pmokit.cli.support import (
+    as_of_moment,
+    as_of_option,
+    json_option,
+    lang_option,
+    open_ledger,
+    print_json,
+    warn,
+)
 
 
 @click.group(cls=HelpGroup, help=Label("生成 Word 报告。", "Write the Word reports."))
@@ -95,3 +105,43 @@ USAGE = Label(
     "请给出一个项目编号，或用 --all（二者取一）", "give one project code, or --all (not both)"
 )
 NONE_MISSING = Label("每个已结项项目都已有结项总结报告", "every closed project has its report")
+
+
+@report.command(
+    "briefing",
+    help=Label(
+        "实施项目综合信息简报（.docx）：项目组合概况，随后每个实施中的项目（红灯在前）的状态、"
+        "上周进展、存在的问题、本周计划、风险状态和未完成的领导处理意见，均取自台账。",
+        "The weekly briefing (.docx): the portfolio at a glance, then every project in"
+        " implementation, red first — status, last week's progress, problems, this week's plan,"
+        " risks and open executive instructions — all from the ledger.",
+    ),
+)
+@as_of_option
+@option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help=Label(
+        "输出文件（默认：当前文件夹下“实施项目综合信息简报 <日期>.docx”）。",
+        "Output file (default: 'Project briefing <date>.docx' here).",
+    ),
+)
+@option(
+    "--pdf",
+    is_flag=True,
+    help=Label("同时生成 PDF（需 LibreOffice）。", "Also write a PDF (needs LibreOffice)."),
+)
+@lang_option
+@json_option(Label("写出的简报及其内容", "the briefing written and what it says"))
+@click.pass_context
+def briefing(ctx: click.Context, as_of, out: Path | None, pdf: bool, as_json: bool) -> None:
+    settings, moment = ctx.obj, as_of_moment(as_of)
+    warn(ctx, settings.calendar.warning(moment.date()))
+    target = out or Path.cwd() / briefing_file_name(moment, settings.lang)
+    with open_ledger(ctx) as ledger:
+        written = briefing_to_file(ledger, settings, moment, target, pdf)
+    if as_json:
+        print_json(written.to_dict())
+        return
+    click.echo(str(written.path) + (f"  {written.pdf}" if written.pdf else ""))

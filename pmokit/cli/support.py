@@ -3,6 +3,7 @@ the ledger in use, outcomes and severities in the user's language, JSON output."
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import signal
 import sys
@@ -18,6 +19,7 @@ from pmokit.base.errors import PmoError
 from pmokit.base.issues import OUTCOME_NAMES, SEVERITY_NAMES
 from pmokit.base.labels import LANGS, Label
 from pmokit.base.settings import Settings
+from pmokit.base.workdays import CHINA_TIME, end_of_day
 from pmokit.cli.help import HelpGroup, option
 from pmokit.forms.load import load_forms
 from pmokit.forms.schema import FormSpec
@@ -86,6 +88,27 @@ def json_option(what: Label):
         is_flag=True,
         help=Label(f"以 JSON 输出{what.zh}。", f"Print {what.en} as JSON."),
     )
+
+
+as_of_option = option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M"]),
+    default=None,
+    help=Label(
+        "按此日期（当天结束时）或此时刻（北京时间）的情况（默认：现在）。",
+        "As things stood on this date (its end) or at this time, China time (default: now).",
+    ),
+)
+
+
+def as_of_moment(as_of: dt.datetime | None) -> dt.datetime:
+    """--as-of as an aware moment: a bare date means the end of that day."""
+    if as_of is None:  # the PMO's now: its date is China's, even before 08:00
+        return dt.datetime.now(CHINA_TIME)
+    if as_of.time() == dt.time():
+        return end_of_day(as_of.date())
+    return as_of.replace(tzinfo=CHINA_TIME)
 
 
 WARNING = Label("警告：", "warning: ")
