@@ -34,6 +34,8 @@ BATTERY = [
     (("lessons",), ["--category", "天文"]),  # not a category: one line listing them
     (("alerts",), ["--as-of", "2026-13-01"]),
     (("demo",), ["--out", "{blocked}/demo"]),
+    (("report", "closure"), ["NOPE-2026-0001"]),  # no ledger here
+    (("report", "closure"), ["--all", "--out", "{blocked}/reports"]),
     (("report", "briefing"), ["--as-of", "2026-02-30"]),
     (("report", "briefing"), ["--out", "{blocked}/briefing.docx"]),
 ]
@@ -54,6 +56,7 @@ GOOD_ARGS = {
     "forms describe": ["weekly"],
     "forms build": ["--out", "out"],
     "forms publish": ["."],
+    "report closure": ["PRJ-2026-001"],
 }
 
 

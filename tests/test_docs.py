@@ -133,6 +133,12 @@ def _rollup(settings, ledger, forms, blank_forms, tmp_path):
     return rollup_to_file(ledger, settings, end_of_day(DAY), tmp_path / "rollup.xlsx").to_dict()
 
 
+def _closure_all(settings, ledger, forms, blank_forms, tmp_path):
+    from pmokit.actions.reporting import missing_closure_reports
+
+    return [r.to_dict() for r in missing_closure_reports(ledger, settings, tmp_path / "r")]
+
+
 def _briefing(settings, ledger, forms, blank_forms, tmp_path):
     from pmokit.actions.reporting import briefing_to_file
     from pmokit.base.workdays import end_of_day
@@ -163,6 +169,7 @@ JSON_CASES = {
     ("rollup",): (("--as-of", str(DAY), "--out", "OUT"), _rollup),
     ("report", "briefing"): (("--as-of", str(DAY), "--out", "DOCX"), _briefing),
     ("lessons",): (("--search", "迁移"), _lessons),
+    ("report", "closure"): (("--all", "--out", "OUT"), _closure_all),
 }
 
 
