@@ -20,9 +20,11 @@ from xlsx_dump import dump_workbook
 from generators.forms import build_form
 from pmokit.base.errors import SchemaError
 from pmokit.base.settings import Settings
+from pmokit.forms.coerce import FULL_WIDTH, CellContext, coerce_value
 from pmokit.forms.describe import describe_form, field_rules, forms_markdown
 from pmokit.forms.layout import META_SHEET
 from pmokit.forms.load import load_forms
+from pmokit.forms.values import ValueProblem, check_constraints
 from pmokit.validation.validate import validate_workbook
 
 # Pieces of regular-expression syntax no person should be shown.
@@ -110,13 +112,19 @@ CODES = [
     ("PRJ-2026-01", False),  # a two-digit number
     ("PRJ-2026-00001", False),  # a five-digit number
     ("PRJ_2026_001", False),  # not hyphens
+    ("PRJ-２０２６-００１", False),  # full-width digits are not the digits the words mean
 ]
 
 
 @pytest.mark.parametrize(("code", "accepted"), CODES)
 def test_the_words_describe_what_the_pattern_accepts(forms, code, accepted):
     field = forms["weekly"].field("project_code")
-    assert bool(re.fullmatch(field.pattern, code)) == accepted
+    try:
+        check_constraints(field, code)
+    except ValueProblem:
+        assert not accepted
+    else:
+        assert accepted
     words = field.pattern_help
     for part in ("大写字母开头", "2–10 位", "四位年份", "三到四位序号", "短横线"):
         assert part in words.zh
@@ -255,3 +263,14 @@ def test_a_wrong_project_code_is_answered_with_the_rule_in_words(
     code = forms["weekly"].field("project_code")
     assert issue.code == "pattern-mismatch" and not REGEX.search(issue.message)
     assert code.pattern_help.text(lang) in issue.message and "PRJ-2026-001" in issue.message
+
+
+def test_a_code_typed_in_full_width_is_read_as_its_ascii_with_a_note(forms):
+    """An input method's ＰＲＪ－２０２６－００１ is the project PRJ-2026-001, said as a warning,
+    never a second project."""
+    field = forms["weekly"].field("project_code")
+    assert coerce_value(field, "ＰＲＪ－２０２６－００１", CellContext()) == (
+        "PRJ-2026-001",
+        (FULL_WIDTH,),
+    )
+    assert coerce_value(field, "PRJ-2026-001", CellContext()) == ("PRJ-2026-001", ())

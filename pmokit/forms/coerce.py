@@ -77,7 +77,13 @@ def _text(field: FieldSpec, raw: Any, ctx: CellContext) -> tuple[str, Note]:
         raise ValueProblem("type", f"expected text, got {raw!r}")
     if isinstance(raw, float):
         return (str(int(raw)) if raw.is_integer() else repr(raw)), ()
-    return str(raw).strip(), ()
+    text = str(raw).strip()
+    # A code typed with a CJK input method: ＰＲＪ－２０２６－００１ is the project PRJ-2026-001.
+    if field.pattern is not None:
+        ascii_text = _normalised_text(text)
+        if ascii_text != text:
+            return ascii_text, (FULL_WIDTH,)
+    return text, ()
 
 
 def _normalised_text(raw: str) -> str:

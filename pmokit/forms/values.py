@@ -50,7 +50,8 @@ def check_constraints(field: FieldSpec, value: Any) -> None:
         raise ValueProblem("length", f"{len(value)} characters, at most {field.max_length}", value)
     if field.type == "email" and not EMAIL_PATTERN.match(value):
         raise ValueProblem("pattern", f"{value!r} is not an e-mail address", value)
-    if field.pattern is not None and not re.fullmatch(field.pattern, value):
+    # ASCII: a pattern's \d is the digits 0-9 its description says, not any script's digits.
+    if field.pattern is not None and not re.fullmatch(field.pattern, value, re.ASCII):
         words = field.pattern_help.en if field.pattern_help else field.pattern
         raise ValueProblem("pattern", f"{value!r} is not in the format: {words}", value)
 
