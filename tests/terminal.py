@@ -12,9 +12,12 @@ import time
 from pathlib import Path
 
 
-def in_terminal(*args: str, cwd: Path, keys: bytes = b"", after: float = 0.0) -> tuple[int, str]:
+def in_terminal(
+    *args: str, cwd: Path, keys: bytes = b"", when: bytes = b"", wait: float = 120.0
+) -> tuple[int, str]:
     """`pmo ARGS` with a terminal (a pty) for stdin, stdout and stderr, as a person runs it;
-    `keys` are typed `after` seconds in. Returns the exit code and everything the terminal got."""
+    `keys` are typed once the terminal has shown `when` (or after `wait` seconds: a loaded
+    machine starts slowly). Returns the exit code and everything the terminal got."""
     pid, fd = pty.fork()
     if pid == 0:  # the child: its terminal is the pty
         os.chdir(cwd)
@@ -22,7 +25,7 @@ def in_terminal(*args: str, cwd: Path, keys: bytes = b"", after: float = 0.0) ->
         os.execve(sys.executable, [sys.executable, "-m", "pmokit", *args], env)
     seen, typed, start = b"", not keys, time.monotonic()
     while True:
-        if not typed and time.monotonic() - start >= after:
+        if not typed and (when in seen or time.monotonic() - start >= wait):
             os.write(fd, keys)
             typed = True
         ready, _, _ = select.select([fd], [], [], 0.1)

@@ -24,6 +24,12 @@ CLICK_ENGLISH = re.compile(r"Usage:|Options:|Commands:|Show this message|\[defau
 GROUPS = [(), ("forms",), ("ledger",)]
 
 
+def english(text: str) -> bool:
+    """English text, which may quote a Chinese name (a category such as 技术) but no more."""
+    said = re.sub(r"\S*" + CJK.pattern + r"\S*", "", text)
+    return len(said) > 0.9 * len(text) and not re.search("用法|选项|命令：|显示此帮助", text)
+
+
 def invoke(*args: str, env: dict | None = None):
     environ = {"PMO_LANG": None, **(env or {})}
     return CliRunner().invoke(cli, list(args), env=environ, prog_name="pmo")
@@ -52,7 +58,7 @@ def test_help_is_chinese_by_default_and_english_when_asked(words):
     described = zh.output.split("\n\n")[1]  # the command's own help, under the usage line
     assert CJK.search(described), zh.output
     assert en.output.startswith("Usage: pmo") and "Show this message and exit." in en.output
-    assert not CJK.search(en.output), en.output
+    assert english(en.output), en.output
 
 
 def test_every_command_and_option_has_its_help_in_both_languages():
@@ -62,13 +68,13 @@ def test_every_command_and_option_has_its_help_in_both_languages():
         for word in words:
             command = command.commands[word]
         assert isinstance(command, HelpCommand) and command.label, words
-        assert CJK.search(command.label.zh) and not CJK.search(command.label.en), words
+        assert CJK.search(command.label.zh) and english(command.label.en), words
         for param in command.params:
             if isinstance(param, click.Argument):
                 continue
             assert isinstance(param, HelpOption) and param.label, (words, param.opts)
             zh, en = param.label.zh, param.label.en
-            assert CJK.search(zh) and not CJK.search(en), (words, param.opts)
+            assert CJK.search(zh) and english(en), (words, param.opts)
 
 
 @pytest.mark.parametrize(
@@ -85,7 +91,7 @@ def test_every_command_and_option_has_its_help_in_both_languages():
 def test_help_follows_lang_wherever_it_is_given(args, env):
     result = invoke(*args, env=env)
     assert result.exit_code == 0 and result.output.startswith("Usage: pmo")
-    assert not CJK.search(result.output)
+    assert english(result.output)
 
 
 def test_help_follows_the_language_of_pmo_toml(tmp_path):

@@ -198,10 +198,8 @@ def test_only_one_watcher_runs_t12(share, tmp_path):
         text=True,
         timeout=60,
     )
-    assert (
-        f"watcher        running (pid {first.proc.pid}), inbox {share / 'inbox'}" in status.stdout
-    )
-    assert "queue          0" in status.stdout
+    running = f"监视进程  运行中（pid {first.proc.pid}）\n收件夹    {share / 'inbox'}\n"
+    assert running in status.stdout and "排队      0\n" in status.stdout
     second = subprocess.run(
         [sys.executable, "-m", "pmokit", "watch", str(share)],
         cwd=tmp_path,

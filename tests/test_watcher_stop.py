@@ -36,6 +36,6 @@ def test_ctrl_c_stops_the_watcher_without_a_traceback(forms, blank_forms, tmp_pa
     (share / "inbox").mkdir(parents=True)
     (share / "inbox" / "weekly.xlsx").write_bytes(blank_forms["zh"]["weekly"].read_bytes())
     args = ("watch", str(share), "--settle", "0.2", "--scan-interval", "1")
-    code, seen = in_terminal(*args, cwd=tmp_path, keys=b"\x03", after=6.0)
+    code, seen = in_terminal(*args, cwd=tmp_path, keys=b"\x03", when=b'"outcome": "rejected"')
     assert '"outcome": "rejected"' in seen, seen
     assert code == 0 and "Traceback" not in seen and "KeyboardInterrupt" not in seen, seen
