@@ -8,6 +8,7 @@ read, never written. No user text is ever written as a formula.
 from __future__ import annotations
 
 import io
+import warnings
 from pathlib import Path
 
 import openpyxl
@@ -130,7 +131,11 @@ def _atomic_write(path: Path, write) -> Path:
 
 def write_feedback_workbook(original: bytes, report: Report, path: Path, lang: str) -> Path:
     """Write the annotated copy of a workbook that validation read as one of our forms."""
-    book = openpyxl.load_workbook(io.BytesIO(original))
+    with warnings.catch_warnings():
+        # Our forms print down to a formula-computed row, which openpyxl cannot parse: it says
+        # so and keeps the print area out of the copy. The annotated copy is read on screen.
+        warnings.filterwarnings("ignore", "Print area cannot be set", UserWarning)
+        book = openpyxl.load_workbook(io.BytesIO(original))
     _clear_earlier_feedback(book)
     for issue in report.issues:
         _mark(book, issue, lang)

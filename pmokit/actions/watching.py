@@ -71,6 +71,8 @@ def run_watcher(
             checker.check,
             closure_reports(ledger, settings, share),
         )
+        for signum in (signal.SIGTERM, signal.SIGINT):  # a stop also wakes the scan loop
+            signal.signal(signum, lambda *_: (stop.set(), watcher.wake.set()))
         publish_templates(watcher, share, forms, settings.lang)
         why = remote or ("--polling" if polling else None)
         watcher.run(stop, polling or remote is not None, why, once)
