@@ -12,12 +12,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 CORPUS_ENV = "PMO_FOREIGN_CORPUS"
 REPO = Path(__file__).resolve().parents[1]
+LOCK = Path(tempfile.gettempdir()) / "pmokit-foreign-corpus.lock"
 
 
 def corpus_dir() -> Path:
@@ -47,6 +51,21 @@ def require_corpus() -> Path:
     return found
 
 
+@contextmanager
+def corpus_alone() -> Iterator[None]:
+    """The runner times each file alone ("so the times are comparable"), so two pytest sessions
+    on one machine never run the corpus at once: the second skips with a note (in CI, waits),
+    instead of failing both on the time limit with each other's load."""
+    import fcntl
+
+    with LOCK.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if os.environ.get("CI") else fcntl.LOCK_NB))
+        except BlockingIOError:
+            pytest.skip(f"another pytest session here is running the foreign corpus ({LOCK})")
+        yield
+
+
 @pytest.mark.slow
 def test_every_foreign_workbook_is_answered_clearly(tmp_path):
     """pmo exits 1 or 3 in bounded time and memory, never calls one valid, and says why in
@@ -57,19 +76,24 @@ def test_every_foreign_workbook_is_answered_clearly(tmp_path):
     pmo.chmod(0o755)
     results = tmp_path / "results.tsv"
     runner = corpus.parent / "foreign_run.py"
-    done = subprocess.run(
-        [sys.executable, str(runner), str(pmo), str(corpus), "--results", str(results)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=tmp_path,
-        timeout=3600,
-    )
+    with corpus_alone():
+        done = subprocess.run(
+            [sys.executable, str(runner), str(pmo), str(corpus), "--results", str(results)],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            cwd=tmp_path,
+            timeout=3600,
+        )
     lines = done.stdout.strip().splitlines()
     assert lines, done.stderr[-2000:]
     problems = [line for line in lines if line.startswith("PROBLEM")]
     total = len(manifest_files(corpus))
     assert total > 0
-    assert not problems, "\n".join(problems[:40]) + f"\n({len(problems)} problems)"
+    slow = [p for p in problems if "\ttook " in p]  # wall time: also the machine's load
+    others = [p for p in problems if p not in slow]
+    load = f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+    said = f"{len(others)} problems and {len(slow)} files over the time limit ({load})"
+    assert not problems, "\n".join((others + slow)[:40]) + f"\n{said}"
     assert lines[-1] == f"{total}/{total} foreign files answered cleanly", done.stderr[-2000:]
     assert done.returncode == 0
