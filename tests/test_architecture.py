@@ -38,7 +38,14 @@ LAYER_OF = {unit: n for n, units in enumerate(LAYERS) for unit in units}
 # The core is pure: no writer, watcher, Word, mail or Excel library.
 CORE_LAYERS = range(LAYER_OF["pipeline"] + 1)
 ADAPTERS = {
-    "xlwings", "watchdog", "smtplib", "docxtpl", "docx", "xlsxwriter", "aiosmtpd", "matplotlib"
+    "xlwings",
+    "watchdog",
+    "smtplib",
+    "docxtpl",
+    "docx",
+    "xlsxwriter",
+    "aiosmtpd",
+    "matplotlib",
 }
 MAX_MODULE_LINES = 400
 
