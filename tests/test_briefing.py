@@ -183,14 +183,17 @@ def test_libreoffice_prints_it_in_chinese(portfolio, tmp_path, soffice):
 def test_pmo_report_briefing(portfolio, tmp_path, monkeypatch):
     from pmokit.cli.main import cli
 
-    monkeypatch.chdir(tmp_path)  # the desk's pmo.toml-less folder: its ledger is the default
+    monkeypatch.chdir(tmp_path)  # the desk's pmo.toml-less folder
+    env = {"PMO_LANG": None, "PMO_LEDGER": portfolio.settings.ledger_url()}  # SQLite or PostgreSQL
     args = ["report", "briefing", "--as-of", "2026-03-30", "--json"]
-    result = CliRunner().invoke(cli, args, env={"PMO_LANG": None})
+    result = CliRunner().invoke(cli, args, env=env)
     assert result.exit_code == 0, result.output
     printed = json.loads(result.output)
     assert printed["path"].endswith("实施项目综合信息简报 2026-03-30.docx")
     assert printed["projects"][0]["code"] == code(2)
     assert [p["stale"] for p in printed["projects"]] == [False, False, True]
-    english = CliRunner().invoke(cli, ["report", "briefing", "--lang", "en", "--out", "b.docx"])
+    english = CliRunner().invoke(
+        cli, ["report", "briefing", "--lang", "en", "--out", "b.docx"], env=env
+    )
     assert english.exit_code == 0, english.output
     assert "Last week's progress" in texts(tmp_path / "b.docx")

@@ -185,7 +185,8 @@ def test_libreoffice_prints_it_one_page_wide_at_8_pt_or_more(library, tmp_path, 
 
 def run(desk, monkeypatch, *args):
     monkeypatch.chdir(desk.tmp_path)  # the PMO's folder, where the desk's ledger is
-    return CliRunner().invoke(cli, ["lessons", *args], env={"PMO_LANG": None})
+    env = {"PMO_LANG": None, "PMO_LEDGER": desk.settings.ledger_url()}  # SQLite or PostgreSQL
+    return CliRunner().invoke(cli, ["lessons", *args], env=env)
 
 
 def test_pmo_lessons_search_prints_one_block_per_lesson(library, monkeypatch):
