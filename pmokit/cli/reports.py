@@ -27,6 +27,12 @@ from pmokit.cli.support import (
     warn,
 )
 
+pdf_option = option(
+    "--pdf",
+    is_flag=True,
+    help=Label("同时生成 PDF（需 LibreOffice）。", "Also write a PDF (needs LibreOffice)."),
+)
+
 
 @click.group(cls=HelpGroup, help=Label("生成 Word 报告。", "Write the Word reports."))
 def report() -> None:
@@ -53,11 +59,7 @@ def report() -> None:
         "Output file (default: '<code> closure report.docx' here; with --all, a folder).",
     ),
 )
-@option(
-    "--pdf",
-    is_flag=True,
-    help=Label("同时生成 PDF（需 LibreOffice）。", "Also write a PDF (needs LibreOffice)."),
-)
+@pdf_option
 @option(
     "--draft",
     is_flag=True,
@@ -127,11 +129,7 @@ NONE_MISSING = Label("每个已结项项目都已有结项总结报告", "every 
         "Output file (default: 'Project briefing <date>.docx' here).",
     ),
 )
-@option(
-    "--pdf",
-    is_flag=True,
-    help=Label("同时生成 PDF（需 LibreOffice）。", "Also write a PDF (needs LibreOffice)."),
-)
+@pdf_option
 @lang_option
 @json_option(Label("写出的简报及其内容", "the briefing written and what it says"))
 @click.pass_context
