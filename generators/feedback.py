@@ -132,8 +132,8 @@ def _atomic_write(path: Path, write) -> Path:
 def write_feedback_workbook(original: bytes, report: Report, path: Path, lang: str) -> Path:
     """Write the annotated copy of a workbook that validation read as one of our forms."""
     with warnings.catch_warnings():
-        # Our forms print down to a formula-computed row, which openpyxl cannot parse: it says
-        # so and keeps the print area out of the copy. The annotated copy is read on screen.
+        # A print area set by a formula (a PM's own Excel edit) is beyond openpyxl: it warns
+        # and leaves the area out of the copy, which is read on screen anyway.
         warnings.filterwarnings("ignore", "Print area cannot be set", UserWarning)
         book = openpyxl.load_workbook(io.BytesIO(original))
     _clear_earlier_feedback(book)
