@@ -13,7 +13,6 @@ from typing import Any
 from sqlalchemy import select
 
 from generators.pdf import to_pdf
-from generators.report_charts import closure_charts
 from generators.word import render_docx
 from pmokit.base.errors import PmoError
 from pmokit.base.labels import Label
@@ -71,6 +70,9 @@ def closure_report_to_file(
     report = closure_report(dossier, ledger.forms, settings, draft)
     today = today or dt.datetime.now(CHINA_TIME).date()
     context = closure_context(report, today)
+    # matplotlib on first use: every pmo command imports this module, few draw charts
+    from generators.report_charts import closure_charts
+
     written = render_docx(settings.report_template("closure"), context, out, closure_charts(report))
     return ReportFile(written, code, report.draft, to_pdf(written) if pdf else None)
 
