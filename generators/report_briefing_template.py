@@ -82,14 +82,7 @@ def _project(document, columns, lang: str) -> None:
     stale = document.add_paragraph().add_run("{{ p.stale }}")
     stale.bold, stale.font.color.rgb = True, STALE_RED
     paragraph(document, "{%p endif %}")
-    for title, key, extra in (
-        (bt.PROGRESS, "progress", ()),
-        (bt.PROBLEMS, "problems", ()),
-        (bt.ESCALATIONS, "escalations", ()),
-        (bt.PLAN, "plan", ()),
-        (bt.RISKS, "risks", ()),
-        (bt.INSTRUCTIONS, "instructions", (("overdue", bt.OVERDUE),)),
-    ):
+    for title, key, extra in bt.SECTIONS:
         document.add_heading(title.text(lang), level=3)
         shown = (*columns[key], *extra)
         loop_table(document, f"p.{key}", [(label, name) for name, label in shown], lang)

@@ -77,14 +77,7 @@ def _project(p: dict[str, Any], fill: str, columns, lang: str) -> str:
     ]
     if p["stale"]:
         parts.append(f'<p style="{STALE}">{text(p["stale"])}</p>')
-    for title, key, extra in (
-        (bt.PROGRESS, "progress", ()),
-        (bt.PROBLEMS, "problems", ()),
-        (bt.ESCALATIONS, "escalations", ()),
-        (bt.PLAN, "plan", ()),
-        (bt.RISKS, "risks", ()),
-        (bt.INSTRUCTIONS, "instructions", (("overdue", bt.OVERDUE),)),
-    ):
+    for title, key, extra in bt.SECTIONS:
         parts.append(f'<h4 style="font-size:14px;margin:10px 0 2px 0">{say(title)}</h4>')
         parts.append(_rows(p[key], (*columns[key], *extra), lang))
     return "\n".join(parts)

@@ -111,3 +111,15 @@ def briefing_columns(forms: dict[str, FormSpec]) -> dict[str, tuple[tuple[str, L
         name: tuple((key, spec_label(forms, where)) for key, where in columns)
         for name, columns in COLUMNS.items()
     }
+
+
+# Each project's parts, in order, for the Word template and the HTML alike: (heading, the
+# project's list, extra columns beyond the list's own).
+SECTIONS = (
+    (PROGRESS, "progress", ()),
+    (PROBLEMS, "problems", ()),
+    (ESCALATIONS, "escalations", ()),
+    (PLAN, "plan", ()),
+    (RISKS, "risks", ()),
+    (INSTRUCTIONS, "instructions", (("overdue", OVERDUE),)),
+)
