@@ -210,3 +210,33 @@ def test_libreoffice_prints_it_in_chinese_with_its_charts(desk, tmp_path, soffic
     assert len(drawn) >= 3  # the three charts (each wider than 300 px)
     pixels = pdf[0].get_pixmap(dpi=40)
     assert len(set(pixels.samples)) > 2  # page 1 is not blank
+
+
+def test_a_budget_change_reads_as_money():
+    from decimal import Decimal
+
+    from pmokit.reports.closure import CHANGED
+
+    _, describe = CHANGED["费用预算"]
+    row = {"category": "实施", "budget_before": Decimal("120000.0000"), "budget_after": 150000}
+    assert describe(row) == "实施: 120,000.00 → 150,000.00"  # as the ledger stores it: .0000
+
+
+def test_pmo_report_closure_all_says_what_it_did(desk, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from pmokit.cli.main import cli
+
+    monkeypatch.chdir(tmp_path)
+    env = {"PMO_LANG": None, "PMO_LEDGER": desk.settings.ledger_url()}  # SQLite or PostgreSQL
+
+    def run() -> str:
+        result = CliRunner().invoke(cli, ["report", "closure", "--all", "--out", "r"], env=env)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    weekly(desk, 4, D(2026, 3, 20), [8], [])
+    assert run().strip() == "台账中没有结项中、结项、终验或撤项的项目"
+    closed_project(desk)
+    assert run().strip().endswith(f"{CODE} 结项总结报告.docx")
+    assert run().strip() == "每个已结项项目都已有结项总结报告"  # written once, never again

@@ -10,6 +10,7 @@ import click
 from pmokit.actions.reporting import (
     briefing_file_name,
     briefing_to_file,
+    closed_projects,
     closure_file_name,
     closure_report_to_file,
     missing_closure_reports,
@@ -89,6 +90,7 @@ def closure(
     if bool(project) == every:
         raise ConfigError(USAGE.zh, USAGE.en)
     with open_ledger(ctx) as ledger:
+        closing = closed_projects(ledger)
         if every:
             written = missing_closure_reports(ledger, settings, out or Path.cwd(), pdf)
         else:
@@ -100,13 +102,16 @@ def closure(
     for w in written:
         click.echo(str(w.path) + (f"  {w.pdf}" if w.pdf else ""))
     if every and not written:
-        click.echo(NONE_MISSING.text(settings.lang))
+        click.echo((NONE_MISSING if closing else NONE_CLOSING).text(settings.lang))
 
 
 USAGE = Label(
     "请给出一个项目编号，或用 --all（二者取一）", "give one project code, or --all (not both)"
 )
 NONE_MISSING = Label("每个已结项项目都已有结项总结报告", "every closed project has its report")
+NONE_CLOSING = Label(
+    "台账中没有结项中、结项、终验或撤项的项目", "no project in the ledger is closing or closed"
+)
 
 
 @report.command(

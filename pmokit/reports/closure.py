@@ -28,14 +28,14 @@ from pmokit.base.settings import Settings
 from pmokit.base.workdays import CHINA_TIME
 from pmokit.forms.schema import FormSpec
 from pmokit.reports.dossier import Dossier, Filed
-from pmokit.reports.texts import CLOSING_STATES, NOT_CLOSING, choice_text
+from pmokit.reports.texts import CLOSING_STATES, NOT_CLOSING, amount, choice_text
 
 APPROVED = "通过"
 # What a change of each kind changed: its table, and how one of its rows says so.
 CHANGED = {
     "费用预算": (
         "budget_changes",
-        lambda r: f"{r['category']}: {r['budget_before']} → {r['budget_after']}",
+        lambda r: f"{r['category']}: {amount(r['budget_before'])} → {amount(r['budget_after'])}",
     ),
     "进度计划": (
         "schedule_changes",
