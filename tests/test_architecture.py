@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-PACKAGES = ("pmokit", "generators", "watchers")
+PACKAGES = ("pmokit", "generators", "watchers", "mailer")
 # From the bottom up. A unit is a package of pmokit (pmokit/<unit>/), `generators`, `watchers`,
 # or a module at pmokit's top; it may import its own unit and units of lower layers only.
 LAYERS = (
@@ -28,7 +28,7 @@ LAYERS = (
     ("reports",),
     ("mail",),
     ("pipeline",),  # intake: check -> archive -> record -> index, and filing away
-    ("generators", "watchers"),  # side by side: neither imports the other
+    ("generators", "watchers", "mailer"),  # side by side: none imports another
     ("actions",),
     ("__init__",),  # the public facade
     ("cli", "buttons"),  # the entry points
@@ -61,7 +61,7 @@ def rel(path: Path) -> str:
 def unit_of(name: str) -> str | None:
     """The unit of a dotted module name or a path like 'pmokit/ledger/store.py'."""
     parts = name.replace("/", ".").removesuffix(".py").split(".")
-    if parts[0] in ("generators", "watchers"):
+    if parts[0] in ("generators", "watchers", "mailer"):
         return parts[0]
     if parts[0] != "pmokit":
         return None
@@ -122,6 +122,8 @@ def test_only_watchers_import_watchdog_and_only_buttons_import_xlwings():
         roots = {n.split(".")[0] for n in imports(path)}
         if "watchdog" in roots:
             assert unit_of(rel(path)) == "watchers", rel(path)
+        if "smtplib" in roots:  # and only the SMTP sender speaks SMTP
+            assert unit_of(rel(path)) == "mailer", rel(path)
         if "xlwings" in roots:
             assert unit_of(rel(path)) == "buttons", rel(path)
 

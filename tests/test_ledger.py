@@ -11,6 +11,7 @@ from conftest import DAY, cell_of
 from sqlalchemy import MetaData, select
 
 from pmokit.ledger.store import Ledger
+from pmokit.ledger.tables import SCHEMA_VERSION
 from pmokit.pipeline.intake import Arrival, intake, rebuild_ledger
 
 
@@ -400,14 +401,16 @@ def test_a_version_1_ledger_is_migrated_in_place(sqlite_desk):  # through v2 and
         db.execute(text("ALTER TABLE submissions DROP COLUMN move_pending"))
         db.execute(text("ALTER TABLE submissions DROP COLUMN saved_utc"))
         db.execute(text("DROP TABLE rollup_history"))
+        db.execute(text("DROP TABLE mail"))
         db.execute(text("UPDATE meta SET value = '1' WHERE key = 'schema_version'"))
     desk.ledger.close()
     desk.ledger = Ledger(desk.settings.ledger_url(), desk.forms)
     assert desk.rows("submissions", "outcome", "move_pending", "saved_utc") == [
         ("accepted", 0, None)
     ]
-    assert ("schema_version", "3") in desk.rows("meta", "key", "value")
+    assert ("schema_version", str(SCHEMA_VERSION)) in desk.rows("meta", "key", "value")
     assert desk.rows("rollup_history", "moment_utc") == []  # v3's table was added
+    assert desk.rows("mail", "message_id") == []  # and v4's
     assert desk.submit("weekly", days=4).outcome == "accepted"
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from pmokit.base.errors import ConfigError
 from pmokit.base.labels import LANGS
+from pmokit.base.mail_settings import MailSettings, Schedule, mail_section, schedule_section
 from pmokit.base.resources import forms_dir, templates_dir
 from pmokit.base.workdays import WorkCalendar
 
@@ -84,6 +85,8 @@ class Settings:
     closure_after_final: frozenset[str] = frozenset({"软件开发"})
     hours_per_day: float = 8.0  # 人日 in the closure report: hours of one person-day
     report_templates: Path | None = None  # the PMO's own Word templates; None: the shipped ones
+    mail: MailSettings = field(default_factory=MailSettings)
+    schedule: Schedule = field(default_factory=Schedule)
 
     def spec_folder(self) -> Path:
         return self.forms_dir if self.forms_dir is not None else forms_dir()
@@ -106,6 +109,14 @@ class Settings:
         """The Word template of a report in this language: the PMO's own, else the shipped."""
         folder = self.report_templates or templates_dir() / "reports"
         return folder / f"{report}.{self.lang}.docx"
+
+    def mail_dir(self) -> Path:
+        """outbox/, sent/ and failed/: every message, as an .eml file, before and after."""
+        folder = self.mail.folder or self.state_dir() / "mail"
+        return folder if folder.is_absolute() else (self.home or Path.cwd()) / folder
+
+    def mail_lang(self) -> str:
+        return self.mail.lang or self.lang
 
     def archive_dir(self) -> Path:
         """Accepted originals, stored by content hash, replayed by `pmo ledger rebuild`."""
@@ -206,6 +217,7 @@ def _from_file(path: Path) -> dict[str, Any]:
     limits = raw.pop("limits", {})
     rollup = raw.pop("rollup", {})
     calendar = raw.pop("calendar", {})
+    mail, schedule = raw.pop("mail", None), raw.pop("schedule", None)
     values = {}
     for key, value in raw.items():
         if key not in _FILE_KEYS:
@@ -217,6 +229,16 @@ def _from_file(path: Path) -> dict[str, Any]:
         values["rollup"] = _section(rollup, "rollup", RollupTargets, path)
     if calendar:
         values["calendar"] = _calendar(calendar, path)
+    for key, section, read in (
+        ("mail", mail, mail_section),
+        ("schedule", schedule, schedule_section),
+    ):
+        if section is not None:
+            if not isinstance(section, dict):
+                raise ConfigError(
+                    f"{path}：{key} 应为一节 [{key}]", f"{path}: {key} must be a [{key}] table"
+                )
+            values[key] = read(section, path)
     for key in ("forms_dir", "report_templates"):  # folders named relative to pmo.toml
         if key in values and not values[key].is_absolute():
             values[key] = path.parent / values[key]

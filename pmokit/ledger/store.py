@@ -48,8 +48,16 @@ def _v3_rollup_history(db: Connection) -> None:
     build_metadata({}).tables["rollup_history"].create(db, checkfirst=True)
 
 
+def _v4_mail(db: Connection) -> None:
+    build_metadata({}).tables["mail"].create(db, checkfirst=True)
+
+
 # Schema migrations by the version they lead to; each runs in the migrating transaction.
-MIGRATIONS: dict[int, object] = {2: _v2_filing_and_saved_time, 3: _v3_rollup_history}
+MIGRATIONS: dict[int, object] = {
+    2: _v2_filing_and_saved_time,
+    3: _v3_rollup_history,
+    4: _v4_mail,
+}
 
 
 def read_only_access(path: Path) -> str | None:

@@ -22,7 +22,7 @@ from sqlalchemy import (
 from pmokit.forms.layout import layout_form
 from pmokit.forms.schema import FieldSpec, FormSpec
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 COLUMN_TYPES = {
     "int": Integer,
     "decimal": lambda: Numeric(18, 4),
@@ -94,6 +94,19 @@ def _core(metadata: MetaData) -> None:
         Column("received", Integer, nullable=False),  # files received by then, and the last id:
         Column("last_id", Integer, nullable=False),  # the entry holds while both are unchanged
         Column("kpis_json", Text, nullable=False),
+    )
+    Table(  # v4. Every message by Message-ID, as it goes: waiting, sent or failed (mail/outbox)
+        "mail",
+        metadata,
+        Column("message_id", String(200), primary_key=True),
+        Column("kind", String(20), nullable=False),
+        Column("period", String(60), nullable=False),
+        Column("recipient", Text, nullable=False),
+        Column("subject", Text, nullable=False),
+        Column("state", String(10), nullable=False),
+        Column("reason", Text, nullable=False),
+        Column("attempts", Integer, nullable=False),
+        Column("updated_utc", String(32), nullable=False),
     )
     Table(
         "baselines",

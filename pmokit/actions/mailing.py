@@ -1,0 +1,123 @@
+"""Mail: what `pmo mail send|outbox|flush` and the service do — compose a kind of message as of
+a moment (its attachments written by the generators), queue each to the outbox once, then
+send what waits through the SMTP sender.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+from generators.rollup import free_rollup_name, write_rollup
+from mailer.smtp import SmtpSender
+from pmokit.actions.reporting import briefing_file_name, briefing_to_file
+from pmokit.base.errors import ConfigError
+from pmokit.base.labels import Label
+from pmokit.base.settings import Settings
+from pmokit.ledger.store import Ledger
+from pmokit.mail.delivery import Delivery, deliver
+from pmokit.mail.duties import escalation_mails, reminder_mails
+from pmokit.mail.kinds import Batch, briefing_mails, status_mails
+from pmokit.mail.message import Attachment
+from pmokit.mail.outbox import Outbox, Queued
+from pmokit.rollup.report import build_rollup
+
+KINDS = ("status", "briefing", "reminders", "escalations")
+NO_SENDER = Label(
+    "请在 pmo.toml 的 [mail] 中设置 sender（发件人邮箱）", "set sender under [mail] in pmo.toml"
+)
+NO_SERVER = Label(
+    "请在 pmo.toml 的 [mail] 中设置 smtp_host（邮件服务器）；只想看邮件内容可用 --dry-run",
+    "set smtp_host under [mail] in pmo.toml; --dry-run only writes the messages",
+)
+
+
+@dataclass
+class MailRun:
+    """A `pmo mail send`: what was queued, what was queued before, what could not be
+    composed, and what the sender did (None for --dry-run)."""
+
+    kind: str
+    queued: list[Path] = field(default_factory=list)
+    already: int = 0
+    problems: list[Label] = field(default_factory=list)
+    delivery: Delivery | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "queued": [str(p) for p in self.queued],
+            "already_queued": self.already,
+            "problems": [p.zh for p in self.problems],
+            "delivery": self.delivery.to_dict() if self.delivery else None,
+        }
+
+
+def compose(kind: str, ledger: Ledger, settings: Settings, moment: dt.datetime) -> Batch:
+    """The messages of `kind` as of `moment`."""
+    if kind == "reminders":
+        return reminder_mails(ledger, settings, moment)
+    if kind == "escalations":
+        return escalation_mails(ledger, settings, moment)
+    lang_settings = replace(settings, lang=settings.mail_lang())  # the attachments' too
+    with tempfile.TemporaryDirectory() as tmp:
+        if kind == "status":
+            built = build_rollup(ledger, lang_settings, moment)
+            path = free_rollup_name(Path(tmp), built)
+            write_rollup(built, path)
+            return status_mails(built, settings, Attachment(path.name, path.read_bytes()))
+        name = briefing_file_name(moment, lang_settings.lang)
+        written = briefing_to_file(ledger, lang_settings, moment, Path(tmp) / name)
+        document = Attachment(name, written.path.read_bytes())
+        return briefing_mails(written.briefing, settings, document)
+
+
+def send_mail(
+    kind: str,
+    ledger: Ledger,
+    settings: Settings,
+    moment: dt.datetime,
+    dry_run: bool = False,
+    again: bool = False,
+    sender: Callable[[EmailMessage], None] | None = None,
+) -> MailRun:
+    """Compose `kind`, queue each message not queued before, then (unless `dry_run`) send what
+    waits in the outbox."""
+    if not settings.mail.sender:
+        raise ConfigError(NO_SENDER.zh, NO_SENDER.en)
+    if not dry_run and not settings.mail.smtp_host and sender is None:
+        raise ConfigError(NO_SERVER.zh, NO_SERVER.en)
+    batch = compose(kind, ledger, settings, moment)
+    outbox, run = Outbox(settings.mail_dir()), MailRun(kind, problems=batch.problems)
+    for mail in batch.mails:
+        queued = outbox.queue(mail, settings.mail.sender, again)
+        if queued is None:
+            run.already += 1
+        else:
+            run.queued.append(queued)
+    if not dry_run:
+        run.delivery = flush_outbox(ledger, settings, sender)
+    return run
+
+
+def flush_outbox(
+    ledger: Ledger, settings: Settings, sender: Callable[[EmailMessage], None] | None = None
+) -> Delivery:
+    """Send what waits in the outbox."""
+    if sender is None and not settings.mail.smtp_host:
+        raise ConfigError(NO_SERVER.zh, NO_SERVER.en)
+    smtp = sender or SmtpSender(settings.mail)
+    try:
+        return deliver(Outbox(settings.mail_dir()), ledger, smtp)
+    finally:
+        if isinstance(smtp, SmtpSender):
+            smtp.close()
+
+
+def outbox_listing(settings: Settings) -> list[Queued]:
+    return Outbox(settings.mail_dir()).listing()

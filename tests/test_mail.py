@@ -1,0 +1,143 @@
+"""Mail (issue 16) against a real SMTP server (aiosmtpd on loopback): who receives what, the
+Chinese subjects and attachment names, attachments that open, HTML that escapes what a PM
+typed, one message per (kind, period, person) however often it is asked for, and a server
+that is down losing nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import socket
+from dataclasses import replace
+from email import message_from_bytes, policy
+
+import openpyxl
+import pytest
+from aiosmtpd.controller import Controller
+from docx import Document
+from test_briefing import SCRIPT, code, portfolio  # noqa: F401 (the fixture)
+
+from pmokit.actions.mailing import flush_outbox, outbox_listing, send_mail
+from pmokit.base.mail_settings import MailSettings
+from pmokit.base.workdays import CHINA_TIME
+from pmokit.mail.message import Mail, Section, to_email
+
+TUESDAY = dt.datetime(2026, 3, 31, 10, 0, tzinfo=CHINA_TIME)  # the week of Friday 03-27
+EXECUTIVE, HEAD, PMO = "ceo@example.com", "head1@example.com", "pmo@example.com"
+
+
+class Inbox:
+    """What the server received, message by message."""
+
+    def __init__(self) -> None:
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append((tuple(envelope.rcpt_tos), message))
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp():
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, inbox
+    controller.stop()
+
+
+def with_mail(desk, port: int, **mail):
+    defaults = {
+        "smtp_host": "127.0.0.1", "smtp_port": port, "security": "none", "sender": PMO,
+        "executives": (EXECUTIVE,), "pmo": (PMO,), "departments": (("交付一部", (HEAD,)),),
+    }  # fmt: skip
+    settings = MailSettings(**(defaults | mail))
+    desk.settings = replace(desk.settings, mail=settings)
+    return desk.settings
+
+
+def test_the_status_report_reaches_each_reader_once(portfolio, smtp):  # noqa: F811
+    controller, inbox = smtp
+    settings = with_mail(portfolio, controller.port)
+    run = send_mail("status", portfolio.ledger, settings, TUESDAY)
+    assert len(run.delivery.sent) == 2 and run.problems == []
+    assert sorted(r for rcpt, _ in inbox.messages for r in rcpt) == [EXECUTIVE, HEAD]
+    _, message = inbox.messages[0]
+    assert message["Subject"] == "周报提交情况（2026-03-27 周）"
+    html = message.get_body(("html",)).get_content()
+    assert code(1) in html and "按部门汇总" in html and "按时" in html
+    [attachment] = list(message.iter_attachments())
+    assert attachment.get_filename() == "项目组合周报 2026-03-27.xlsx"
+    book = openpyxl.load_workbook(io.BytesIO(attachment.get_content()))
+    assert "周报提交情况" in book.sheetnames
+    # asked again for the same week: nothing new, on the server or in the outbox
+    again = send_mail("status", portfolio.ledger, settings, TUESDAY)
+    assert (again.queued, again.already, again.delivery.sent) == ([], 2, [])
+    assert len(inbox.messages) == 2
+    forced = send_mail("status", portfolio.ledger, settings, TUESDAY, again=True)
+    assert len(forced.delivery.sent) == 2 and len(inbox.messages) == 4
+    ids = [m["Message-ID"] for _, m in inbox.messages]
+    assert len(set(ids)) == 4  # a forced resend is a new message
+
+
+def test_the_briefing_escapes_what_a_pm_typed(portfolio, smtp):  # noqa: F811
+    controller, inbox = smtp
+    settings = with_mail(portfolio, controller.port)
+    send_mail("briefing", portfolio.ledger, settings, TUESDAY)
+    _, message = inbox.messages[0]
+    html = message.get_body(("html",)).get_content()
+    assert SCRIPT not in html and "&lt;script&gt;" in html
+    assert SCRIPT in message.get_body(("plain",)).get_content()  # text stays text
+    [attachment] = list(message.iter_attachments())
+    assert attachment.get_filename().startswith("实施项目综合信息简报")
+    document = Document(io.BytesIO(attachment.get_content()))
+    assert any("上周进展" in p.text for p in document.paragraphs)
+
+
+def test_a_department_without_a_head_is_said_once(portfolio, smtp):  # noqa: F811
+    controller, _ = smtp
+    settings = with_mail(portfolio, controller.port, departments=())
+    run = send_mail("status", portfolio.ledger, settings, TUESDAY, dry_run=True)
+    assert [p.zh for p in run.problems] == [
+        "部门“交付一部”没有配置负责人邮箱（pmo.toml 的 [mail.departments]），其负责人收不到邮件"
+    ]
+
+
+def test_a_server_that_is_down_loses_nothing(portfolio, smtp):  # noqa: F811
+    controller, inbox = smtp
+    settings = with_mail(portfolio, free_port())  # nobody listens there
+    run = send_mail("status", portfolio.ledger, settings, TUESDAY)
+    assert run.delivery.sent == [] and run.delivery.waiting == 2
+    assert "暂不可用" in run.delivery.problem.zh
+    assert [q.state for q in outbox_listing(settings)] == ["waiting", "waiting"]
+    settings = with_mail(portfolio, controller.port)  # the server is back
+    assert len(flush_outbox(portfolio.ledger, settings).sent) == 2
+    assert len(flush_outbox(portfolio.ledger, settings).sent) == 0
+    assert len(inbox.messages) == 2
+    assert [q.state for q in outbox_listing(settings)] == ["sent", "sent"]
+
+
+def test_no_header_from_user_text_and_chinese_attachment_names():
+    from pmokit.mail.message import Attachment
+
+    mail = Mail(
+        "receipt", "1", "pm@example.com", "周报\r\nBcc: victim@example.com", "标题",
+        (Section("", ("<b>x</b>",)),), "zh",
+        attachments=(Attachment("周报 反馈.xlsx", b"PK\x03\x04"),),
+    )  # fmt: skip
+    message = to_email(mail, PMO)
+    raw = message.as_bytes(policy=policy.SMTP)
+    headers = raw.split(b"\r\n\r\n")[0]
+    assert b"\r\nBcc:" not in headers and message["Bcc"] is None
+    assert message["Subject"] == "周报 Bcc: victim@example.com"
+    assert b"filename*=utf-8''" in raw  # RFC 2231
+    parsed = message_from_bytes(raw, policy=policy.default)
+    assert [a.get_filename() for a in parsed.iter_attachments()] == ["周报 反馈.xlsx"]
+    assert "&lt;b&gt;x&lt;/b&gt;" in parsed.get_body(("html",)).get_content()
