@@ -4,6 +4,8 @@ once into templates/reports/closure.<lang>.docx by generators.report_templates."
 from __future__ import annotations
 
 from docx import Document
+from docx.enum.table import WD_ROW_HEIGHT_RULE
+from docx.shared import Mm
 
 from generators.report_templates import (
     fields_table,
@@ -37,8 +39,10 @@ INDICATORS = (
     (
         L("总工作量", "Total effort"),
         L(
-            "{{ i.hours }} 小时（{{ i.person_days }} 人日）",
-            "{{ i.hours }} hours ({{ i.person_days }} person-days)",
+            "{% if i.hours != '—' %}{{ i.hours }} 小时（{{ i.person_days }} 人日）{% else %}—"
+            "{% endif %}",
+            "{% if i.hours != '—' %}{{ i.hours }} hours ({{ i.person_days }} person-days)"
+            "{% else %}—{% endif %}",
         ),
     ),
     (
@@ -195,6 +199,7 @@ def closure_template(lang: str) -> Document:
             (L("SHA-256", "SHA-256"), "sha256"),
         ),
         lang,
+        widths=(22, 20, 28, 42, 54),  # the hash in two lines, not six
     )
     heading(document, L("十一、签字", "11. Sign-off"), lang)
     signoff = document.add_table(rows=1, cols=3)
@@ -211,5 +216,7 @@ def closure_template(lang: str) -> Document:
         L("PMO", "PMO"),
         L("质量管理部", "Quality management"),
     ):
-        signoff.add_row().cells[0].text = role.text(lang)
+        row = signoff.add_row()
+        row.height, row.height_rule = Mm(14), WD_ROW_HEIGHT_RULE.AT_LEAST  # room to sign
+        row.cells[0].text = role.text(lang)
     return document

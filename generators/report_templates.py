@@ -59,13 +59,27 @@ def fields_table(document, rows: Sequence[tuple[Label, str]], lang: str) -> None
         cells[0].text, cells[1].text = label.text(lang), tag
 
 
-def loop_table(document, items: str, columns: Sequence[tuple[Label, str]], lang: str) -> None:
-    """A header row, a row repeated for each of `items` (docxtpl's {%tr %} rows), and a 无 row
-    shown when there are none."""
+def loop_table(
+    document,
+    items: str,
+    columns: Sequence[tuple[Label, str]],
+    lang: str,
+    widths: Sequence[float] = (),
+) -> None:
+    """A header row (repeated atop each page the table runs onto), a row repeated for each of
+    `items` (docxtpl's {%tr %} rows), and a 无 row shown when there are none; `widths` in mm."""
     table = document.add_table(rows=1, cols=len(columns))
     table.style = "Table Grid"
     for cell, (label, _) in zip(table.rows[0].cells, columns, strict=True):
         cell.text = label.text(lang)
+    header = table.rows[0]._tr.get_or_add_trPr()
+    header.append(header.makeelement(qn("w:tblHeader"), {}))
+    if widths:
+        table.autofit = False
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = Mm(width)
+            for cell in column.cells:
+                cell.width = Mm(width)
     for text in (
         f"{{%tr for row in {items} %}}",
         None,
@@ -74,7 +88,10 @@ def loop_table(document, items: str, columns: Sequence[tuple[Label, str]], lang:
         NONE_ROW.text(lang),
         "{%tr endif %}",
     ):
-        cells = table.add_row().cells
+        row = table.add_row()
+        cells = row.cells
+        for cell, width in zip(cells, widths, strict=False):
+            cell.width = Mm(width)
         if text is None:
             for cell, (_, key) in zip(cells, columns, strict=True):
                 cell.text = f"{{{{ row.{key} }}}}"

@@ -158,8 +158,32 @@ def _lessons(settings, ledger, forms, blank_forms, tmp_path):
     return find_lessons(ledger, settings, "迁移").to_dict()
 
 
+def _mail_send(settings, ledger, forms, blank_forms, tmp_path):
+    from pmokit.actions.mailing import send_mail
+    from pmokit.base.workdays import end_of_day
+
+    return send_mail("reminders", ledger, settings, end_of_day(DAY), dry_run=True).to_dict()
+
+
+def _mail_flush(settings, ledger, forms, blank_forms, tmp_path):
+    from pmokit.actions.mailing import flush_outbox
+
+    return flush_outbox(ledger, settings).to_dict()
+
+
+def _mail_outbox(settings, ledger, forms, blank_forms, tmp_path):
+    from pmokit.actions.mailing import outbox_listing
+
+    return [q.to_dict() for q in outbox_listing(settings)]
+
+
+# The mail commands read [mail] from the PMO's pmo.toml (nothing is sent: the outbox is empty)
+MAIL_TOML = '[mail]\nsmtp_host = "127.0.0.1"\nsmtp_port = 9\nsender = "pmo@example.com"\n'
 DAY = dt.date(2026, 4, 20)
 JSON_CASES = {
+    ("mail", "send"): (("reminders", "--as-of", str(DAY), "--dry-run"), _mail_send),
+    ("mail", "flush"): ((), _mail_flush),
+    ("mail", "outbox"): ((), _mail_outbox),
     ("status",): ((), _status),
     ("alerts",): (("--as-of", str(DAY)), _alerts),
     ("forms", "describe"): (("weekly",), _describe),
@@ -188,6 +212,8 @@ def test_json_is_the_library_object(words, forms, blank_forms, tmp_path, monkeyp
         "DOCX": tmp_path / "简报.docx",
     }
     args = [str(places.get(a, a)) for a in args]
+    if words[0] == "mail":
+        (tmp_path / "pmo.toml").write_text(MAIL_TOML, encoding="utf-8")
     settings = load_settings(environ={}, cwd=tmp_path)
     with Ledger(settings.ledger_url(), forms) as ledger:  # the PMO's ledger, made first
         result = CliRunner().invoke(cli, [*words, *args, "--json"], env={"PMO_LANG": None})

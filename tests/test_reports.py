@@ -111,8 +111,9 @@ def test_the_closure_report_figures_are_the_ones_computed_by_hand(desk, tmp_path
     baseline = 2 * 150000.00  # the initiation's budget lines
     assert f"{baseline:,.2f} / {spent:,.2f} 元" in text
     assert f"{(spent - baseline) / baseline * 100:+.1f}%" in text  # 成本偏差 -68.4%
-    # 进度偏差: entered 结项中 on 2026-07-14 against the baseline end 2026-07-10 (the changed 终验)
-    assert "+4 天（基线 2026-07-10，实际 2026-07-14）" in text
+    # 进度偏差: closed — its closure approved — on 2026-07-13 (received 07-14), against the
+    # baseline end 2026-07-10 (the changed 终验)
+    assert "+3 天（基线 2026-07-10，实际 2026-07-13）" in text
     assert f"{57 / 620 * 100:.1f}%（57 ÷ 620）" in text  # 测试错误率 9.2%
     assert "48,200" in text  # 代码量
     # milestone by milestone: planned (after the change), last forecast, actual, deviation
@@ -240,3 +241,34 @@ def test_pmo_report_closure_all_says_what_it_did(desk, tmp_path, monkeypatch):
     closed_project(desk)
     assert run().strip().endswith(f"{CODE} 结项总结报告.docx")
     assert run().strip() == "每个已结项项目都已有结项总结报告"  # written once, never again
+
+
+def test_a_report_never_overwrites_a_file(desk, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from pmokit.cli.main import cli
+
+    monkeypatch.chdir(tmp_path)
+    env = {"PMO_LANG": None, "PMO_LEDGER": desk.settings.ledger_url()}  # SQLite or PostgreSQL
+    closed_project(desk)
+
+    def run(*args: str):
+        return CliRunner().invoke(cli, ["report", "closure", CODE, *args], env=env)
+
+    assert run().output.strip() == str(tmp_path / f"{CODE} 结项总结报告.docx")
+    assert run().output.strip() == str(tmp_path / f"{CODE} 结项总结报告 (2).docx")  # kept
+    (tmp_path / "signed.docx").write_bytes(b"the signed one")
+    taken = run("--out", "signed.docx")
+    assert taken.exit_code == 3 and "已存在" in taken.output
+    assert (tmp_path / "signed.docx").read_bytes() == b"the signed one"
+    assert run("--out", "report.xlsx").exit_code == 2  # not a Word file's name
+    assert run("--out", "reports").output.strip().endswith(f"reports/{CODE} 结项总结报告.docx")
+    both = CliRunner().invoke(cli, ["report", "closure", CODE, "--all"], env=env)
+    assert both.exit_code == 2 and "二者取一" in both.output
+
+
+def test_no_weekly_report_means_no_figure_not_zero(desk, tmp_path):
+    assert desk.submit("initiation").outcome == "accepted"
+    written = closure_report_to_file(desk.ledger, CODE, desk.settings, tmp_path / "r.docx", True)
+    text = texts(written.path)
+    assert "总工作量\n—" in text and "0.0 小时" not in text

@@ -30,6 +30,7 @@ from pmokit.cli.forms import forms
 from pmokit.cli.help import HelpOption, option
 from pmokit.cli.ledger import ledger
 from pmokit.cli.lessons import lessons
+from pmokit.cli.mail import mail
 from pmokit.cli.progress import Progress
 from pmokit.cli.reports import report
 from pmokit.cli.support import (
@@ -91,6 +92,7 @@ def cli(ctx: click.Context, lang: str | None, forms_dir: Path | None) -> None:
 cli.add_command(forms)
 cli.add_command(ledger)
 cli.add_command(lessons)
+cli.add_command(mail)
 cli.add_command(report)
 cli.add_command(watch)
 

@@ -15,7 +15,6 @@ from pmokit.actions.reporting import (
     closure_report_to_file,
     missing_closure_reports,
 )
-from pmokit.base.errors import ConfigError
 from pmokit.base.labels import Label
 from pmokit.cli.help import HelpGroup, option
 from pmokit.cli.support import (
@@ -25,6 +24,7 @@ from pmokit.cli.support import (
     lang_option,
     open_ledger,
     print_json,
+    report_target,
     warn,
 )
 
@@ -56,8 +56,10 @@ def report() -> None:
     type=click.Path(path_type=Path),
     default=None,
     help=Label(
-        "输出文件（默认：当前文件夹下“<项目编号> 结项总结报告.docx”；--all 时为文件夹）。",
-        "Output file (default: '<code> closure report.docx' here; with --all, a folder).",
+        "输出的 .docx 文件（不覆盖已有文件），或存放它的文件夹（默认：当前文件夹下“<项目编号> 结项"
+        "总结报告.docx”，已有时加 (2)、(3)…；--all 时为文件夹）。",
+        "The .docx to write (never an existing file), or a folder for it (default: '<code>"
+        " closure report.docx' here, then (2), (3)…; with --all, a folder).",
     ),
 )
 @pdf_option
@@ -88,13 +90,15 @@ def closure(
 ) -> None:
     settings = ctx.obj
     if bool(project) == every:
-        raise ConfigError(USAGE.zh, USAGE.en)
+        raise click.UsageError(USAGE.text(settings.lang))
+    if every and out is not None and out.exists() and not out.is_dir():
+        raise click.UsageError(ALL_NEEDS_FOLDER.text(settings.lang).format(path=out))
     with open_ledger(ctx) as ledger:
         closing = closed_projects(ledger)
         if every:
             written = missing_closure_reports(ledger, settings, out or Path.cwd(), pdf)
         else:
-            target = out or Path.cwd() / closure_file_name(project, settings.lang)
+            target = report_target(out, closure_file_name(project, settings.lang))
             written = [closure_report_to_file(ledger, project, settings, target, draft, pdf)]
     if as_json:
         print_json([w.to_dict() for w in written])
@@ -107,6 +111,9 @@ def closure(
 
 USAGE = Label(
     "请给出一个项目编号，或用 --all（二者取一）", "give one project code, or --all (not both)"
+)
+ALL_NEEDS_FOLDER = Label(
+    "--all 时 --out 应为文件夹，而 {path} 是文件", "with --all, --out is a folder; {path} is a file"
 )
 NONE_MISSING = Label("每个已结项项目都已有结项总结报告", "every closed project has its report")
 NONE_CLOSING = Label(
@@ -130,8 +137,10 @@ NONE_CLOSING = Label(
     type=click.Path(path_type=Path),
     default=None,
     help=Label(
-        "输出文件（默认：当前文件夹下“实施项目综合信息简报 <日期>.docx”）。",
-        "Output file (default: 'Project briefing <date>.docx' here).",
+        "输出的 .docx 文件（不覆盖已有文件），或存放它的文件夹（默认：当前文件夹下“实施项目"
+        "综合信息简报 <日期>.docx”，已有时加 (2)、(3)…）。",
+        "The .docx to write (never an existing file), or a folder for it (default: 'Project"
+        " briefing <date>.docx' here, then (2), (3)…).",
     ),
 )
 @pdf_option
@@ -141,7 +150,7 @@ NONE_CLOSING = Label(
 def briefing(ctx: click.Context, as_of, out: Path | None, pdf: bool, as_json: bool) -> None:
     settings, moment = ctx.obj, as_of_moment(as_of)
     warn(ctx, settings.calendar.warning(moment.date()))
-    target = out or Path.cwd() / briefing_file_name(moment, settings.lang)
+    target = report_target(out, briefing_file_name(moment, settings.lang))
     with open_ledger(ctx) as ledger:
         written = briefing_to_file(ledger, settings, moment, target, pdf)
     if as_json:

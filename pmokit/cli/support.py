@@ -4,6 +4,7 @@ the ledger in use, outcomes and severities in the user's language, JSON output."
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import signal
 import sys
@@ -11,6 +12,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import click
@@ -25,6 +27,7 @@ from pmokit.forms.load import load_forms
 from pmokit.forms.schema import FormSpec
 from pmokit.ledger.store import Ledger
 from pmokit.utils.columns import display_width, pad
+from pmokit.utils.files import free_name
 
 
 class PmoGroup(HelpGroup):
@@ -142,3 +145,33 @@ def interrupt_flag() -> Iterator[threading.Event]:
         yield flag
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+NOT_DOCX = Label(
+    "--out 应为 .docx 文件或文件夹：{path}", "--out must be a .docx file or a folder: {path}"
+)
+TAKEN = Label(
+    "{path} 已存在：报告从不覆盖已有文件，请换个名字或先移走它",
+    "{path} exists: a report never overwrites a file; choose another name or move it first",
+)
+
+
+def report_target(out: Path | None, default_name: str) -> Path:
+    """Where a Word report goes: `--out` FILE.docx not there yet; or a folder (one that exists,
+    or a new one: a name without a suffix) holding the default name; by default the default
+    name here. A default name already taken becomes `name (2).docx`, (3)…: nothing is
+    overwritten."""
+    if out is None or out.is_dir() or (not out.exists() and not out.suffix):
+        folder = out or Path.cwd()
+        return free_name(folder, default_name, (f" ({n})" for n in itertools.count(2)))
+    if out.suffix.lower() != ".docx":
+        raise click.UsageError(NOT_DOCX.text(_lang()).format(path=out))
+    if out.exists():
+        said = TAKEN.format(path=out)
+        raise PmoError(said.zh, said.en)
+    return out
+
+
+def _lang() -> str:
+    ctx = click.get_current_context(silent=True)
+    return getattr(ctx.obj, "lang", "zh") if ctx is not None else "zh"

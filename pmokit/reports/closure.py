@@ -82,7 +82,7 @@ class ClosureReport:
     abnormal: bool
     project: dict[str, Any]
     acceptance: dict[str, Any]
-    hours: Decimal
+    hours: Decimal | None  # None: no weekly report gave any (shown —, never 0)
     person_days: Decimal
     costs: list[CostLine]
     baseline_end: dt.date | None
@@ -140,7 +140,7 @@ def closure_report(
         [d for d in (dossier.register.get("planned_end"), *plan.values()) if d], default=None
     )
     weekly = _weekly_hours(dossier)
-    hours = sum((h for _, h in weekly), Decimal(0))
+    hours = sum((h for _, h in weekly), Decimal(0)) if weekly else None
     per_day = Decimal(str(settings.hours_per_day))
     return ClosureReport(
         code=dossier.code,
@@ -151,7 +151,7 @@ def closure_report(
         project=_identity(dossier),
         acceptance=_choices(forms, "closure", closure.fields if closure else {}, lang),
         hours=hours,
-        person_days=(hours / per_day).quantize(Decimal("0.1")),
+        person_days=(hours / per_day).quantize(Decimal("0.1")) if hours is not None else None,
         costs=_costs(dossier),
         baseline_end=baseline_end,
         actual_end=_actual_end(dossier),
@@ -181,8 +181,10 @@ def _identity(dossier: Dossier) -> dict[str, Any]:
 
 
 def _actual_end(dossier: Dossier) -> dt.date | None:
+    """The day the project ended: its approved closure (结项, the approval date), else its
+    cancellation's effective date, else — closure not yet approved — the day closing began."""
     return next(
-        (d for d in map(dossier.entered, ("结项中", "结项", "撤项")) if d is not None), None
+        (d for d in map(dossier.entered, ("结项", "撤项", "结项中")) if d is not None), None
     )
 
 
