@@ -10,7 +10,7 @@ from pathlib import Path
 
 from xlsxwriter.exceptions import XlsxFileError
 
-from pmokit.base.errors import OutputError
+from pmokit.base.errors import OutputError, os_reason
 
 
 @contextmanager
@@ -19,4 +19,4 @@ def writing(path: Path) -> Iterator[None]:
         yield
     except (OSError, XlsxFileError) as exc:
         cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else exc
-        raise OutputError(path, getattr(cause, "strerror", None) or str(cause)) from None
+        raise OutputError(path, os_reason(cause)) from None

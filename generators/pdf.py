@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from pmokit.base.errors import OutputError, PmoError
+from pmokit.base.labels import Label
 
 WINDOWS_SOFFICE = Path(r"C:\Program Files\LibreOffice\program\soffice.exe")
 
@@ -26,7 +27,8 @@ def to_pdf(document: Path, timeout: float = 120) -> Path:
     soffice = find_soffice()
     if soffice is None:
         raise PmoError(
-            "生成 PDF 需要 LibreOffice（soffice），本机未安装", "--pdf needs LibreOffice (soffice)"
+            f"已写出 {document}；生成 PDF 需要 LibreOffice（soffice），本机未安装",
+            f"{document} is written; its PDF needs LibreOffice (soffice), not installed here",
         )
     with tempfile.TemporaryDirectory(prefix="pmo-soffice-") as profile:
         command = [
@@ -51,5 +53,5 @@ def to_pdf(document: Path, timeout: float = 120) -> Path:
             raise OutputError(document.with_suffix(".pdf"), str(exc)) from None
     pdf = document.with_suffix(".pdf")
     if not pdf.exists():
-        raise OutputError(pdf, "LibreOffice did not write it")
+        raise OutputError(pdf, Label("LibreOffice 没有写出它", "LibreOffice did not write it"))
     return pdf

@@ -120,3 +120,14 @@ def test_a_bad_setting_stops_every_command(tmp_path, case, words):
     result = pmo(tmp_path, words, args, env, toml)
     clear(result)
     assert not (tmp_path / "out").exists() and not (tmp_path / "pmo-demo").exists()
+
+
+def test_why_a_file_cannot_be_written_is_said_in_the_users_language(tmp_path):
+    (tmp_path / ".pmo").mkdir()
+    (tmp_path / ".pmo" / "ledger.sqlite").touch()
+    said = pmo(tmp_path, ("rollup",), ["--out", "{blocked}/rollup.xlsx"]).stderr
+    assert said.endswith("：路径中已有同名的文件挡着\n") and "File exists" not in said
+    said = pmo(tmp_path, ("report", "briefing"), ["--out", "{blocked}/b.docx"]).stderr
+    assert said.endswith("：路径中已有同名的文件挡着\n"), said  # the Word writer says it alike
+    english = pmo(tmp_path, ("rollup",), ["--out", "{blocked}/r.xlsx"], {"PMO_LANG": "en"})
+    assert english.stderr.endswith(": a file of that name is in the way\n")

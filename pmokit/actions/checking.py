@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generators.feedback import write_feedback
-from pmokit.base.errors import InputError, PmoError, read_bytes
+from pmokit.base.errors import InputError, PmoError, os_reason, read_bytes
 from pmokit.base.issues import Report
 from pmokit.base.labels import Label
 from pmokit.base.settings import Settings
@@ -37,7 +37,7 @@ def files_given(paths: list[Path] | tuple[Path, ...], nothing: Label) -> list[Pa
         try:
             path.stat()
         except OSError as exc:
-            raise InputError(path, exc.strerror or str(exc)) from None
+            raise InputError(path, os_reason(exc)) from None
     found = submitted_files(paths)
     if not found:
         said = nothing.format(paths=", ".join(str(p) for p in paths))

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pmokit.actions.checking import files_given
-from pmokit.base.errors import InputError, PmoError, read_bytes
+from pmokit.base.errors import InputError, PmoError, os_reason, read_bytes
 from pmokit.base.labels import Label
 from pmokit.base.lifecycle import REGISTERING_FORMS, form_name
 from pmokit.base.settings import Settings
@@ -73,7 +73,7 @@ def _mtime(path: Path) -> dt.datetime:
     try:
         stamp = os.stat(path).st_mtime
     except OSError as exc:
-        raise InputError(path, exc.strerror or str(exc)) from None
+        raise InputError(path, os_reason(exc)) from None
     return dt.datetime.fromtimestamp(stamp, dt.timezone.utc).replace(microsecond=0)
 
 

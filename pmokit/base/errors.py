@@ -6,6 +6,7 @@ it to the person who caused it, in their language.
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 from pmokit.base.labels import Label
@@ -51,19 +52,46 @@ class UnknownFormError(PmoError):
         )
 
 
+# What the system says when a file cannot be read or written, in the user's words.
+OS_REASONS = {
+    errno.EACCES: Label("没有权限", "permission denied"),
+    errno.EPERM: Label("没有权限", "operation not permitted"),
+    errno.EROFS: Label("文件系统是只读的", "read-only file system"),
+    errno.ENOENT: Label("文件或文件夹不存在", "no such file or folder"),
+    errno.EISDIR: Label("这是一个文件夹", "it is a folder"),
+    errno.ENOTDIR: Label(
+        "路径中有一段是文件而不是文件夹", "part of the path is a file, not a folder"
+    ),
+    errno.EEXIST: Label("路径中已有同名的文件挡着", "a file of that name is in the way"),
+    errno.ENOSPC: Label("磁盘已满", "no space left on the disk"),
+    errno.EBUSY: Label("文件或设备正忙", "busy"),
+}
+
+
+def os_reason(exc: BaseException) -> Label:
+    """Why a file operation failed, in both languages (the system's own words otherwise)."""
+    known = OS_REASONS.get(getattr(exc, "errno", None) or -1)
+    if known is not None:
+        return known
+    said = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    return Label(said, said)
+
+
 class InputError(PmoError):
     """An input file or folder that cannot be read (missing, not allowed, a folder, ...)."""
 
-    def __init__(self, path: object, reason: str) -> None:
+    def __init__(self, path: object, reason: str | Label) -> None:
         self.path = path
-        super().__init__(f"无法读取 {path}：{reason}", f"cannot read {path}: {reason}")
+        why = reason if isinstance(reason, Label) else Label(reason, reason)
+        super().__init__(f"无法读取 {path}：{why.zh}", f"cannot read {path}: {why.en}")
 
 
 class OutputError(PmoError):
     """An output file or folder cannot be written."""
 
-    def __init__(self, path: object, reason: str) -> None:
-        super().__init__(f"无法写入 {path}：{reason}", f"cannot write {path}: {reason}")
+    def __init__(self, path: object, reason: str | Label) -> None:
+        why = reason if isinstance(reason, Label) else Label(reason, reason)
+        super().__init__(f"无法写入 {path}：{why.zh}", f"cannot write {path}: {why.en}")
 
 
 def read_bytes(path: Path, shown: object = None) -> bytes:
@@ -71,7 +99,7 @@ def read_bytes(path: Path, shown: object = None) -> bytes:
     try:
         return Path(path).read_bytes()
     except OSError as exc:
-        raise InputError(shown or path, exc.strerror or str(exc)) from None
+        raise InputError(shown or path, os_reason(exc)) from None
 
 
 # The words a WorkbookReadError's message opens with, by its code.

@@ -33,7 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
-from pmokit.base.errors import LedgerError, OutputError
+from pmokit.base.errors import LedgerError, OutputError, os_reason
 from pmokit.forms.schema import FormSpec
 from pmokit.ledger.tables import SCHEMA_VERSION, build_metadata, forms_fingerprint
 from pmokit.utils.mounts import network_filesystem
@@ -358,7 +358,7 @@ def backup_ledger(ledger: Ledger, target: Path) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         raw.cursor().execute("VACUUM INTO ?", (str(target),))
     except (OSError, sqlite3.Error) as exc:
-        raise OutputError(target, getattr(exc, "strerror", None) or str(exc)) from None
+        raise OutputError(target, os_reason(exc)) from None
     finally:
         raw.close()
     copy = create_engine(f"sqlite:///{target}")
