@@ -141,3 +141,43 @@ def test_no_header_from_user_text_and_chinese_attachment_names():
     parsed = message_from_bytes(raw, policy=policy.default)
     assert [a.get_filename() for a in parsed.iter_attachments()] == ["周报 反馈.xlsx"]
     assert "&lt;b&gt;x&lt;/b&gt;" in parsed.get_body(("html",)).get_content()
+
+
+FRIDAY_2PM = dt.datetime(2026, 3, 20, 14, 0, tzinfo=CHINA_TIME)
+PM = "zhang.wei@example.com"  # the initiation's PM e-mail
+
+
+def test_a_pm_is_reminded_of_this_weeks_report_until_it_is_in(desk, smtp):
+    controller, inbox = smtp
+    settings = with_mail(desk, controller.port)
+    assert desk.submit("initiation").outcome == "accepted"
+    send_mail("reminders", desk.ledger, settings, FRIDAY_2PM)
+    [(rcpt, message)] = inbox.messages
+    assert rcpt == (PM,) and message["Subject"] == "待提交事项提醒（2026-03-20）"
+    body = message.get_body(("plain",)).get_content()
+    assert "本周（截至 2026-03-20）的项目周报：03-20 18:00 前提交" in body
+    assert send_mail("reminders", desk.ledger, settings, FRIDAY_2PM).already == 1  # once a day
+    fields = {"week_ending": dt.date(2026, 3, 20)}
+    assert desk.submit("weekly", days=4, fields=fields).outcome == "accepted"
+    send_mail("reminders", desk.ledger, settings, FRIDAY_2PM + dt.timedelta(days=7))
+    body = inbox.messages[-1][1].get_body(("plain",)).get_content()
+    assert "截至 2026-03-27" in body and "2026-03-20" not in body  # only next week's
+    received = FRIDAY_2PM + dt.timedelta(hours=3, minutes=30)  # it came in at 17:00
+    quiet = send_mail("reminders", desk.ledger, settings, received)
+    assert quiet.queued == [] and quiet.already == 0  # the report is in: nothing is owed
+
+
+def test_a_report_missing_after_the_window_is_escalated_to_the_head_and_the_pmo(desk, smtp):
+    controller, inbox = smtp
+    settings = with_mail(desk, controller.port)
+    assert desk.submit("initiation").outcome == "accepted"
+    monday = dt.datetime(2026, 3, 23, 11, 0, tzinfo=CHINA_TIME)
+    assert send_mail("escalations", desk.ledger, settings, monday).queued == []  # in the window
+    run = send_mail("escalations", desk.ledger, settings, monday + dt.timedelta(hours=2))
+    assert len(run.delivery.sent) == 1
+    [(rcpt, message)] = inbox.messages
+    assert sorted(rcpt) == sorted([PM, HEAD, PMO])
+    assert message["To"] == PM and message["Cc"] == f"{HEAD}, {PMO}"
+    assert "2026-03-20 的周报未提交" in message.get_body(("plain",)).get_content()
+    send_mail("escalations", desk.ledger, settings, monday + dt.timedelta(hours=5))
+    assert len(inbox.messages) == 1  # the same week is escalated once
