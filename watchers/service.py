@@ -98,15 +98,17 @@ class Watcher:
         timing: Timing = Timing(),
         log=print,
         check: Callable[[bytes, str], Checked] | None = None,
-        after_filing: Callable[[IntakeResult], Path | None] | None = None,
+        after_filing: Callable[[IntakeResult, Path], list[tuple[str, Path]]] | None = None,
+        between_scans: Callable[[], list[dict]] | None = None,
     ) -> None:
         self.share, self.inbox = share, share / "inbox"
         self.settings, self.forms, self.ledger = settings, forms, ledger
         self.on_rejected, self.timing, self.log = on_rejected, timing, log
         # validation in a limited worker process (pmokit.validation.isolation), or here
         self.check = check or (lambda data, name: check_workbook(data, forms, settings, name))
-        # what the service does once a file is filed (the closure report of a closed project)
+        # what the service does once a file is filed (its receipt, a closed project's report)
         self.after_filing = after_filing
+        self.between_scans = between_scans  # the mail schedule and the outbox, between scans
         self.stabilizer = Stabilizer(timing.settle, timing.grace)
         self.wake = threading.Event()
         self.outage: tuple[float, int] | None = None  # (since, failed looks)
@@ -212,21 +214,36 @@ class Watcher:
             ms=round((time.monotonic() - item.start) * 1000),
             **({"resumed": True} if recorded.resumed else {}),
         )
-        self._after(recorded)
+        self._after(recorded, target)
         return 1
 
-    def _after(self, recorded: IntakeResult) -> None:
+    def _after(self, recorded: IntakeResult, target: Path) -> None:
         """The follow-up of a filed file; its failure is logged, the filing stands."""
         if self.after_filing is None:
             return
         try:
-            written = self.after_filing(recorded)
+            written = self.after_filing(recorded, target)
         except Exception as exc:
-            self.status.error(None, f"{type(exc).__name__}: {exc}"[:300])
-            self.say(event="error", project=recorded.project, error=self.status.last_error["error"])
+            self._failed(exc, project=recorded.project)
             return
-        if written is not None:
-            self.say(event="report", project=recorded.project, to=str(written))
+        for event, path in written:  # ("report", a closure report), ("receipt", its .eml)
+            self.say(event=event, project=recorded.project, to=str(path))
+
+    def _failed(self, exc: Exception, **about) -> None:
+        self.status.error(None, f"{type(exc).__name__}: {exc}"[:300])
+        self.say(event="error", **about, error=self.status.last_error["error"])
+
+    def _between(self) -> None:
+        """The work between scans (the mail); its failure is logged, the watching goes on."""
+        if self.between_scans is None:
+            return
+        try:
+            events = self.between_scans()
+        except Exception as exc:
+            self._failed(exc, about="mail")
+            return
+        for event in events:
+            self.say(**event)
 
     def settle_unfiled(self) -> int:
         """At start: a recorded file no longer in the inbox (moved or taken away before a crash
@@ -261,6 +278,7 @@ class Watcher:
                     observer.unschedule_all()
                     watched = self._attach(observer)
                 self.scan()
+                self._between()
                 if once and self.outage is not None:
                     raise InboxUnavailable(self.inbox)
                 if once and not self.stabilizer.seen:

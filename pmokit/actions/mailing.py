@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import select
 
 from generators.rollup import free_rollup_name, write_rollup
 from mailer.smtp import SmtpSender
@@ -19,12 +22,16 @@ from pmokit.actions.reporting import briefing_file_name, briefing_to_file
 from pmokit.base.errors import ConfigError
 from pmokit.base.labels import Label
 from pmokit.base.settings import Settings
+from pmokit.base.workdays import CHINA_TIME
 from pmokit.ledger.store import Ledger
+from pmokit.ledger.submissions import IntakeResult
 from pmokit.mail.delivery import Delivery, deliver
 from pmokit.mail.duties import escalation_mails, reminder_mails
 from pmokit.mail.kinds import Batch, briefing_mails, status_mails
 from pmokit.mail.message import Attachment
 from pmokit.mail.outbox import Outbox, Queued
+from pmokit.mail.receipts import receipt_mail
+from pmokit.mail.schedule import ScheduleLog, mark_run, runs_due
 from pmokit.rollup.report import build_rollup
 
 KINDS = ("status", "briefing", "reminders", "escalations")
@@ -121,3 +128,86 @@ def flush_outbox(
 
 def outbox_listing(settings: Settings) -> list[Queued]:
     return Outbox(settings.mail_dir()).listing()
+
+
+class MailService:
+    """The service's mail: a receipt queued after each filed file, the weekly schedule run
+    when due, and the outbox flushed between scans — after a temporary failure, again after a
+    backoff (1, 2, 4 … minutes, at most an hour). Off without [mail] smtp_host and sender."""
+
+    MAX_BACKOFF = 3600.0
+
+    def __init__(self, ledger: Ledger, settings: Settings, clock=None) -> None:
+        self.ledger, self.settings = ledger, settings
+        self.enabled = bool(settings.mail.smtp_host and settings.mail.sender)
+        self.outbox = Outbox(settings.mail_dir())
+        self.log = ScheduleLog(settings.mail_dir())
+        self.failures, self.retry_at = 0, 0.0
+        self.clock = clock or time.monotonic
+
+    def receipt(self, result: IntakeResult, target: Path, share: Path) -> Path | None:
+        """Queue the receipt of a filed file (its feedback workbook attached if rejected)."""
+        if not self.enabled:
+            return None
+        feedback = target.with_name(f"{target.stem}.feedback.xlsx")
+        attached = Attachment(feedback.name, feedback.read_bytes()) if feedback.exists() else None
+        email = pm_email_of(self.ledger, result.project)
+        filed_as = target.relative_to(share).as_posix()
+        mail = receipt_mail(result, filed_as, email, self.settings, attached)
+        return self.outbox.queue(mail, self.settings.mail.sender) if mail else None
+
+    def tick(self, now: dt.datetime | None = None) -> list[dict]:
+        """Between scans: the runs due, then the outbox; what happened, as log events."""
+        if not self.enabled:
+            return []
+        now = now or dt.datetime.now(CHINA_TIME)
+        events = []
+        for name, kind, moment in runs_due(
+            self.settings.schedule, self.settings.calendar, now, self.log
+        ):
+            batch = compose(kind, self.ledger, self.settings, moment)
+            queued = [
+                p for m in batch.mails if (p := self.outbox.queue(m, self.settings.mail.sender))
+            ]
+            mark_run(self.log, name, moment)
+            events.append(
+                {
+                    "event": "mail",
+                    "kind": kind,
+                    "as_of": moment.isoformat(),
+                    "queued": len(queued),
+                    "problems": [p.text(self.settings.lang) for p in batch.problems],
+                }
+            )
+        if self.clock() >= self.retry_at and self.outbox.waiting():
+            done = flush_outbox(self.ledger, self.settings)
+            if done.problem is not None:
+                self.failures += 1
+                self.retry_at = self.clock() + min(
+                    60.0 * 2 ** (self.failures - 1), self.MAX_BACKOFF
+                )
+            else:
+                self.failures, self.retry_at = 0, 0.0
+            if done.sent or done.failed or done.problem:
+                events.append(
+                    {
+                        "event": "mail-sent",
+                        "sent": len(done.sent),
+                        "failed": len(done.failed),
+                        "waiting": done.waiting,
+                        **(
+                            {"problem": done.problem.text(self.settings.lang)}
+                            if done.problem
+                            else {}
+                        ),
+                    }
+                )
+        return events
+
+
+def pm_email_of(ledger: Ledger, project: str | None) -> str | None:
+    if not project:
+        return None
+    projects = ledger.table("projects")
+    with ledger.read() as db:
+        return db.execute(select(projects.c.pm_email).where(projects.c.code == project)).scalar()

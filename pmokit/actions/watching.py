@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 
 from pmokit.actions.checking import feedback_writer
+from pmokit.actions.mailing import MailService
 from pmokit.actions.publishing import publish_forms
 from pmokit.actions.reporting import report_on_closure
 from pmokit.base.errors import PmoError
@@ -59,6 +60,7 @@ def run_watcher(
     ledger = Ledger(settings.ledger_url(), forms)
     reconcile_index(settings, ledger)  # close the gap a crash after a commit may have left
     checker = IsolatedChecker(settings)  # a hostile file costs a worker, never the service
+    mail = MailService(ledger, settings)
     try:
         watcher = Watcher(
             share,
@@ -69,7 +71,8 @@ def run_watcher(
             Timing(**timing),
             log_to_stdout,
             checker.check,
-            closure_reports(ledger, settings, share),
+            follow_up(ledger, settings, share, mail),
+            mail.tick,
         )
         for signum in (signal.SIGTERM, signal.SIGINT):  # a stop also wakes the scan loop
             signal.signal(signum, lambda *_: (stop.set(), watcher.wake.set()))
@@ -93,11 +96,17 @@ def publish_templates(watcher: Watcher, share: Path, forms: dict[str, FormSpec],
     watcher.say(event="templates", folder=str(published.folder), written=list(published.written))
 
 
-def closure_reports(ledger: Ledger, settings: Settings, share: Path):
-    """After each filed file: the closure report of a project it closed (SHARE/reports/)."""
+def follow_up(ledger: Ledger, settings: Settings, share: Path, mail: MailService):
+    """After each filed file: the closure report of a project it closed (SHARE/reports/), and
+    the file's receipt to its PM (queued; sent between scans)."""
 
-    def after(result: IntakeResult) -> Path | None:
+    def after(result: IntakeResult, target: Path) -> list[tuple[str, Path]]:
+        done = []
         written = report_on_closure(ledger, settings, share, result.project, result.moves)
-        return written.path if written else None
+        if written is not None:
+            done.append(("report", written.path))
+        if (receipt := mail.receipt(result, target, share)) is not None:
+            done.append(("receipt", receipt))
+        return done
 
     return after

@@ -130,7 +130,8 @@ def escalation_mails(ledger: Ledger, settings: Settings, moment: dt.datetime) ->
     """After the late window: each PM with reports still missing (their department head and
     the PMO in copy), and the suspensions past their limit to the PMO."""
     lang, mail = settings.mail_lang(), settings.mail
-    alerts = alerts_at(read_alert_inputs(ledger, moment), replace(settings, lang=lang), moment)
+    closed = moment + dt.timedelta(seconds=1)  # at the window's last instant (12:00) it has closed
+    alerts = alerts_at(read_alert_inputs(ledger, closed), replace(settings, lang=lang), closed)
     rows, batch = register(ledger), Batch()
     late = [a for a in alerts if a.rule in ESCALATED and a.severity == "error"]
     week = max((a.since for a in late), default=moment.date()).isoformat()
