@@ -44,6 +44,14 @@ class SmtpSender:
         if self.user:
             try:
                 connection.login(self.user, self.password)
+            except smtplib.SMTPNotSupportedError:
+                connection.close()
+                raise ConfigError(
+                    f"邮件服务器 {host} 不接受登录（没有 AUTH）：请检查 security 和端口，"
+                    "或去掉 PMO_SMTP_USER",
+                    f"the mail server {host} offers no login (AUTH): check security and the port,"
+                    " or unset PMO_SMTP_USER",
+                ) from None
             except smtplib.SMTPAuthenticationError as exc:
                 connection.close()
                 raise ConfigError(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import socket
+import subprocess
 from dataclasses import replace
 from email import message_from_bytes, policy
 
@@ -18,6 +19,7 @@ from docx import Document
 from test_briefing import SCRIPT, code, portfolio  # noqa: F401 (the fixture)
 
 from pmokit.actions.mailing import flush_outbox, outbox_listing, send_mail
+from pmokit.base.errors import PmoError
 from pmokit.base.mail_settings import MailSettings
 from pmokit.base.workdays import CHINA_TIME
 from pmokit.mail.message import Mail, Section, to_email
@@ -181,3 +183,61 @@ def test_a_report_missing_after_the_window_is_escalated_to_the_head_and_the_pmo(
     assert "2026-03-20 的周报未提交" in message.get_body(("plain",)).get_content()
     send_mail("escalations", desk.ledger, settings, monday + dt.timedelta(hours=5))
     assert len(inbox.messages) == 1  # the same week is escalated once
+
+
+def self_signed(folder) -> tuple[str, str]:
+    """A certificate for 127.0.0.1 and its key, made by openssl for the TLS tests."""
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return str(cert), str(key)
+
+
+class Logins:
+    """aiosmtpd's authenticator: one user, one password."""
+
+    def __init__(self) -> None:
+        self.tried: list[str] = []
+
+    def __call__(self, server, session, envelope, mechanism, auth_data):
+        from aiosmtpd.smtp import AuthResult
+
+        self.tried.append(auth_data.login.decode())
+        ok = (auth_data.login, auth_data.password) == (b"pmo", b"s3cret")
+        return AuthResult(success=ok, handled=False)  # handled: aiosmtpd answers 535 itself
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_tls_and_a_login_from_the_environment_only(portfolio, tmp_path, monkeypatch, security):  # noqa: F811
+    import ssl
+
+    cert, key = self_signed(tmp_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    monkeypatch.setenv("SSL_CERT_FILE", cert)  # the client trusts our certificate
+    inbox, logins, port = Inbox(), Logins(), free_port()
+    tls = {"tls_context": context, "require_starttls": True} if security == "starttls" else {}
+    controller = Controller(
+        inbox, hostname="127.0.0.1", port=port, authenticator=logins,
+        auth_require_tls=security == "starttls",  # (implicit TLS is not seen by that check)
+        ssl_context=context if security == "ssl" else None, **tls,
+    )  # fmt: skip
+    controller.start()
+    try:
+        settings = with_mail(portfolio, port, security=security)
+        monkeypatch.setenv("PMO_SMTP_USER", "pmo")
+        monkeypatch.setenv("PMO_SMTP_PASSWORD", "wrong")
+        with pytest.raises(PmoError) as refused:
+            send_mail("status", portfolio.ledger, settings, TUESDAY)
+        assert (
+            "拒绝了登录" in refused.value.zh and "wrong" not in refused.value.zh + refused.value.en
+        )
+        monkeypatch.setenv("PMO_SMTP_PASSWORD", "s3cret")
+        assert len(flush_outbox(portfolio.ledger, settings).sent) == 2
+    finally:
+        controller.stop()
+    assert len(inbox.messages) == 2 and logins.tried[-1] == "pmo"
