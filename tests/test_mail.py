@@ -241,3 +241,37 @@ def test_tls_and_a_login_from_the_environment_only(portfolio, tmp_path, monkeypa
     finally:
         controller.stop()
     assert len(inbox.messages) == 2 and logins.tried[-1] == "pmo"
+
+
+class Refusing(Inbox):
+    """A server that refuses one mailbox for good (550) and takes the others."""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address == HEAD:
+            return "550 5.1.1 no such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def test_a_refused_recipient_fails_for_good_and_shows_in_the_status(portfolio):  # noqa: F811
+    from pmokit.actions.status import current_status
+
+    inbox = Refusing()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        settings = with_mail(portfolio, controller.port)
+        run = send_mail("status", portfolio.ledger, settings, TUESDAY)
+    finally:
+        controller.stop()
+    assert len(run.delivery.sent) == 1 and [r for _, r in run.delivery.failed] == [
+        "the mail server refused it: 550 5.1.1 no such mailbox"
+    ]
+    assert [q.state for q in outbox_listing(settings)] == ["sent", "failed"] or [
+        q.state for q in outbox_listing(settings)
+    ] == ["failed", "sent"]
+    status = current_status(settings, portfolio.ledger)
+    assert status.mail["failed"] == 1 and status.mail["latest_failure"]["to"] == HEAD
+    assert "失败 1" in status.text("zh") and "550 5.1.1 no such mailbox" in status.text("zh")
+    again = send_mail("status", portfolio.ledger, settings, TUESDAY, dry_run=True)
+    assert again.already == 2  # a failed message is not queued again by itself

@@ -5,7 +5,8 @@ is doing (running or not, its queue, last scan, last error, an outage)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from pmokit.base.lifecycle import STATES
 from pmokit.base.settings import Settings
 from pmokit.base.workdays import CHINA_TIME
 from pmokit.ledger.store import Ledger, ledger_summary
+from pmokit.mail.outbox import Outbox
 from pmokit.utils.columns import table
 from watchers.lock import lock_holder
 from watchers.status import read_status
@@ -27,6 +29,7 @@ class Status:
     summary: dict[str, dict[str, int]]  # submissions, today, projects
     watcher: dict[str, Any]
     calendar: str | None = None  # a year the holiday calendar does not know, said loudly
+    mail: dict[str, Any] = field(default_factory=dict)  # the outbox: waiting, sent, failed
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -35,6 +38,7 @@ class Status:
             **self.summary,
             **({"calendar": self.calendar} if self.calendar else {}),
             "watcher": self.watcher,
+            "mail": self.mail,
         }
 
     def text(self, lang: str = "zh") -> str:
@@ -48,6 +52,8 @@ class Status:
         if self.summary:
             blocks += [self._submissions(lang), self._projects(lang)]
         blocks.append(_pairs(describe_watcher(self.watcher, lang), lang))
+        if self.mail.get("waiting") or self.mail.get("sent") or self.mail.get("failed"):
+            blocks.append(_pairs(describe_mail(self.mail, lang), lang))
         return "\n\n".join("\n".join(block) for block in blocks) + "\n"
 
     def _submissions(self, lang: str) -> list[str]:
@@ -98,6 +104,12 @@ W = {  # the words of the status tables
     "away": Label("收件夹不可用", "inbox away"),
     "since": Label("自 {at}", "since {at}"),
     "alerted": Label("（已告警）", " (alerted)"),
+    "mail": Label("邮件", "mail"),
+    "mail_counts": Label(
+        "等待 {waiting}，已发送 {sent}，失败 {failed}（pmo mail outbox）",
+        "{waiting} waiting, {sent} sent, {failed} failed (pmo mail outbox)",
+    ),
+    "mail_failed": Label("最近失败", "latest failure"),
 }
 
 
@@ -116,7 +128,34 @@ def current_status(
         ledger_summary(ledger, midnight) if ledger else {},
         watcher_status(settings.state_dir()),
         warning.text(settings.lang) if warning else None,
+        mail_status(settings),
     )
+
+
+def mail_status(settings: Settings) -> dict[str, Any]:
+    """The outbox at a glance: how many wait, were sent, failed — and the latest failure."""
+    found = Outbox(settings.mail_dir()).listing()
+    counts = Counter(q.state for q in found)
+    failed = [q for q in found if q.state == "failed"]
+    latest = max(failed, key=lambda q: q.path.stat().st_mtime_ns, default=None)
+    return {
+        "waiting": counts["waiting"],
+        "sent": counts["sent"],
+        "failed": counts["failed"],
+        "latest_failure": {"to": latest.to, "subject": latest.subject, "reason": latest.reason}
+        if latest
+        else None,
+    }
+
+
+def describe_mail(mail: dict[str, Any], lang: str) -> list[tuple[Label, str]]:
+    said = W["mail_counts"].text(lang).format(**mail)
+    rows = [(W["mail"], said)]
+    if mail.get("latest_failure"):
+        failure = mail["latest_failure"]
+        reason = (failure["reason"].splitlines() or [""])[0 if lang == "zh" else -1]
+        rows.append((W["mail_failed"], f"{failure['to']} {failure['subject']}: {reason}"))
+    return rows
 
 
 AHEAD = dt.timedelta(days=62)
