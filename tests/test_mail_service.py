@@ -108,3 +108,47 @@ def test_the_watcher_sends_a_receipt_for_each_file(share, made, tmp_path, smtp):
     assert "周报!B11" in said and "实际为“下周五”" in said  # the cell and what is wrong there
     assert sum(1 for line in lines if line.get("event") == "receipt") == 2
     assert inbox_names(share) == []
+
+
+def test_a_new_major_risk_or_escalation_is_noticed_once(desk):
+    from pmokit.mail.notices import notice_mails
+    from pmokit.reports.dossier import read_dossier
+
+    settings = replace(desk.settings, mail=replace(desk.settings.mail, pmo=(PMO,)))
+    assert desk.submit("initiation").outcome == "accepted"
+
+    def weekly(days: int, friday: dt.date, level: str):
+        rows = {("risks", 0, "description"): "关键供应商可能延期", ("risks", 0, "level"): level}
+        result = desk.submit("weekly", days=days, fields={"week_ending": friday}, rows=rows)
+        assert result.outcome == "accepted"
+        dossier = read_dossier(desk.ledger, result.project)
+        return notice_mails(result, dossier, f"accepted/{days}.xlsx", settings)
+
+    first = weekly(4, dt.date(2026, 3, 20), "高")  # its escalation is new; a 高 risk is not 重大
+    [said] = [m.sections[0].lines for m in first]
+    assert any(line.startswith("需上报的问题：") for line in said)
+    assert not any("重大风险" in line for line in said) and first[0].to == PMO
+    second = weekly(11, dt.date(2026, 3, 27), "重大")  # the risk raised to 重大: said
+    assert [line for line in second[0].sections[0].lines[1:]] == [
+        "重大风险：关键供应商可能延期（责任人 王磊）"
+    ]
+    assert weekly(18, dt.date(2026, 4, 3), "重大") == []  # the same again: quiet
+
+
+def test_the_closure_report_goes_to_the_pmo(desk, smtp, tmp_path):  # noqa: F811
+    controller, inbox = smtp
+    settings = with_mail(desk, controller.port)
+    assert desk.submit("initiation").outcome == "accepted"
+    closing = desk.submit("closure", days=2)
+    assert closing.moves[-1][1] == "结项", closing.moves
+    on_share = tmp_path / "share-c"
+    target = on_share / "accepted" / "2026" / "PRJ-2026-001" / "结项.xlsx"
+    report = tmp_path / "PRJ-2026-001 结项总结报告.docx"
+    report.write_bytes(b"PK\x03\x04 a report")
+    service = MailService(desk.ledger, settings)
+    assert len(service.notices(closing, target, on_share, report)) == 1
+    assert service.notices(closing, target, on_share, report) == []  # once per project
+    service.tick(at(2026, 3, 17, 9, 0))
+    [(rcpt, message)] = inbox.messages
+    assert rcpt == (PMO,) and message["Subject"] == "结项总结报告：PRJ-2026-001 华东MES一期"
+    assert [a.get_filename() for a in message.iter_attachments()] == [report.name]

@@ -29,9 +29,11 @@ from pmokit.mail.delivery import Delivery, deliver
 from pmokit.mail.duties import escalation_mails, reminder_mails
 from pmokit.mail.kinds import Batch, briefing_mails, status_mails
 from pmokit.mail.message import Attachment
+from pmokit.mail.notices import closure_mails, notice_mails
 from pmokit.mail.outbox import Outbox, Queued
 from pmokit.mail.receipts import receipt_mail
 from pmokit.mail.schedule import ScheduleLog, mark_run, runs_due
+from pmokit.reports.dossier import read_dossier
 from pmokit.rollup.report import build_rollup
 
 KINDS = ("status", "briefing", "reminders", "escalations")
@@ -155,6 +157,22 @@ class MailService:
         filed_as = target.relative_to(share).as_posix()
         mail = receipt_mail(result, filed_as, email, self.settings, attached)
         return self.outbox.queue(mail, self.settings.mail.sender) if mail else None
+
+    def notices(
+        self, result: IntakeResult, target: Path, share: Path, report: Path | None
+    ) -> list[Path]:
+        """Queue the R24 notices a recorded file raises, and the closure report to the PMO."""
+        if not self.enabled or result.outcome != "accepted" or not result.project:
+            return []
+        dossier = read_dossier(self.ledger, result.project)
+        filed_as = target.relative_to(share).as_posix()
+        mails = notice_mails(result, dossier, filed_as, self.settings)
+        if report is not None and dossier is not None:
+            name = dossier.register.get("short_name") or dossier.register.get("name") or ""
+            attached = Attachment(report.name, report.read_bytes())
+            mails += closure_mails(result.project, name, attached, self.settings)
+        queued = (self.outbox.queue(m, self.settings.mail.sender) for m in mails)
+        return [path for path in queued if path is not None]
 
     def tick(self, now: dt.datetime | None = None) -> list[dict]:
         """Between scans: the runs due, then the outbox; what happened, as log events."""

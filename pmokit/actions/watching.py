@@ -107,6 +107,8 @@ def follow_up(ledger: Ledger, settings: Settings, share: Path, mail: MailService
             done.append(("report", written.path))
         if (receipt := mail.receipt(result, target, share)) is not None:
             done.append(("receipt", receipt))
+        report = written.path if written is not None else None
+        done += [("notice", path) for path in mail.notices(result, target, share, report)]
         return done
 
     return after
