@@ -107,6 +107,8 @@ def test_a_department_without_a_head_is_said_once(portfolio, smtp):  # noqa: F81
     controller, _ = smtp
     settings = with_mail(portfolio, controller.port, departments=())
     run = send_mail("status", portfolio.ledger, settings, TUESDAY, dry_run=True)
+    assert len(run.queued) == 1 and run.queued[0].parent.parent.name == "dry-run"
+    assert outbox_listing(settings) == []  # a dry run's messages are never sent
     assert [p.zh for p in run.problems] == [
         "部门“交付一部”没有配置负责人邮箱（pmo.toml 的 [mail.departments]），其负责人收不到邮件"
     ]
@@ -273,5 +275,5 @@ def test_a_refused_recipient_fails_for_good_and_shows_in_the_status(portfolio): 
     status = current_status(settings, portfolio.ledger)
     assert status.mail["failed"] == 1 and status.mail["latest_failure"]["to"] == HEAD
     assert "失败 1" in status.text("zh") and "550 5.1.1 no such mailbox" in status.text("zh")
-    again = send_mail("status", portfolio.ledger, settings, TUESDAY, dry_run=True)
+    again = send_mail("status", portfolio.ledger, settings, TUESDAY, sender=lambda m: None)
     assert again.already == 2  # a failed message is not queued again by itself

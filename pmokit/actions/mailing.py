@@ -95,16 +95,17 @@ def send_mail(
     again: bool = False,
     sender: Callable[[EmailMessage], None] | None = None,
 ) -> MailRun:
-    """Compose `kind`, queue each message not queued before, then (unless `dry_run`) send what
-    waits in the outbox."""
+    """Compose `kind`, queue each message not queued before, then send what waits in the
+    outbox. `dry_run`: the messages are written to `dry-run/outbox/` instead (every time), for
+    a person to open — never sent, and not counted as sent."""
     if not settings.mail.sender:
         raise ConfigError(NO_SENDER.zh, NO_SENDER.en)
     if not dry_run and not settings.mail.smtp_host and sender is None:
         raise ConfigError(NO_SERVER.zh, NO_SERVER.en)
     batch = compose(kind, ledger, settings, moment)
-    outbox, run = Outbox(settings.mail_dir()), MailRun(kind, problems=batch.problems)
+    outbox, run = Outbox(mail_folder(settings, dry_run)), MailRun(kind, problems=batch.problems)
     for mail in batch.mails:
-        queued = outbox.queue(mail, settings.mail.sender, again)
+        queued = outbox.queue(mail, settings.mail.sender, again or dry_run)
         if queued is None:
             run.already += 1
         else:
@@ -112,6 +113,11 @@ def send_mail(
     if not dry_run:
         run.delivery = flush_outbox(ledger, settings, sender)
     return run
+
+
+def mail_folder(settings: Settings, dry_run: bool = False) -> Path:
+    """The outbox's folder; a dry run's messages go to their own, which nothing sends."""
+    return settings.mail_dir() / "dry-run" if dry_run else settings.mail_dir()
 
 
 def flush_outbox(

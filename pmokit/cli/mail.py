@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import click
 
-from pmokit.actions.mailing import KINDS, MailRun, flush_outbox, outbox_listing, send_mail
+from pmokit.actions.mailing import (
+    KINDS,
+    MailRun,
+    flush_outbox,
+    mail_folder,
+    outbox_listing,
+    send_mail,
+)
 from pmokit.base.labels import Label
 from pmokit.cli.help import HelpGroup, option
 from pmokit.cli.support import (
@@ -25,8 +32,10 @@ ALREADY = Label(
     "{n} queued or sent before (one per kind, period and person; --again to resend)",
 )
 DRY_RUN = Label(
-    "--dry-run：未发送。可用任何邮件客户端打开这些 .eml 文件；去掉 --dry-run 即发送。",
-    "--dry-run: nothing sent. Open the .eml files in any mail client; drop --dry-run to send.",
+    "--dry-run：未发送，也不会被发送。可用任何邮件客户端打开这些 .eml 文件；"
+    "去掉 --dry-run 即发送。",
+    "--dry-run: nothing sent, nor will be. Open the .eml files in any mail client; drop"
+    " --dry-run to send.",
 )
 SENT = Label("已发送 {n} 封", "{n} sent")
 FAILED = Label(
@@ -93,7 +102,7 @@ def _say_run(ctx: click.Context, run: MailRun, dry_run: bool) -> None:
     lang = ctx.obj.lang
     for problem in run.problems:
         warn(ctx, problem)
-    folder = ctx.obj.mail_dir() / "outbox"
+    folder = mail_folder(ctx.obj, dry_run) / "outbox"
     click.echo(QUEUED.text(lang).format(n=len(run.queued), folder=folder))
     for path in run.queued:
         click.echo(f"  {path.name}")
