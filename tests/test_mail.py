@@ -277,3 +277,29 @@ def test_a_refused_recipient_fails_for_good_and_shows_in_the_status(portfolio): 
     assert "失败 1" in status.text("zh") and "550 5.1.1 no such mailbox" in status.text("zh")
     again = send_mail("status", portfolio.ledger, settings, TUESDAY, sender=lambda m: None)
     assert again.already == 2  # a failed message is not queued again by itself
+
+
+def test_mail_settings_are_read_and_checked(tmp_path):
+    from pmokit.base.errors import ConfigError
+    from pmokit.base.settings import load_settings
+
+    toml = tmp_path / "pmo.toml"
+    toml.write_text(
+        '[mail]\nsmtp_host = "smtp.exmail.qq.com"\nsender = "pmo@example.com"\n'
+        'executives = ["ceo@example.com"]\n[mail.departments]\n"交付一部" = "h@example.com"\n'
+        '[schedule]\nstatus = "Wed 09:30"\n',
+        encoding="utf-8",
+    )
+    settings = load_settings(environ={}, cwd=tmp_path)
+    assert settings.mail.heads("交付一部") == ("h@example.com",) and settings.mail.heads("x") == ()
+    assert settings.schedule.status.text() == "wed 09:30" and settings.mail.smtp_port == 465
+    for bad, said in (
+        ('[mail]\nexecutives = ["ceo at example"]\n', "mail.executives 应为邮箱地址列表"),
+        ("[mail]\nsmtp_port = 0\n", "mail.smtp_port 应为 1 到 65535 的整数"),
+        ('[mail]\npassword = "x"\n', "mail.password 是未知设置项"),  # never in a file
+        ('[schedule]\nstatus = "tue 25:00"\n', 'schedule.status 应形如 "tue 10:00"'),
+    ):
+        toml.write_text(bad, encoding="utf-8")
+        with pytest.raises(ConfigError) as refused:
+            load_settings(environ={}, cwd=tmp_path)
+        assert refused.value.zh == f"{toml}：{said}"

@@ -80,12 +80,15 @@ def _addresses(value: Any, key: str, path: object) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _known_keys(raw: dict, kind: type, section: str, path: object) -> None:
+    unknown = sorted(set(raw) - {f.name for f in fields(kind)})
+    if unknown:
+        raise _fail(path, f"{section}.{unknown[0]}", "是未知设置项", "is not a setting")
+
+
 def mail_section(raw: dict, path: object) -> MailSettings:
     """[mail] from pmo.toml, every value checked; one line naming the file and the key."""
-    known = {f.name for f in fields(MailSettings)}
-    unknown = sorted(set(raw) - known)
-    if unknown:
-        raise _fail(path, f"mail.{unknown[0]}", "是未知设置项", "is not a setting")
+    _known_keys(raw, MailSettings, "mail", path)
     values: dict[str, Any] = {}
     for key in ("smtp_host", "sender", "lang"):
         if key in raw:
@@ -128,10 +131,7 @@ def mail_section(raw: dict, path: object) -> MailSettings:
 
 def schedule_section(raw: dict, path: object) -> Schedule:
     """[schedule]: reminders = "fri 14:00" and so on, budget_reminder_day = 25."""
-    known = {f.name for f in fields(Schedule)}
-    unknown = sorted(set(raw) - known)
-    if unknown:
-        raise _fail(path, f"schedule.{unknown[0]}", "是未知设置项", "is not a setting")
+    _known_keys(raw, Schedule, "schedule", path)
     values: dict[str, Any] = {}
     for key, value in raw.items():
         if key == "budget_reminder_day":
