@@ -1,7 +1,7 @@
 """Build the shipped Word templates (`templates/reports/<report>.<lang>.docx`) with python-docx:
 the words in Chinese or English, the values as docxtpl tags naming the report's context
-(pmokit/reports/*_context.py). A PMO edits the built .docx in Word; this module is how we
-make the first one, by running `python -m generators.report_templates templates/reports`.
+(pmokit/reports/*_context.py): the pieces both templates are made of. A PMO edits the built
+.docx in Word; `python -m generators.build_report_templates templates/reports` makes the first.
 
 Chinese text needs an East Asian font set on the styles themselves (python-docx sets only the
 Latin one): body 宋体, headings 黑体, which Word has and LibreOffice maps to Noto CJK.
@@ -9,16 +9,14 @@ Latin one): body 宋体, headings 黑体, which Word has and LibreOffice maps to
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from pmokit.base.labels import LANGS, Label
+from pmokit.base.labels import Label
 
 L = Label
 FONTS = {"zh": ("宋体", "黑体"), "en": ("Calibri", "Calibri")}
@@ -105,22 +103,3 @@ def heading(document, label: Label, lang: str) -> None:
 
 def paragraph(document, text: str) -> None:
     document.add_paragraph(text)
-
-
-def build_all(folder: Path) -> list[Path]:
-    from generators.report_briefing_template import briefing_template
-    from generators.report_closure_template import closure_template
-
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, template in (("closure", closure_template), ("briefing", briefing_template)):
-        for lang in LANGS:
-            path = folder / f"{name}.{lang}.docx"
-            template(lang).save(path)
-            written.append(path)
-    return written
-
-
-if __name__ == "__main__":
-    for built in build_all(Path(sys.argv[1] if len(sys.argv) > 1 else "templates/reports")):
-        print(built)
