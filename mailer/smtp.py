@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import os
 import smtplib
+import socket
 import ssl
 from collections.abc import Mapping
 from email.message import EmailMessage
 
-from pmokit.base.errors import ConfigError
+from pmokit.base.errors import ConfigError, os_reason
 from pmokit.base.mail_settings import MailSettings
 from pmokit.mail.delivery import PermanentFailure, TemporaryFailure
 
@@ -62,22 +63,28 @@ class SmtpSender:
                 ) from None
         return connection
 
-    def __call__(self, message: EmailMessage) -> None:
+    def __call__(self, message: EmailMessage) -> dict[str, str]:
+        """Send `message`; the recipients the server refused while taking it for the others
+        (address -> its reply), none when all were taken."""
         try:
             if self.connection is None:
                 self.connection = self._connect()
-            self.connection.send_message(message)
+            refused = self.connection.send_message(message)
+            return {address: _said(reply) for address, reply in refused.items()}
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
             self._failed(min(codes), "; ".join(_said(r) for r in exc.recipients.values()))
         except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
             self._failed(exc.smtp_code, _said((exc.smtp_code, exc.smtp_error)))
-        except (OSError, smtplib.SMTPException) as exc:  # refused, dropped, timed out, TLS
+        except (ssl.SSLError, smtplib.SMTPNotSupportedError, socket.gaierror) as exc:
+            self.close()  # no retry mends these: the settings do not fit the server
+            raise ConfigError(*_misfit(self.mail, exc)) from None
+        except (OSError, smtplib.SMTPException) as exc:  # refused, dropped, timed out
             self.close()
-            host = f"{self.mail.smtp_host}:{self.mail.smtp_port}"
+            host, why = f"{self.mail.smtp_host}:{self.mail.smtp_port}", os_reason(exc)
             raise TemporaryFailure(
-                f"邮件服务器 {host} 暂不可用：{exc}",
-                f"the mail server {host} is unavailable: {exc}",
+                f"邮件服务器 {host} 暂不可用：{why.zh}",
+                f"the mail server {host} is unavailable: {why.en}",
             ) from None
 
     def _failed(self, code: int, said: str) -> None:
@@ -93,6 +100,20 @@ class SmtpSender:
             except (OSError, smtplib.SMTPException):
                 self.connection.close()
             self.connection = None
+
+
+def _misfit(mail: MailSettings, exc: Exception) -> tuple[str, str]:
+    if isinstance(exc, socket.gaierror):
+        return (
+            f"找不到邮件服务器 {mail.smtp_host}：请检查 [mail] smtp_host",
+            f"no mail server {mail.smtp_host}: check [mail] smtp_host",
+        )
+    host, security = f"{mail.smtp_host}:{mail.smtp_port}", mail.security
+    return (
+        f"邮件服务器 {host} 与 [mail] security = {security} 不符（{exc}）：请检查 security 和端口",
+        f"the mail server {host} does not fit [mail] security = {security} ({exc}):"
+        " check security and the port",
+    )
 
 
 def _said(reply: tuple) -> str:

@@ -329,3 +329,43 @@ def test_mail_settings_are_read_and_checked(tmp_path):
         with pytest.raises(ConfigError) as refused:
             load_settings(environ={}, cwd=tmp_path)
         assert refused.value.zh == f"{toml}：{said}"
+
+
+def test_a_refused_copy_recipient_is_not_lost(desk):
+    inbox = Refusing()  # takes the PM and the PMO, refuses the head for good
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        settings = with_mail(desk, controller.port)
+        assert desk.submit("initiation").outcome == "accepted"
+        monday = dt.datetime(2026, 3, 23, 13, 0, tzinfo=CHINA_TIME)
+        run = send_mail("escalations", desk.ledger, settings, monday)
+    finally:
+        controller.stop()
+    [(rcpt, message)] = inbox.messages
+    assert sorted(rcpt) == [PMO, PM] and message["Subject"] == "周报逾期未交：张伟（2026-03-20 周）"
+    assert run.delivery.sent and run.delivery.failed  # delivered, and who did not get it
+    [failed] = [q for q in outbox_listing(settings) if q.state == "failed"]
+    assert HEAD in failed.reason and "550" in failed.reason
+
+
+def test_missing_weeks_are_one_line_and_a_wrong_setting_is_no_retry(desk, smtp, tmp_path):
+    from pmokit.base.errors import ConfigError, OutputError
+
+    controller, inbox = smtp
+    settings = with_mail(desk, controller.port)
+    assert desk.submit("initiation").outcome == "accepted"
+    friday = dt.datetime(2026, 4, 10, 14, 0, tzinfo=CHINA_TIME)  # 03-20, 03-27, 04-03 missing
+    send_mail("reminders", desk.ledger, settings, friday)
+    body = inbox.messages[0][1].get_body(("plain",)).get_content()
+    assert "3 周的周报未提交（2026-03-20 至 2026-04-03），请补交或提交暂停申请" in body
+    assert body.count("的周报未提交") == 1  # one line, not one a week
+    plain = replace(settings, mail=replace(settings.mail, security="ssl"))  # the server is plain
+    with pytest.raises(ConfigError) as misfit:
+        send_mail("reminders", desk.ledger, plain, friday, again=True)
+    assert "security = ssl 不符" in misfit.value.zh
+    (tmp_path / "a-file").write_text("")
+    blocked = replace(settings, mail=replace(settings.mail, folder=tmp_path / "a-file" / "mail"))
+    with pytest.raises(OutputError) as unwritable:
+        send_mail("reminders", desk.ledger, blocked, friday, dry_run=True)
+    assert unwritable.value.zh.startswith("无法写入") and "Errno" not in unwritable.value.zh

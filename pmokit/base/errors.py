@@ -65,6 +65,9 @@ OS_REASONS = {
     errno.EEXIST: Label("路径中已有同名的文件挡着", "a file of that name is in the way"),
     errno.ENOSPC: Label("磁盘已满", "no space left on the disk"),
     errno.EBUSY: Label("文件或设备正忙", "busy"),
+    errno.ECONNREFUSED: Label("连接被拒绝（服务器没有运行，或端口不对）", "connection refused"),
+    errno.ETIMEDOUT: Label("连接超时", "timed out"),
+    errno.EHOSTUNREACH: Label("网络不通", "host unreachable"),
 }
 
 

@@ -25,8 +25,10 @@ from pmokit.cli.support import (
     warn,
 )
 from pmokit.mail.delivery import Delivery
+from pmokit.utils.columns import pad
 
 QUEUED = Label("已排入发件箱 {n} 封：{folder}", "{n} queued in the outbox: {folder}")
+WRITTEN = Label("已写出 {n} 封（不发送）：{folder}", "{n} written (not to be sent): {folder}")
 ALREADY = Label(
     "{n} 封此前已排入或已发送（同一类别、周期和收件人只发一次；--again 强制重发）",
     "{n} queued or sent before (one per kind, period and person; --again to resend)",
@@ -103,7 +105,8 @@ def _say_run(ctx: click.Context, run: MailRun, dry_run: bool) -> None:
     for problem in run.problems:
         warn(ctx, problem)
     folder = mail_folder(ctx.obj, dry_run) / "outbox"
-    click.echo(QUEUED.text(lang).format(n=len(run.queued), folder=folder))
+    said = WRITTEN if dry_run else QUEUED
+    click.echo(said.text(lang).format(n=len(run.queued), folder=folder))
     for path in run.queued:
         click.echo(f"  {path.name}")
     if run.already:
@@ -124,8 +127,9 @@ def _say_delivery(ctx: click.Context, done: Delivery) -> None:
 
 
 def _fail_if_waiting(done: Delivery | None) -> None:
-    """Exit 3 when the server could not take what waits (it stays in the outbox)."""
-    if done is not None and done.problem is not None:
+    """Exit 3 when the server could not take what waits (it stays in the outbox), or refused
+    a message or a recipient for good (failed/)."""
+    if done is not None and (done.problem is not None or done.failed):
         raise click.exceptions.Exit(3)
 
 
@@ -168,7 +172,7 @@ def outbox(ctx: click.Context, as_json: bool) -> None:
     lang = ctx.obj.lang
     if not found:
         click.echo(EMPTY.text(lang))
-    for q in found:
+    for q in sorted(found, key=lambda q: q.path.stat().st_mtime_ns):
         reason = f"  {q.reason.splitlines()[0 if lang == 'zh' else -1]}" if q.reason else ""
-        state = STATES[q.state].text(lang)
-        click.echo(f"{state:4}  {q.kind:11} {q.period:10}  {q.to}  {q.subject}{reason}")
+        state = pad(STATES[q.state].text(lang), 8)
+        click.echo(f"{state}{q.kind:12} {q.period:10}  {q.to}  {q.subject}{reason}")

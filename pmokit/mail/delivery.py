@@ -47,7 +47,7 @@ class Delivery:
         }
 
 
-def deliver(outbox: Outbox, ledger: Ledger, send: Callable[[EmailMessage], None]) -> Delivery:
+def deliver(outbox: Outbox, ledger: Ledger, send: Callable[[EmailMessage], Any]) -> Delivery:
     """Send every waiting message, oldest first, until the server says "later"."""
     done = Delivery()
     waiting = outbox.waiting()
@@ -58,7 +58,7 @@ def deliver(outbox: Outbox, ledger: Ledger, send: Callable[[EmailMessage], None]
             outbox.done(path, "sent")
             continue
         try:
-            send(message)
+            refused = send(message) or {}
         except TemporaryFailure as exc:
             record(ledger, message, "waiting", exc.en)
             done.waiting, done.problem = len(waiting) - number, Label(exc.zh, exc.en)
@@ -71,6 +71,10 @@ def deliver(outbox: Outbox, ledger: Ledger, send: Callable[[EmailMessage], None]
         crash_point("after-smtp")
         record(ledger, message, "sent")
         crash_point("after-mail-record")
+        if refused:  # taken for the others: a copy in failed/ says who did not get it
+            said = "; ".join(f"{a}: {r}" for a, r in refused.items())
+            outbox.copy_failed(path, f"部分收件人被拒收：{said}\nsome recipients refused: {said}\n")
+            done.failed.append((message_id, f"some recipients refused: {said}"))
         outbox.done(path, "sent")
         done.sent.append(message_id)
     return done

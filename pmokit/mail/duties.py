@@ -28,6 +28,7 @@ from pmokit.mail.texts import (
     ALERT_HEADERS,
     ESCALATION_INTRO,
     FOOTER,
+    MISSING_WEEKS,
     NEXT_BUDGET,
     NO_PM_EMAIL,
     NO_RECIPIENTS,
@@ -91,9 +92,14 @@ def reminder_mails(ledger: Ledger, settings: Settings, moment: dt.datetime) -> B
     view = read_alert_inputs(ledger, moment)
     alerts = alerts_at(view, replace(settings, lang=lang), moment)
     items: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    missing: dict[str, list[Alert]] = defaultdict(list)
     for alert in alerts:
-        if alert.rule in REMINDED:
+        if alert.rule == "R2" and alert.severity == "error":
+            missing[alert.project].append(alert)  # weeks missing: one line, not one a week
+        elif alert.rule in REMINDED:
             items[alert.project].append((alert.message, alert.rule))
+    for code, weeks in missing.items():
+        items[code].insert(0, (_missing_line(weeks, lang), "R2"))
     for code in view.projects():
         items[code] = _owed(view, code, moment, settings) + items.get(code, [])
     rows, batch = register(ledger), Batch()
@@ -117,6 +123,18 @@ def reminder_mails(ledger: Ledger, settings: Settings, moment: dt.datetime) -> B
     return batch
 
 
+def _missing_line(weeks: list[Alert], lang: str) -> str:
+    if len(weeks) == 1:
+        return weeks[0].message
+    first, last = (friday_before(w.since).isoformat() for w in (weeks[0], weeks[-1]))
+    return MISSING_WEEKS.text(lang).format(n=len(weeks), first=first, last=last)
+
+
+def friday_before(day: dt.date) -> dt.date:
+    """The week a late window closed for (R2's alert is dated the day the window closed)."""
+    return day - dt.timedelta(days=(day.weekday() - 4) % 7 or 7)
+
+
 def _alert_grid(alerts: list[Alert], rows: dict, lang: str) -> Grid:
     table = tuple(
         (f"{a.project} {rows[a.project].short_name or ''}".strip(), a.message, cell(a.since),
@@ -134,7 +152,7 @@ def escalation_mails(ledger: Ledger, settings: Settings, moment: dt.datetime) ->
     alerts = alerts_at(read_alert_inputs(ledger, closed), replace(settings, lang=lang), closed)
     rows, batch = register(ledger), Batch()
     late = [a for a in alerts if a.rule in ESCALATED and a.severity == "error"]
-    week = max((a.since for a in late), default=moment.date()).isoformat()
+    week = friday_before(max((a.since for a in late), default=moment.date())).isoformat()
     for email, codes in _by_manager(rows, batch, {a.project for a in late}).items():
         manager = rows[codes[0]].project_manager or email
         heads = {h for code in codes for h in mail.heads(rows[code].department)}

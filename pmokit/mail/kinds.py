@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from pmokit.base.labels import Label
 from pmokit.base.settings import Settings
+from pmokit.base.workdays import CHINA_TIME
 from pmokit.mail.message import Attachment, Grid, Mail, Section
 from pmokit.mail.texts import (
     BRIEFING_INTRO,
@@ -97,7 +98,8 @@ def briefing_mails(briefing: Briefing, settings: Settings, document: Attachment)
     lang = settings.mail_lang()
     body = Markup(briefing.to_html(lang))  # escaped by the briefing's own renderer
     sections = (Section("", (BRIEFING_INTRO.text(lang),)), Section("", (), None, body))
-    subject = SUBJECTS["briefing"].text(lang).format(week=briefing.week)
+    day = briefing.as_of.astimezone(CHINA_TIME).date()  # as its attachment is named
+    subject = SUBJECTS["briefing"].text(lang).format(day=day)
 
     def build(person: str) -> Mail:
         return Mail(

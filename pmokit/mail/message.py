@@ -11,6 +11,7 @@ newline typed into a project name becomes a space in the subject.
 from __future__ import annotations
 
 import hashlib
+import html
 import mimetypes
 import re
 from dataclasses import dataclass, field, replace
@@ -89,6 +90,19 @@ def message_id(key: str, sender: str) -> str:
     return f"<pmo.{digest(key)}@{domain}>"
 
 
+BLOCK_END = re.compile(r"(?i)<br\s*/?>|</(p|h[1-6]|tr|li|div|table)>")
+CELL_END = re.compile(r"(?i)</t[dh]>")
+TAG = re.compile(r"<[^>]+>")
+
+
+def as_text(fragment: str) -> str:
+    """An HTML fragment as plain text: a line per paragraph, heading and table row, cells
+    apart — what a text-only client or a phone's preview shows."""
+    text = CELL_END.sub(" | ", BLOCK_END.sub("\n", str(fragment)))
+    lines = (" ".join(html.unescape(TAG.sub("", line)).split()) for line in text.splitlines())
+    return "\n".join(line.removesuffix(" |") for line in lines if line.strip(" |"))
+
+
 _ENV: Environment | None = None
 
 
@@ -102,6 +116,7 @@ def _templates() -> Environment:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        _ENV.filters["as_text"] = as_text
     return _ENV
 
 

@@ -11,7 +11,9 @@ killed between the two steps).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import os
 from dataclasses import dataclass
 from email import policy
@@ -22,11 +24,21 @@ from typing import Any
 
 from sqlalchemy import select
 
+from pmokit.base.errors import OutputError, os_reason
 from pmokit.ledger.store import Ledger
 from pmokit.mail.message import Mail, digest, to_email
 from pmokit.utils.files import write_bytes_atomically
 
 FOLDERS = ("outbox", "sent", "failed")
+
+
+@contextlib.contextmanager
+def writing(path: Path):
+    """A file of the mail folder that cannot be written: one line saying why, in both words."""
+    try:
+        yield
+    except OSError as exc:
+        raise OutputError(path, os_reason(exc)) from None
 
 
 @dataclass(frozen=True)
@@ -64,6 +76,8 @@ class Outbox:
 
     def where(self, name: str) -> Path | None:
         """The file of that name in outbox/, sent/ or failed/, if any."""
+        if self.folder.exists() and not self.folder.is_dir():
+            raise OutputError(self.folder, os_reason(NotADirectoryError(errno.ENOTDIR, "")))
         for sub in FOLDERS:
             if (self.folder / sub / name).exists():
                 return self.folder / sub / name
@@ -79,8 +93,9 @@ class Outbox:
             count += 1
         message = to_email(mail, sender, count)
         target = self.folder / "outbox" / _name(mail.key, count)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        return write_bytes_atomically(target, message.as_bytes(policy=policy.SMTP))
+        with writing(target):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            return write_bytes_atomically(target, message.as_bytes(policy=policy.SMTP))
 
     def waiting(self) -> list[Path]:
         """Messages to send, oldest first."""
@@ -93,11 +108,20 @@ class Outbox:
     def done(self, path: Path, sub: str, reason: str = "") -> Path:
         """Move a message out of outbox/ into sent/ or failed/ (with why, for failed)."""
         target = self.folder / sub / path.name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if reason:
-            note = target.with_suffix(".reason.txt")
-            write_bytes_atomically(note, reason.encode("utf-8"))
-        os.replace(path, target)
+        with writing(target):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if reason:
+                write_bytes_atomically(target.with_suffix(".reason.txt"), reason.encode("utf-8"))
+            os.replace(path, target)
+        return target
+
+    def copy_failed(self, path: Path, reason: str) -> Path:
+        """A copy of a sent message in failed/, for the recipients the server refused."""
+        target = self.folder / "failed" / path.name
+        with writing(target):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_bytes_atomically(target.with_suffix(".reason.txt"), reason.encode("utf-8"))
+            write_bytes_atomically(target, path.read_bytes())
         return target
 
     def listing(self) -> list[Queued]:

@@ -11,7 +11,7 @@ from pmokit.base.workdays import CHINA_TIME
 
 SUBJECTS = {
     "status": Label("周报提交情况（{week} 周）", "Weekly report submissions, week ending {week}"),
-    "briefing": Label("实施项目综合信息简报（{week} 周）", "Project briefing, week ending {week}"),
+    "briefing": Label("实施项目综合信息简报（{day}）", "Project briefing ({day})"),
     "reminders": Label("待提交事项提醒（{day}）", "What you owe the PMO ({day})"),
     "escalations": Label(
         "周报逾期未交：{manager}（{week} 周）", "Weekly reports missing: {manager} (week {week})"
@@ -45,6 +45,10 @@ SUSPENSION_INTRO = Label(
 )
 THIS_WEEK = Label(
     "本周（截至 {friday}）的项目周报：{due} 前提交", "This week's report (to {friday}): by {due}"
+)
+MISSING_WEEKS = Label(
+    "{n} 周的周报未提交（{first} 至 {last}），请补交或提交暂停申请",
+    "{n} weekly reports missing ({first} to {last}): send them, or a suspension request",
 )
 NEXT_BUDGET = Label("{month} 的月度费用预算：{due} 前提交", "The budget for {month}: by {due}")
 OWED_HEADERS = (Label("项目", "Project"), Label("事项", "What"), Label("依据", "Rule"))
