@@ -369,3 +369,23 @@ def test_missing_weeks_are_one_line_and_a_wrong_setting_is_no_retry(desk, smtp, 
     with pytest.raises(OutputError) as unwritable:
         send_mail("reminders", desk.ledger, blocked, friday, dry_run=True)
     assert unwritable.value.zh.startswith("无法写入") and "Errno" not in unwritable.value.zh
+
+
+def test_lang_on_the_command_line_wins_over_the_mail_setting(desk, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from pmokit.cli.main import cli
+    from pmokit.mail.outbox import read_message
+
+    assert desk.submit("initiation").outcome == "accepted"
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "pmo.toml").write_text('[mail]\nsender = "pmo@example.com"\nlang = "zh"\n', "utf-8")
+    monkeypatch.chdir(home)
+    env = {"PMO_LANG": None, "PMO_LEDGER": desk.settings.ledger_url()}
+    args = ["mail", "send", "reminders", "--dry-run", "--as-of", "2026-03-20T14:00"]
+    said = CliRunner().invoke(cli, [*args, "--lang", "en"], env=env)
+    assert said.exit_code == 0, said.output
+    assert said.output.startswith("1 written (not to be sent): ")
+    [written] = (home / ".pmo" / "mail" / "dry-run" / "outbox").glob("*.eml")
+    assert read_message(written)["Subject"] == "What you owe the PMO (2026-03-20)"

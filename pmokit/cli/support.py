@@ -70,7 +70,10 @@ def severity_text(severity: str, lang: str) -> str:
 def _set_lang(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
     if value is not None:
         # The root keeps it too, so an error raised by the command is reported in this language.
-        ctx.obj = ctx.find_root().obj = replace(ctx.find_object(Settings) or Settings(), lang=value)
+        # --lang on the command line wins over [mail] lang too (flags > pmo.toml)
+        settings = ctx.find_object(Settings) or Settings()
+        mail = replace(settings.mail, lang=None)
+        ctx.obj = ctx.find_root().obj = replace(settings, lang=value, mail=mail)
 
 
 lang_option = option(
