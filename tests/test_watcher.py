@@ -533,3 +533,20 @@ def test_the_service_keeps_the_blank_forms_in_the_shares_templates_folder(share,
     )
     said = [json.loads(line) for line in again.stdout.splitlines() if '"templates"' in line]
     assert said[0]["written"] == []  # unchanged forms are left as they are
+
+
+def test_a_report_the_service_cannot_write_is_said_in_the_pmos_language(share, made, tmp_path):
+    from watchers.status import read_status
+
+    (tmp_path / "pmo.toml").write_text('report_templates = "nosuch"\n', encoding="utf-8")
+    shutil.copy(made("initiation", "立项.xlsx"), share / "inbox")
+    service = Service(tmp_path, share)
+    wait_for(lambda: inbox_names(share) == [])
+    shutil.copy(made("closure", "结项.xlsx"), share / "inbox")
+    state = tmp_path / ".pmo"
+    wait_for(lambda: ((read_status(state) or {}).get("last_error") or {}).get("error"), 60)
+    lines = service.stop()
+    error = read_status(state)["last_error"]["error"]
+    assert error.startswith("报告模板 ") and "无法使用" in error and "Problem" not in error
+    assert any(line.get("event") == "error" and line["error"] == error for line in lines)
+    assert list((share / "accepted").rglob("结项.xlsx"))  # the filing stands

@@ -201,7 +201,7 @@ class Watcher:
             )
         except Exception as exc:  # the ledger or the share failed us: the file stays, to retry
             self.stabilizer.forget(path)
-            self.status.error(path.name, f"{type(exc).__name__}: {exc}"[:300])
+            self.status.error(path.name, self._said(exc))
             self.say(event="error", file=path.name, error=self.status.last_error["error"])
             return 0
         self.stabilizer.forget(path)
@@ -230,8 +230,14 @@ class Watcher:
             self.say(event=event, project=recorded.project, to=str(path))
 
     def _failed(self, exc: Exception, **about) -> None:
-        self.status.error(None, f"{type(exc).__name__}: {exc}"[:300])
+        self.status.error(None, self._said(exc))
         self.say(event="error", **about, error=self.status.last_error["error"])
+
+    def _said(self, exc: Exception) -> str:
+        """An error as `pmo status` shows it: ours in the PMO's language, others by name."""
+        if isinstance(exc, PmoError):
+            return exc.text(self.settings.lang)[:300]
+        return f"{type(exc).__name__}: {exc}"[:300]
 
     def _between(self) -> None:
         """The work between scans (the mail); its failure is logged, the watching goes on."""

@@ -20,12 +20,14 @@ from pmokit.mail.texts import (
     FOOTER,
     NO_HEADS,
     NO_RECIPIENTS,
+    NOTHING,
     STATUS_INTRO,
     SUBJECTS,
     cell,
 )
 from pmokit.reports.briefing import Briefing
 from pmokit.rollup.model import Rollup, Table
+from pmokit.rollup.projects import NOT_EXPECTED
 
 
 @dataclass
@@ -89,6 +91,8 @@ def status_mails(rollup: Rollup, settings: Settings, workbook: Attachment) -> Ba
             attachments=(workbook,), footer=FOOTER.text(lang),
         )  # fmt: skip
 
+    if all(p.report_status == NOT_EXPECTED for p in rollup.projects):
+        return Batch(problems=[NOTHING.format(week=rollup.week)])  # no report was expected
     seen = {row[0] for row in projects.rows}
     return _weekly_mails(settings, seen, build)
 
@@ -107,5 +111,7 @@ def briefing_mails(briefing: Briefing, settings: Settings, document: Attachment)
             attachments=(document,), footer=FOOTER.text(lang),
         )  # fmt: skip
 
+    if not briefing.projects:
+        return Batch(problems=[NOTHING.format(week=briefing.week)])  # nothing in 实施
     seen = {p.department for p in briefing.projects if getattr(p, "department", None)}
     return _weekly_mails(settings, seen, build)

@@ -74,6 +74,10 @@ NO_RECIPIENTS = Label(
     "没有收件人：请在 pmo.toml 的 [mail] 中配置 {what}",
     "no recipients: set {what} under [mail] in pmo.toml",
 )
+NOTHING = Label(
+    "{week} 周没有实施中的项目：不发送",
+    "no project was in implementation in the week {week}: none sent",
+)
 NONE = "—"
 
 
