@@ -5,7 +5,6 @@ is doing (running or not, its queue, last scan, last error, an outage)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -133,15 +132,12 @@ def current_status(
 
 
 def mail_status(settings: Settings) -> dict[str, Any]:
-    """The outbox at a glance: how many wait, were sent, failed — and the latest failure."""
-    found = Outbox(settings.mail_dir()).listing()
-    counts = Counter(q.state for q in found)
-    failed = [q for q in found if q.state == "failed"]
-    latest = max(failed, key=lambda q: q.path.stat().st_mtime_ns, default=None)
+    """The outbox at a glance: how many wait, were sent, failed — and the latest failure (only
+    that message is read: sent/ grows all year, and `pmo status` stays quick)."""
+    outbox = Outbox(settings.mail_dir())
+    latest = outbox.latest_failed()
     return {
-        "waiting": counts["waiting"],
-        "sent": counts["sent"],
-        "failed": counts["failed"],
+        **outbox.counts(),
         "latest_failure": {"to": latest.to, "subject": latest.subject, "reason": latest.reason}
         if latest
         else None,

@@ -125,14 +125,21 @@ class Outbox:
         return target
 
     def listing(self) -> list[Queued]:
-        found = []
-        for sub in FOLDERS:
-            folder = self.folder / sub
-            if not folder.is_dir():
-                continue
-            for path in sorted(_messages(folder)):
-                found.append(_listed(path, STATES[sub]))
-        return found
+        return [_listed(path, STATES[sub]) for sub in FOLDERS for path in self._files(sub)]
+
+    def counts(self) -> dict[str, int]:
+        """How many messages each folder holds, by state (no message is read)."""
+        return {STATES[sub]: len(self._files(sub)) for sub in FOLDERS}
+
+    def latest_failed(self) -> Queued | None:
+        """The message that failed last, read (the only one `pmo status` shows)."""
+        failed = self._files("failed")
+        latest = max(failed, key=lambda p: p.stat().st_mtime_ns, default=None)
+        return _listed(latest, "failed") if latest else None
+
+    def _files(self, sub: str) -> list[Path]:
+        folder = self.folder / sub
+        return sorted(_messages(folder)) if folder.is_dir() else []
 
 
 def _messages(folder: Path) -> list[Path]:
