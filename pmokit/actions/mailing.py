@@ -174,9 +174,8 @@ class MailService:
         filed_as = target.relative_to(share).as_posix()
         mails = notice_mails(result, dossier, filed_as, self.settings)
         if report is not None and dossier is not None:
-            name = dossier.register.get("short_name") or dossier.register.get("name") or ""
             attached = Attachment(report.name, report.read_bytes())
-            mails += closure_mails(result.project, name, attached, self.settings)
+            mails += closure_mails(dossier, attached, self.settings)
         queued = (self.outbox.queue(m, self.settings.mail.sender) for m in mails)
         return [path for path in queued if path is not None]
 
@@ -185,6 +184,10 @@ class MailService:
         if not self.enabled:
             return []
         now = now or dt.datetime.now(CHINA_TIME)
+        return self._run_schedule(now) + self._flush()
+
+    def _run_schedule(self, now: dt.datetime) -> list[dict]:
+        """Each scheduled run that is due, queued and marked as run."""
         events = []
         for name, kind, moment in runs_due(
             self.settings.schedule, self.settings.calendar, now, self.log
@@ -203,30 +206,26 @@ class MailService:
                     "problems": [p.text(self.settings.lang) for p in batch.problems],
                 }
             )
-        if self.clock() >= self.retry_at and self.outbox.waiting():
-            done = flush_outbox(self.ledger, self.settings)
-            if done.problem is not None:
-                self.failures += 1
-                self.retry_at = self.clock() + min(
-                    60.0 * 2 ** (self.failures - 1), self.MAX_BACKOFF
-                )
-            else:
-                self.failures, self.retry_at = 0, 0.0
-            if done.sent or done.failed or done.problem:
-                events.append(
-                    {
-                        "event": "mail-sent",
-                        "sent": len(done.sent),
-                        "failed": len(done.failed),
-                        "waiting": done.waiting,
-                        **(
-                            {"problem": done.problem.text(self.settings.lang)}
-                            if done.problem
-                            else {}
-                        ),
-                    }
-                )
         return events
+
+    def _flush(self) -> list[dict]:
+        """Send what waits, unless a temporary failure's backoff is not over yet."""
+        if self.clock() < self.retry_at or not self.outbox.waiting():
+            return []
+        done = flush_outbox(self.ledger, self.settings)
+        if done.problem is not None:
+            self.failures += 1
+            backoff = min(60.0 * 2 ** (self.failures - 1), self.MAX_BACKOFF)
+            self.retry_at = self.clock() + backoff
+        else:
+            self.failures, self.retry_at = 0, 0.0
+        if not (done.sent or done.failed or done.problem):
+            return []
+        said = {"problem": done.problem.text(self.settings.lang)} if done.problem else {}
+        sent, failed = len(done.sent), len(done.failed)
+        return [
+            {"event": "mail-sent", "sent": sent, "failed": failed, "waiting": done.waiting, **said}
+        ]
 
 
 def pm_email_of(ledger: Ledger, project: str | None) -> str | None:

@@ -85,8 +85,7 @@ def notice_mails(
     lines = _lines(result, dossier, lang)
     if not lines:
         return []
-    name = dossier.register.get("short_name") or dossier.register.get("name") or ""
-    subject = SUBJECT.text(lang).format(project=dossier.code, name=name)
+    subject = SUBJECT.text(lang).format(project=dossier.code, name=_name(dossier))
     intro = INTRO.text(lang).format(file=filed_as.rsplit("/", 1)[-1])
     sections = (Section("", (intro, *lines)),)
     return [
@@ -95,10 +94,14 @@ def notice_mails(
     ]
 
 
-def closure_mails(project: str, name: str, report: Attachment, settings: Settings) -> list[Mail]:
+def _name(dossier: Dossier) -> str:
+    return dossier.register.get("short_name") or dossier.register.get("name") or ""
+
+
+def closure_mails(dossier: Dossier, report: Attachment, settings: Settings) -> list[Mail]:
     """The closure report to the PMO, once per project."""
-    lang = settings.mail_lang()
-    subject = CLOSED.text(lang).format(project=project, name=name)
+    lang, project = settings.mail_lang(), dossier.code
+    subject = CLOSED.text(lang).format(project=project, name=_name(dossier))
     sections = (Section("", (CLOSED_INTRO.text(lang).format(project=project),)),)
     return [
         Mail("closure", project, person, subject, subject, sections, lang,
