@@ -1,8 +1,11 @@
-"""Feedback a person can act on: an annotated copy of a rejected workbook and a text summary.
+"""Feedback a person can act on: an annotated copy of a rejected workbook and a text summary;
+and the openpyxl drawer of validation marks (`BookMarks`), which the Validate button's core
+also uses on a file.
 
 The copy (`<name>.feedback.xlsx`) marks every offending cell with a fill and a comment and
-opens on a 校验结果 sheet listing every issue with a link to its cell. The user's original is
-read, never written. No user text is ever written as a formula.
+opens on a 校验结果 sheet listing every issue with a link to its cell (the plan is
+pmokit/validation/marks.py's). The user's original is read, never written. No user text is
+ever written as a formula.
 """
 
 from __future__ import annotations
@@ -19,25 +22,20 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 
 from generators.form_styles import INPUT_FILL as FORM_INPUT_FILL
 from generators.output import writing
-from pmokit.base.issues import ERROR, SEVERITY_NAMES, Issue, Report
-from pmokit.base.labels import Label
+from pmokit.base.issues import Report
 from pmokit.utils.files import atomic_write
-
-FILLS = {
-    ERROR: PatternFill("solid", fgColor="FFC7CE"),
-    "warning": PatternFill("solid", fgColor="FFEB9C"),
-}
-INPUT_FILL = PatternFill("solid", fgColor=FORM_INPUT_FILL.lstrip("#"))
-SHEET_TITLE = Label("校验结果", "Validation")
-HEADERS = (
-    Label("序号", "No."),
-    Label("级别", "Severity"),
-    Label("工作表", "Sheet"),
-    Label("单元格", "Cell"),
-    Label("问题", "Issue"),
-    Label("填写的值", "Value entered"),
+from pmokit.validation.marks import (
+    AUTHOR,
+    LINK_COLUMN,
+    SEVERITY_COLUMN,
+    WIDTHS,
+    WRAPPED_COLUMN,
+    CellMark,
+    Marks,
+    apply_marks,
 )
-WIDTHS = (6, 8, 14, 8, 64, 24)
+
+INPUT_FILL = PatternFill("solid", fgColor=FORM_INPUT_FILL.lstrip("#"))
 
 
 def safe_text(value: object) -> str:
@@ -51,76 +49,66 @@ def _as_text(cell, value: object) -> None:
     cell.data_type = "s"
 
 
-def _mark(book, issue: Issue, lang: str) -> None:
-    if not issue.sheet or not issue.cell or issue.sheet not in book.sheetnames:
-        return
-    cell = book[issue.sheet][issue.cell]
-    if isinstance(cell, MergedCell):
-        return
-    cell.fill = FILLS[issue.severity]
-    text = f"[{SEVERITY_NAMES[issue.severity].text(lang)}] {safe_text(issue.message)}"
-    if cell.comment is not None and cell.comment.author == "pmokit":
-        text = f"{cell.comment.text}\n{text}"
-    cell.comment = Comment(text, "pmokit", height=120, width=320)
+def _fill(colour: str) -> PatternFill:
+    return PatternFill("solid", fgColor=colour)
 
 
-def _summary_sheet(book, report: Report, lang: str) -> None:
-    title = SHEET_TITLE.text(lang)
-    while title in book.sheetnames:
-        title += "_"
-    ws = book.create_sheet(title, 0)
-    for col, (header, width) in enumerate(
-        zip((h.text(lang) for h in HEADERS), WIDTHS, strict=True), start=1
-    ):
-        cell = ws.cell(row=1, column=col)
-        _as_text(cell, header)
-        cell.font = Font(bold=True)
-        ws.column_dimensions[cell.column_letter].width = width
-    for number, issue in enumerate(report.issues, start=1):
-        values = (
-            number,
-            SEVERITY_NAMES[issue.severity].text(lang),
-            issue.sheet or "",
-            issue.cell or "",
-            issue.message,
-            issue.value or "",
-        )
-        for col, value in enumerate(values, start=1):
-            cell = ws.cell(row=number + 1, column=col)
-            if col == 1:
-                cell.value = number
-            else:
-                _as_text(cell, value)
-            cell.alignment = Alignment(wrap_text=col == 5, vertical="top")
-        if issue.sheet in book.sheetnames and issue.cell:
-            link = ws.cell(row=number + 1, column=4)
-            # An in-workbook link (location), not an external target a client might open.
-            link.hyperlink = Hyperlink(
-                ref=link.coordinate, location=f"'{issue.sheet}'!{issue.cell}"
-            )
-            link.font = Font(color="0563C1", underline="single")
-        ws.cell(row=number + 1, column=2).fill = FILLS[issue.severity]
-    ws.freeze_panes = "A2"
-    ws.page_setup.orientation = "landscape"
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    book.active = 0
-    for sheet in book.worksheets:
-        sheet.sheet_view.tabSelected = sheet is ws
+class BookMarks:
+    """Validation marks drawn on an openpyxl workbook (a MarkTarget)."""
 
+    def __init__(self, book) -> None:
+        self.book = book
 
-def _clear_earlier_feedback(book) -> None:
-    """A corrected feedback copy sent back in: its old 校验结果 sheet and cell marks go, so the
-    new feedback shows only what is still wrong."""
-    titles = {SHEET_TITLE.zh, SHEET_TITLE.en}
-    for sheet in list(book.worksheets):
-        if sheet.title.rstrip("_") in titles:
-            book.remove(sheet)
-            continue
-        for row in sheet.iter_rows():
-            for cell in row:
-                if cell.comment is not None and cell.comment.author == "pmokit":
-                    cell.comment, cell.fill = None, INPUT_FILL
+    def sheet_names(self) -> list[str]:
+        return list(self.book.sheetnames)
+
+    def clear_marks(self, titles: frozenset[str]) -> None:
+        for sheet in list(self.book.worksheets):
+            if sheet.title.rstrip("_") in titles:
+                self.book.remove(sheet)
+                continue
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if cell.comment is not None and cell.comment.author == AUTHOR:
+                        cell.comment, cell.fill = None, INPUT_FILL
+
+    def mark(self, mark: CellMark) -> None:
+        cell = self.book[mark.sheet][mark.cell]
+        if isinstance(cell, MergedCell):
+            return
+        cell.fill = _fill(mark.fill)
+        cell.comment = Comment(safe_text(mark.comment), AUTHOR, height=120, width=320)
+
+    def add_results(self, marks: Marks) -> None:
+        ws = self.book.create_sheet(marks.title, 0)
+        for col, (header, width) in enumerate(zip(marks.headers, WIDTHS, strict=True), start=1):
+            cell = ws.cell(row=1, column=col)
+            _as_text(cell, header)
+            cell.font = Font(bold=True)
+            ws.column_dimensions[cell.column_letter].width = width
+        for row, result in enumerate(marks.rows, start=2):
+            for col, value in enumerate(result.values, start=1):
+                cell = ws.cell(row=row, column=col)
+                if col == 1:
+                    cell.value = value
+                else:
+                    _as_text(cell, value)
+                cell.alignment = Alignment(wrap_text=col == WRAPPED_COLUMN, vertical="top")
+            if result.link:
+                link = ws.cell(row=row, column=LINK_COLUMN)
+                # An in-workbook link (location), not an external target a client might open.
+                link.hyperlink = Hyperlink(
+                    ref=link.coordinate, location=f"'{result.link[0]}'!{result.link[1]}"
+                )
+                link.font = Font(color="0563C1", underline="single")
+            ws.cell(row=row, column=SEVERITY_COLUMN).fill = _fill(result.fill)
+        ws.freeze_panes = "A2"
+        ws.page_setup.orientation = "landscape"
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        self.book.active = 0
+        for sheet in self.book.worksheets:
+            sheet.sheet_view.tabSelected = sheet is ws
 
 
 def _atomic_write(path: Path, write) -> Path:
@@ -129,17 +117,29 @@ def _atomic_write(path: Path, write) -> Path:
         return atomic_write(path, write)
 
 
-def write_feedback_workbook(original: bytes, report: Report, path: Path, lang: str) -> Path:
-    """Write the annotated copy of a workbook that validation read as one of our forms."""
+def load_book(source: Path | bytes, keep_vba: bool = False):
+    """An openpyxl workbook of a file or its bytes; `keep_vba` keeps the VBA and buttons."""
     with warnings.catch_warnings():
         # A print area set by a formula (a PM's own Excel edit) is beyond openpyxl: it warns
         # and leaves the area out of the copy, which is read on screen anyway.
         warnings.filterwarnings("ignore", "Print area cannot be set", UserWarning)
-        book = openpyxl.load_workbook(io.BytesIO(original))
-    _clear_earlier_feedback(book)
-    for issue in report.issues:
-        _mark(book, issue, lang)
-    _summary_sheet(book, report, lang)
+        data = io.BytesIO(source) if isinstance(source, bytes) else source
+        return openpyxl.load_workbook(data, keep_vba=keep_vba)
+
+
+def mark_file(path: Path, report: Report, lang: str) -> Marks:
+    """Draw `report`'s marks into the workbook at `path` itself, its VBA and buttons kept: what
+    the Validate button does, run on a file (headless, and in the tests)."""
+    book = load_book(path, keep_vba=True)
+    marks = apply_marks(BookMarks(book), report, lang)
+    _atomic_write(path, book.save)
+    return marks
+
+
+def write_feedback_workbook(original: bytes, report: Report, path: Path, lang: str) -> Path:
+    """Write the annotated copy of a workbook that validation read as one of our forms."""
+    book = load_book(original)
+    apply_marks(BookMarks(book), report, lang)
     return _atomic_write(path, book.save)
 
 

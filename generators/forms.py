@@ -22,6 +22,7 @@ from generators.form_styles import (
     print_setup,
 )
 from generators.instructions import write_instructions
+from generators.macro_parts import MacroParts, add_button_bar, add_project
 from generators.output import writing
 from pmokit.base.version import __version__
 from pmokit.forms import texts
@@ -50,8 +51,8 @@ PROTECT_FIELDS = {"format_columns": True, "format_rows": True}
 PROTECT_TABLE = {**PROTECT_FIELDS, "autofilter": True, "sort": True}
 
 
-def form_filename(form: FormSpec, lang: str) -> str:
-    return f"{form.id}.xlsx" if lang == "zh" else f"{form.id}.{lang}.xlsx"
+def form_filename(form: FormSpec, lang: str, suffix: str = ".xlsx") -> str:
+    return f"{form.id}{suffix}" if lang == "zh" else f"{form.id}.{lang}{suffix}"
 
 
 def build_form(
@@ -60,12 +61,13 @@ def build_form(
     lang: str = "zh",
     record: Record | None = None,
     *,
-    macros: bool = False,
+    macros: MacroParts | None = None,
 ) -> Path:
     """Write the blank (or, with a record, prefilled) workbook of one form to `path`.
 
-    `macros` says the workbook will carry the Validate/Submit buttons (the macro-enabled forms
-    of issue 17), so its instructions may send people to them; a plain .xlsx never does."""
+    With `macros` the workbook is the macro-enabled variant (`.xlsm`): the same sheets, names
+    and metadata, plus the VBA project, a button bar on every sheet a person sees, and the
+    hidden xlwings.conf sheet; its instructions send people to the Submit button."""
     layout = layout_form(form)
     options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
     with writing(path):
@@ -86,7 +88,12 @@ class _FormWriter:
     """One workbook being written; holds the formats and the list ranges it shares."""
 
     def __init__(
-        self, workbook, layout: FormLayout, lang: str, record: Record | None, macros: bool
+        self,
+        workbook,
+        layout: FormLayout,
+        lang: str,
+        record: Record | None,
+        macros: MacroParts | None,
     ) -> None:
         self.workbook, self.layout, self.lang, self.macros = workbook, layout, lang, macros
         self.form = layout.form
@@ -103,7 +110,9 @@ class _FormWriter:
                 "comments": f"pmokit {__version__}",
             }
         )
-        write_instructions(self.workbook, self.layout, self.lang, self.formats, self.macros)
+        instructions = write_instructions(
+            self.workbook, self.layout, self.lang, self.formats, self.macros is not None
+        )
         sheets = {
             s.id: self.workbook.add_worksheet(s.title.text(self.lang)) for s in self.form.sheets
         }
@@ -114,6 +123,11 @@ class _FormWriter:
                 self._write_field_sheet(sheets[sheet.id], sheet)
             else:
                 self._write_table_sheet(sheets[sheet.id], self.layout.table(sheet.table.id))
+        if self.macros is not None:
+            add_project(self.workbook, self.macros)
+            add_button_bar(instructions, 0, instructions.dim_colmax + 1, self.macros, self.lang)
+            for ws in sheets.values():
+                add_button_bar(ws, TITLE_ROW, ws.dim_colmax + 1, self.macros, self.lang)
 
     def _text(self, label) -> str:
         return label.text(self.lang)

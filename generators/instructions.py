@@ -58,8 +58,8 @@ def _date_example(form: FormSpec) -> str:
 
 def write_instructions(
     workbook, layout: FormLayout, lang: str, formats: dict[str, Any], macros: bool = False
-) -> None:
-    """Add the instructions sheet as the workbook's first, read-only sheet."""
+):
+    """Add the instructions sheet as the workbook's first, read-only sheet, and return it."""
     ws = workbook.add_worksheet(texts.INSTRUCTIONS_SHEET.text(lang))
     last = len(COLUMNS) - 1
     form = layout.form
@@ -91,3 +91,4 @@ def write_instructions(
     print_setup(ws, landscape=True)
     ws.repeat_rows(header_row)
     ws.protect("", {"format_columns": True, "format_rows": True})
+    return ws

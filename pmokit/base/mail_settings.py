@@ -66,7 +66,7 @@ class Schedule:
     budget_reminder_day: int = 25
 
 
-def _fail(path: object, key: str, zh: str, en: str) -> ConfigError:
+def setting_error(path: object, key: str, zh: str, en: str) -> ConfigError:
     return ConfigError(f"{path}：{key} {zh}", f"{path}: {key} {en}")
 
 
@@ -76,50 +76,56 @@ def _addresses(value: Any, key: str, path: object) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(
         isinstance(v, str) and ADDRESS.match(v) for v in value
     ):
-        raise _fail(path, key, "应为邮箱地址列表", "must be a list of e-mail addresses")
+        raise setting_error(path, key, "应为邮箱地址列表", "must be a list of e-mail addresses")
     return tuple(value)
 
 
-def _known_keys(raw: dict, kind: type, section: str, path: object) -> None:
+def check_known_keys(raw: dict, kind: type, section: str, path: object) -> None:
     unknown = sorted(set(raw) - {f.name for f in fields(kind)})
     if unknown:
-        raise _fail(path, f"{section}.{unknown[0]}", "是未知设置项", "is not a setting")
+        raise setting_error(path, f"{section}.{unknown[0]}", "是未知设置项", "is not a setting")
 
 
 def mail_section(raw: dict, path: object) -> MailSettings:
     """[mail] from pmo.toml, every value checked; one line naming the file and the key."""
-    _known_keys(raw, MailSettings, "mail", path)
+    check_known_keys(raw, MailSettings, "mail", path)
     values: dict[str, Any] = {}
     for key in ("smtp_host", "sender", "lang"):
         if key in raw:
             if not isinstance(raw[key], str) or "\n" in raw[key] or "\r" in raw[key]:
-                raise _fail(path, f"mail.{key}", "应为一行文字", "must be one line of text")
+                raise setting_error(path, f"mail.{key}", "应为一行文字", "must be one line of text")
             values[key] = raw[key].strip()
     if values.get("sender") and not ADDRESS.match(values["sender"]):
-        raise _fail(path, "mail.sender", "不是邮箱地址", "is not an e-mail address")
+        raise setting_error(path, "mail.sender", "不是邮箱地址", "is not an e-mail address")
     if values.get("lang") not in (None, "zh", "en"):
-        raise _fail(path, "mail.lang", "只能是 zh 或 en", "must be zh or en")
+        raise setting_error(path, "mail.lang", "只能是 zh 或 en", "must be zh or en")
     if "smtp_port" in raw:
         port = raw["smtp_port"]
         if not isinstance(port, int) or not 1 <= port <= 65535:
-            raise _fail(path, "mail.smtp_port", "应为 1 到 65535 的整数", "must be 1 to 65535")
+            raise setting_error(
+                path, "mail.smtp_port", "应为 1 到 65535 的整数", "must be 1 to 65535"
+            )
         values["smtp_port"] = port
     if "security" in raw:
         if raw["security"] not in SECURITY:
-            raise _fail(
+            raise setting_error(
                 path, "mail.security", "只能是 none、starttls 或 ssl", "is none|starttls|ssl"
             )
         values["security"] = raw["security"]
     if "timeout" in raw:
         if not isinstance(raw["timeout"], (int, float)) or not 1 <= raw["timeout"] <= 600:
-            raise _fail(path, "mail.timeout", "应为 1 到 600 秒", "must be 1 to 600 seconds")
+            raise setting_error(
+                path, "mail.timeout", "应为 1 到 600 秒", "must be 1 to 600 seconds"
+            )
         values["timeout"] = float(raw["timeout"])
     for key in ("executives", "pmo", "alerts"):
         if key in raw:
             values[key] = _addresses(raw[key], f"mail.{key}", path)
     if "departments" in raw:
         if not isinstance(raw["departments"], dict):
-            raise _fail(path, "mail.departments", "应为表：部门 = [邮箱]", "must map departments")
+            raise setting_error(
+                path, "mail.departments", "应为表：部门 = [邮箱]", "must map departments"
+            )
         values["departments"] = tuple(
             (str(name).strip(), _addresses(heads, f"mail.departments.{name}", path))
             for name, heads in raw["departments"].items()
@@ -131,12 +137,14 @@ def mail_section(raw: dict, path: object) -> MailSettings:
 
 def schedule_section(raw: dict, path: object) -> Schedule:
     """[schedule]: reminders = "fri 14:00" and so on, budget_reminder_day = 25."""
-    _known_keys(raw, Schedule, "schedule", path)
+    check_known_keys(raw, Schedule, "schedule", path)
     values: dict[str, Any] = {}
     for key, value in raw.items():
         if key == "budget_reminder_day":
             if not isinstance(value, int) or not 1 <= value <= 28:
-                raise _fail(path, "schedule.budget_reminder_day", "应为 1 到 28", "must be 1 to 28")
+                raise setting_error(
+                    path, "schedule.budget_reminder_day", "应为 1 到 28", "must be 1 to 28"
+                )
             values[key] = value
         else:
             values[key] = _at(value, f"schedule.{key}", path)
@@ -147,4 +155,4 @@ def _at(value: Any, key: str, path: object) -> At:
     match = re.fullmatch(r"\s*(\w{3})\w*\s+(\d{1,2}):(\d{2})\s*", str(value).lower())
     if match and match[1] in WEEKDAYS and int(match[2]) < 24 and int(match[3]) < 60:
         return At(WEEKDAYS.index(match[1]), dt.time(int(match[2]), int(match[3])))
-    raise _fail(path, key, '应形如 "tue 10:00"', 'must look like "tue 10:00"')
+    raise setting_error(path, key, '应形如 "tue 10:00"', 'must look like "tue 10:00"')

@@ -19,6 +19,8 @@ from pmokit.base.errors import ConfigError
 from pmokit.base.labels import LANGS
 from pmokit.base.mail_settings import MailSettings, Schedule, mail_section, schedule_section
 from pmokit.base.resources import forms_dir, templates_dir
+from pmokit.base.trusted_vba import shipped_vba_hashes
+from pmokit.base.workbook_settings import WorkbookSettings, workbooks_section
 from pmokit.base.workdays import WorkCalendar
 
 try:
@@ -87,6 +89,7 @@ class Settings:
     report_templates: Path | None = None  # the PMO's own Word templates; None: the shipped ones
     mail: MailSettings = field(default_factory=MailSettings)
     schedule: Schedule = field(default_factory=Schedule)
+    workbooks: WorkbookSettings = field(default_factory=WorkbookSettings)
 
     def spec_folder(self) -> Path:
         return self.forms_dir if self.forms_dir is not None else forms_dir()
@@ -114,6 +117,10 @@ class Settings:
         """outbox/, sent/ and failed/: every message, as an .eml file, before and after."""
         folder = self.mail.folder or self.state_dir() / "mail"
         return folder if folder.is_absolute() else (self.home or Path.cwd()) / folder
+
+    def trusted_vba(self) -> frozenset[str]:
+        """The VBA projects a submitted workbook may carry: ours, and the PMO's own."""
+        return shipped_vba_hashes() | self.allowed_vba_hashes
 
     def mail_lang(self) -> str:
         return self.mail.lang or self.lang
@@ -218,6 +225,7 @@ def _from_file(path: Path) -> dict[str, Any]:
     rollup = raw.pop("rollup", {})
     calendar = raw.pop("calendar", {})
     mail, schedule = raw.pop("mail", None), raw.pop("schedule", None)
+    workbooks = raw.pop("workbooks", None)
     values = {}
     for key, value in raw.items():
         if key not in _FILE_KEYS:
@@ -232,6 +240,7 @@ def _from_file(path: Path) -> dict[str, Any]:
     for key, section, read in (
         ("mail", mail, mail_section),
         ("schedule", schedule, schedule_section),
+        ("workbooks", workbooks, workbooks_section),
     ):
         if section is not None:
             if not isinstance(section, dict):

@@ -72,7 +72,7 @@ def _position_key(form: FormSpec):
 def check_bytes(data: bytes, name: str, forms: dict[str, FormSpec], settings: Settings) -> Checked:
     """Validate a submission held in memory (intake reads a file once and hashes it)."""
     lang = settings.lang
-    issues = check_package(data, settings.limits, lang, settings.allowed_vba_hashes, name)
+    issues = check_package(data, settings.limits, lang, settings.trusted_vba(), name)
     if issues:
         return Checked(Report(name, issues=tuple(issues)))
     try:

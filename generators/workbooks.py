@@ -1,0 +1,140 @@
+"""`pmo workbooks build`: the macro-enabled variant of every form and the PMO console, written
+with XlsxWriter around the VBA project `vba_project` assembles.
+
+A form's `.xlsm` is the `.xlsx` form (same sheets, defined names and `_pmo` metadata) plus the
+Validate and Submit buttons and the xlwings.conf sheet; `PMO控制台.xlsm` has the PMO's four
+buttons and the two cells they read and write. Built files are never committed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import xlsxwriter
+
+from generators.form_styles import make_formats
+from generators.forms import build_form, form_filename
+from generators.macro_parts import FORM_BUTTONS, Button, MacroParts, add_button_bar, add_project
+from generators.output import writing
+from generators.vba_project import CONSOLE_MODULES, FORM_MODULES, vba_project
+from pmokit.base.labels import Label
+from pmokit.base.settings import Settings
+from pmokit.base.version import __version__
+from pmokit.forms.schema import FormSpec
+from pmokit.utils.files import atomic_write
+
+CONSOLE_NAME = Label("PMO控制台", "PMO console")
+CONSOLE_SHEET = Label("控制台", "Console")
+CODE_NAME, RESULT_NAME = "pmo_project_code", "pmo_result"  # the cells the buttons read, write
+CODE_CELL, RESULT_CELL = (5, 1), (7, 1)  # B6, B8
+CONSOLE_BUTTONS = (
+    Button(
+        Label("刷新汇总", "Refresh roll-up"),
+        "PMOConsole.RefreshRollup",
+        Label("重新生成项目组合汇总工作簿", "Rebuild the portfolio roll-up workbook"),
+    ),
+    Button(
+        Label("生成简报", "Briefing"),
+        "PMOConsole.MakeBriefing",
+        Label("生成本周的领导简报（Word）", "This week's executive briefing (Word)"),
+    ),
+    Button(
+        Label("结项报告", "Closure report"),
+        "PMOConsole.MakeClosureReport",
+        Label("为下面填写的项目生成结项总结报告", "The closure report of the project below"),
+    ),
+    Button(
+        Label("发送周报提交情况", "Send status"),
+        "PMOConsole.SendStatus",
+        Label("把本周的提交情况邮件发给领导和部门", "Mail this week's submission status"),
+    ),
+)
+CONSOLE_TEXT = (
+    Label(
+        "每个按钮调用与命令行相同的功能（pmo rollup、pmo report briefing、pmo report closure、"
+        "pmo mail send status），设置来自 xlwings.conf 工作表中的 PMO_SETTINGS。",
+        "Each button does what the command line does (pmo rollup, pmo report briefing, "
+        "pmo report closure, pmo mail send status) with the settings named by PMO_SETTINGS "
+        "on the xlwings.conf sheet.",
+    ),
+    Label("项目编号（结项报告用）", "Project code (for the closure report)"),
+    Label("结果", "Result"),
+)
+
+
+def conf_rows(settings: Settings, lang: str, console: bool) -> tuple[tuple[str, str], ...]:
+    """The xlwings.conf sheet: xlwings' own keys first, then what our buttons read. The console
+    runs where the PMO's pmo.toml is; a form reads the one [workbooks] settings names."""
+    workbooks = settings.workbooks
+    own = str(settings.settings_file or "") if console else workbooks.settings
+    return (
+        ("Interpreter_Win", workbooks.interpreter_win),
+        ("Interpreter_Mac", workbooks.interpreter_mac),
+        ("PYTHONPATH", workbooks.pythonpath),
+        ("PMO_INBOX", workbooks.inbox),
+        ("PMO_SETTINGS", own),
+        ("PMO_LANG", lang),
+        ("PMO_BUILT_BY", f"pmokit {__version__}"),
+    )
+
+
+def form_parts(settings: Settings, lang: str) -> MacroParts:
+    return MacroParts(vba_project(FORM_MODULES), FORM_BUTTONS, conf_rows(settings, lang, False))
+
+
+def console_parts(settings: Settings, lang: str) -> MacroParts:
+    return MacroParts(
+        vba_project(CONSOLE_MODULES), CONSOLE_BUTTONS, conf_rows(settings, lang, True)
+    )
+
+
+def console_filename(lang: str) -> str:
+    return f"{CONSOLE_NAME.text(lang)}.xlsm"
+
+
+def build_console(path: Path, settings: Settings, lang: str) -> Path:
+    """The PMO console: a title, what the buttons do, the project-code cell and the result
+    cell (both named, so the buttons find them wherever a PMO moves them)."""
+    parts = console_parts(settings, lang)
+
+    def write(temp: Path) -> None:
+        workbook = xlsxwriter.Workbook(str(temp), {"strings_to_formulas": False})
+        formats = make_formats(workbook)
+        ws = workbook.add_worksheet(CONSOLE_SHEET.text(lang))
+        ws.merge_range(0, 0, 0, 3, CONSOLE_NAME.text(lang), formats["title"])
+        ws.set_row(0, 28)
+        add_button_bar(ws, 2, 0, parts, lang)
+        ws.set_row(2, 30)
+        ws.merge_range(3, 0, 3, 3, CONSOLE_TEXT[0].text(lang), formats["note"])
+        ws.set_row(3, 48)
+        for (row, col), label, name in (
+            (CODE_CELL, CONSOLE_TEXT[1], CODE_NAME),
+            (RESULT_CELL, CONSOLE_TEXT[2], RESULT_NAME),
+        ):
+            ws.write_string(row, 0, label.text(lang), formats["label"])
+            ws.write_blank(row, col, None, formats["input_text"])
+            sheet = CONSOLE_SHEET.text(lang)
+            workbook.define_name(name, f"='{sheet}'!${chr(65 + col)}${row + 1}")
+        ws.set_column(0, 0, 26)
+        ws.set_column(1, 3, 40)
+        add_project(workbook, parts)
+        workbook.close()
+
+    with writing(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return atomic_write(path, write)
+
+
+def build_workbooks(
+    forms: dict[str, FormSpec], out_dir: Path, settings: Settings, lang: str
+) -> list[Path]:
+    """Every form's `.xlsm` and the console into `out_dir` (created if missing); rebuilt files
+    replace the earlier build's (they are outputs, never anyone's filled form)."""
+    with writing(out_dir):
+        out_dir.mkdir(parents=True, exist_ok=True)
+    parts = form_parts(settings, lang)
+    built = [
+        build_form(form, out_dir / form_filename(form, lang, ".xlsm"), lang, macros=parts)
+        for form in forms.values()
+    ]
+    return [*built, build_console(out_dir / console_filename(lang), settings, lang)]
