@@ -49,6 +49,7 @@ from pmokit.cli.support import (
     warn,
 )
 from pmokit.cli.watch import watch
+from pmokit.cli.workbooks import workbooks
 from pmokit.ledger.store import NoLedgerError
 
 
@@ -95,6 +96,7 @@ cli.add_command(lessons)
 cli.add_command(mail)
 cli.add_command(report)
 cli.add_command(watch)
+cli.add_command(workbooks)
 
 
 NEW_LEDGER = Label("新建台账：", "new ledger: ")
