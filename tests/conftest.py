@@ -89,8 +89,9 @@ def soffice(tmp_path_factory):
 
 
 def fill_form(blank: Path, record: Record, form: FormSpec, out: Path, lang: str) -> Path:
-    """Fill a generated workbook through its defined names (openpyxl), as outside tools do."""
-    book = openpyxl.load_workbook(blank)
+    """Fill a generated workbook through its defined names (openpyxl), as outside tools do; a
+    macro-enabled one keeps its VBA and buttons."""
+    book = openpyxl.load_workbook(blank, keep_vba=blank.suffix == ".xlsm")
     layout = layout_form(form)
     for pos in layout.fields:
         if pos.field.id in record.fields:
