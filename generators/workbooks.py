@@ -8,7 +8,10 @@ buttons and the two cells they read and write. Built files are never committed.
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import xlsxwriter
 
@@ -16,7 +19,7 @@ from generators.form_styles import make_formats
 from generators.forms import build_form, form_filename
 from generators.macro_parts import FORM_BUTTONS, Button, MacroParts, add_button_bar, add_project
 from generators.output import writing
-from generators.vba_project import CONSOLE_MODULES, FORM_MODULES, vba_project
+from generators.vba_project import CONSOLE_MODULES, FORM_MODULES, vba_project, versions
 from pmokit.base.labels import Label
 from pmokit.base.settings import Settings
 from pmokit.base.version import __version__
@@ -125,9 +128,27 @@ def build_console(path: Path, settings: Settings, lang: str) -> Path:
         return atomic_write(path, write)
 
 
+@dataclass(frozen=True)
+class WorkbookBuild:
+    """What `pmo workbooks build` wrote, and whether intake trusts the forms' VBA project."""
+
+    paths: tuple[Path, ...]
+    vba_sha256: str
+    trusted: bool
+    versions: dict[str, str]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "workbooks": [str(p) for p in self.paths],
+            "vba_sha256": self.vba_sha256,
+            "trusted": self.trusted,
+            "versions": self.versions,
+        }
+
+
 def build_workbooks(
     forms: dict[str, FormSpec], out_dir: Path, settings: Settings, lang: str
-) -> list[Path]:
+) -> WorkbookBuild:
     """Every form's `.xlsm` and the console into `out_dir` (created if missing); rebuilt files
     replace the earlier build's (they are outputs, never anyone's filled form)."""
     with writing(out_dir):
@@ -137,4 +158,6 @@ def build_workbooks(
         build_form(form, out_dir / form_filename(form, lang, ".xlsm"), lang, macros=parts)
         for form in forms.values()
     ]
-    return [*built, build_console(out_dir / console_filename(lang), settings, lang)]
+    built.append(build_console(out_dir / console_filename(lang), settings, lang))
+    sha = hashlib.sha256(parts.vba).hexdigest()
+    return WorkbookBuild(tuple(built), sha, sha in settings.trusted_vba(), versions())

@@ -43,6 +43,7 @@ BATTERY = [
     (("mail", "send"), ["status", "--dry-run"]),  # no ledger, no [mail] here
     (("mail", "flush"), []),  # no [mail] smtp_host
     (("mail", "outbox"), ["everything"]),  # an argument it does not take
+    (("workbooks", "build"), ["--out", "{blocked}/workbooks"]),
 ]
 # What breaks every command alike: the environment or pmo.toml.
 SETTINGS = {
@@ -52,6 +53,7 @@ SETTINGS = {
     "a bad language": ({"PMO_LANG": "fr"}, ""),
     "a bad mail setting": ({}, '[mail]\nsecurity = "tls"\n'),
     "a bad schedule": ({}, '[schedule]\nstatus = "someday"\n'),
+    "a bad workbooks setting": ({}, "[workbooks]\ninbox = 3\n"),
 }
 NEEDS_NO_SETTINGS = {("codes",)}  # prints the registry: reads no settings at all
 READS_NO_FORMS = {("mail", "outbox")}  # lists .eml files: a wrong spec folder is not its concern
@@ -66,6 +68,7 @@ GOOD_ARGS = {
     "forms publish": ["."],
     "report closure": ["PRJ-2026-001"],
     "mail send": ["status", "--dry-run"],
+    "workbooks build": ["--out", "out"],
 }
 
 

@@ -5,6 +5,7 @@ interface — Validate's marks equal `pmo validate --json`, Submit never overwri
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import importlib
 import json
@@ -42,7 +43,7 @@ SUB = re.compile(r"^Public Sub (\w+)\(\)", re.MULTILINE)
 def built(forms, tmp_path_factory):
     out = tmp_path_factory.mktemp("workbooks")
     settings = Settings()
-    return {p.stem: p for p in build_workbooks(forms, out, settings, "zh")}
+    return {p.stem: p for p in build_workbooks(forms, out, settings, "zh").paths}
 
 
 def bas(name: str) -> str:
@@ -318,3 +319,46 @@ def io_bytes(data: bytes):
     import io
 
     return io.BytesIO(data)
+
+
+# -- the console --------------------------------------------------------------------------------
+
+
+class FileConsole:
+    """The console's named cells on disk: the openpyxl interface."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.book = path, openpyxl.load_workbook(path, keep_vba=True)
+
+    def _cell(self, name: str):
+        sheet, ref = next(iter(self.book.defined_names[name].destinations))
+        return self.book[sheet][ref.replace("$", "")]
+
+    def get(self, name: str) -> str:
+        return str(self._cell(name).value or "")
+
+    def put(self, name: str, text: str) -> None:
+        self._cell(name).value = text
+        self.book.save(self.path)
+
+
+def test_the_console_buttons_do_what_the_cli_does(sqlite_desk, built):
+    from pmokit.actions.console import press
+
+    desk = sqlite_desk
+    assert desk.submit("initiation").outcome == "accepted"
+    desk.ledger.close()
+    console = FileConsole(built[console_filename("zh").removesuffix(".xlsm")])
+    moment = dt.datetime(2026, 3, 20, 9, tzinfo=dt.timezone.utc)
+    rollup = press("rollup", console, desk.settings, moment)
+    assert rollup.ok and rollup.path.is_file() and rollup.path.suffix == ".xlsx"
+    assert FileConsole(console.path).get("pmo_result") == rollup.text
+    briefing = press("briefing", console, desk.settings, moment)
+    assert briefing.ok and briefing.path.suffix == ".docx"
+    no_code = press("closure", console, desk.settings, moment)
+    assert not no_code.ok and "项目编号" in no_code.text
+    console._cell("pmo_project_code").value = "PRJ-2099-999"
+    unknown = press("closure", console, desk.settings, moment)
+    assert not unknown.ok and "PRJ-2099-999" in unknown.text
+    status = press("status", console, desk.settings, moment)  # no [mail] set up: said so
+    assert not status.ok and "[mail]" in status.text

@@ -180,6 +180,14 @@ def _mail_outbox(settings, ledger, forms, blank_forms, tmp_path):
 # The mail commands read [mail] from the PMO's pmo.toml (nothing is sent: the outbox is empty)
 MAIL_TOML = '[mail]\nsmtp_host = "127.0.0.1"\nsmtp_port = 9\nsender = "pmo@example.com"\n'
 DAY = dt.date(2026, 4, 20)
+
+
+def _workbooks_build(settings, ledger, forms, blank_forms, tmp_path):
+    from generators.workbooks import build_workbooks
+
+    return build_workbooks(forms, tmp_path / "wb", settings, settings.lang).to_dict()
+
+
 JSON_CASES = {
     ("mail", "send"): (("reminders", "--as-of", str(DAY), "--dry-run"), _mail_send),
     ("mail", "flush"): ((), _mail_flush),
@@ -194,6 +202,7 @@ JSON_CASES = {
     ("report", "briefing"): (("--as-of", str(DAY), "--out", "DOCX"), _briefing),
     ("lessons",): (("--search", "迁移"), _lessons),
     ("report", "closure"): (("--all", "--out", "OUT"), _closure_all),
+    ("workbooks", "build"): (("--out", "WB"), _workbooks_build),
 }
 
 
@@ -210,10 +219,13 @@ def test_json_is_the_library_object(words, forms, blank_forms, tmp_path, monkeyp
         "BLANK": blank_forms["zh"]["weekly"],
         "OUT": tmp_path / "rollup.xlsx",
         "DOCX": tmp_path / "简报.docx",
+        "WB": tmp_path / "wb",
     }
     args = [str(places.get(a, a)) for a in args]
     if words[0] == "mail":
         (tmp_path / "pmo.toml").write_text(MAIL_TOML, encoding="utf-8")
+    if words[0] == "workbooks":  # set up, so no warning is printed beside the JSON
+        (tmp_path / "pmo.toml").write_text('[workbooks]\ninbox = "inbox"\n', encoding="utf-8")
     settings = load_settings(environ={}, cwd=tmp_path)
     with Ledger(settings.ledger_url(), forms) as ledger:  # the PMO's ledger, made first
         result = CliRunner().invoke(cli, [*words, *args, "--json"], env={"PMO_LANG": None})

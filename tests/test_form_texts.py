@@ -18,6 +18,7 @@ from test_schema import MINIMAL, write_spec
 from xlsx_dump import dump_workbook
 
 from generators.forms import build_form
+from generators.workbooks import form_parts
 from pmokit.base.errors import SchemaError
 from pmokit.base.settings import Settings
 from pmokit.forms.coerce import FULL_WIDTH, CellContext, coerce_value
@@ -65,7 +66,8 @@ def test_a_plain_form_promises_no_submit_button(forms, tmp_path, lang):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_macro_enabled_form_names_its_submit_button(forms, tmp_path, lang):
-    path = build_form(forms["weekly"], tmp_path / "w.xlsx", lang, macros=True)
+    parts = form_parts(Settings(), lang)
+    path = build_form(forms["weekly"], tmp_path / "w.xlsm", lang, macros=parts)
     text = "\n".join(instructions(path))
     assert {"zh": "“提交”按钮", "en": "Submit"}[lang] in text
     assert "inbox" in text  # the folder still works when macros are blocked

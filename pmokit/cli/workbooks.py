@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from generators.vba_project import FORM_MODULES, project_hash, versions
 from generators.workbooks import build_workbooks
 from pmokit.base.labels import Label
 from pmokit.cli.help import HelpGroup, option
@@ -59,17 +58,12 @@ def workbooks_build(ctx: click.Context, out_dir: Path | None, as_json: bool) -> 
     settings = ctx.obj
     out_dir = out_dir or (settings.home or Path.cwd()) / "workbooks"
     built = build_workbooks(spec_forms(ctx), out_dir, settings, settings.lang)
-    sha = project_hash(FORM_MODULES)
-    trusted = sha in settings.trusted_vba()
     if not settings.workbooks.inbox:
         warn(ctx, NO_INBOX)
-    if not trusted:
-        warn(ctx, UNTRUSTED.format(sha=sha[:12]))
+    if not built.trusted:
+        warn(ctx, UNTRUSTED.format(sha=built.vba_sha256[:12]))
     if as_json:
-        print_json(
-            {"workbooks": [str(p) for p in built], "vba_sha256": sha, "trusted": trusted}
-            | {"versions": versions()}
-        )
+        print_json(built.to_dict())
         return
-    for path in built:
+    for path in built.paths:
         click.echo(str(path))
