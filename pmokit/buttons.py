@@ -20,7 +20,6 @@ from pmokit.actions.buttons import (
     submit_open_form,
     validate_open_form,
 )
-from pmokit.actions.console import press
 from pmokit.base.errors import PmoError
 from pmokit.forms.load import load_forms
 from pmokit.validation.marks import CellMark, Marks
@@ -133,6 +132,8 @@ def submit_form() -> None:
 
 
 def _console(button: str) -> None:
+    from pmokit.actions.console import press  # the reports and mail: only the console needs them
+
     _run(
         lambda book, conf, s: press(button, ExcelConsole(book), s, dt.datetime.now(dt.timezone.utc))
     )

@@ -25,8 +25,7 @@ from pmokit.base.labels import Label
 from pmokit.base.lifecycle import form_name
 from pmokit.base.settings import Settings, load_settings
 from pmokit.forms.schema import FormSpec
-from pmokit.pipeline.share import SAFE
-from pmokit.utils.files import content_hash
+from pmokit.utils.files import SAFE, content_hash
 from pmokit.validation.marks import MarkTarget, apply_marks
 from pmokit.validation.validate import Checked, check_workbook
 

@@ -26,8 +26,7 @@ from pmokit.base.labels import Label
 from pmokit.base.settings import Settings
 from pmokit.forms.load import load_forms
 from pmokit.ledger.store import Ledger
-from pmokit.pipeline.share import SAFE
-from pmokit.utils.files import free_name
+from pmokit.utils.files import SAFE, free_name
 
 WROTE = Label("已生成：{path}", "Written: {path}")
 NO_CODE = Label(

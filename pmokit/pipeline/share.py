@@ -26,7 +26,7 @@ from pmokit.ledger.submissions import IntakeResult, mark_filed
 from pmokit.pipeline.archive import Arrival
 from pmokit.pipeline.intake import intake
 from pmokit.utils.crash import crash_point
-from pmokit.utils.files import free_name
+from pmokit.utils.files import SAFE, free_name
 from pmokit.validation.validate import Checked
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -36,7 +36,6 @@ IGNORED = re.compile(
     r"^(~\$.*|\..*|.*\.(tmp|part|crdownload|swp)|[0-9A-Fa-f]{8}|thumbs\.db|desktop\.ini)$",
     re.IGNORECASE,
 )
-SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 FOLDERS = {"accepted": "accepted", "rejected": "rejected", "duplicate": "duplicates"}
 # (original bytes, report, folder, file stem): writes the feedback beside a rejected file
 WriteFeedback = Callable[[bytes, Report, Path, str], object]

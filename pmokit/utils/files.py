@@ -8,9 +8,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
+
+# A project code fit to be part of a file or folder name (only allowlisted codes ever are).
+SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 
 
 def content_hash(data: bytes) -> str:
