@@ -17,7 +17,6 @@ Live Excel adds what cannot be measured here: `import xlwings` with pywin32 and 
 from __future__ import annotations
 
 import argparse
-import io
 import statistics
 import subprocess
 import sys
@@ -25,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from generators.feedback import BookMarks, load_book
+from generators.book_files import FormFile
 from generators.forms import build_forms
 from generators.workbooks import build_workbooks
 from pmokit.actions.buttons import submit_open_form, validate_open_form
@@ -38,37 +37,15 @@ from pmokit.validation.validate import check_workbook
 CLICK = """
 import sys
 from pathlib import Path
-from generators.feedback import BookMarks, load_book
+from generators.book_files import FormFile
 from pmokit.actions.buttons import validate_open_form
 from pmokit.base.settings import Settings
 from pmokit.base.resources import forms_dir
 from pmokit.forms.load import load_forms
-path = Path(sys.argv[1])
-book = load_book(path, keep_vba=True)
-class Form(BookMarks):
-    name = path.name
-    def current_bytes(self):
-        import io
-        out = io.BytesIO(); self.book.save(out); return out.getvalue()
-form = Form(book)
+form = FormFile(Path(sys.argv[1]))
 validate_open_form(form, load_forms(forms_dir()), Settings())
-book.save(path)
+form.save()
 """
-
-
-class FileForm(BookMarks):
-    def __init__(self, path: Path) -> None:
-        super().__init__(load_book(path, keep_vba=True))
-        self.path, self.name = path, path.name
-
-    def current_bytes(self) -> bytes:
-        out = io.BytesIO()
-        self.book.save(out)
-        return out.getvalue()
-
-    def save(self) -> bytes:
-        self.book.save(self.path)
-        return self.path.read_bytes()
 
 
 def filled_weekly(forms, folder: Path, built: Path, broken: bool) -> Path:
@@ -129,14 +106,14 @@ def main() -> None:
     )
     show(
         "Validate core: check + marks (openpyxl)",
-        timed(lambda: validate_open_form(FileForm(broken), forms, settings), args.repeat),
+        timed(lambda: validate_open_form(FormFile(broken), forms, settings), args.repeat),
         base,
     )
     inbox = folder / "inbox"
     inbox.mkdir()
     show(
         "Submit core: save + check + copy to inbox",
-        timed(lambda: submit_open_form(FileForm(good), str(inbox), forms, settings), args.repeat),
+        timed(lambda: submit_open_form(FormFile(good), str(inbox), forms, settings), args.repeat),
         base,
     )
 

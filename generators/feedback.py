@@ -1,6 +1,6 @@
 """Feedback a person can act on: an annotated copy of a rejected workbook and a text summary;
 and the openpyxl drawer of validation marks (`BookMarks`), which the Validate button's core
-also uses on a file.
+also draws with on a file (generators/book_files.py).
 
 The copy (`<name>.feedback.xlsx`) marks every offending cell with a fill and a comment and
 opens on a 校验结果 sheet listing every issue with a link to its cell (the plan is
@@ -125,15 +125,6 @@ def load_book(source: Path | bytes, keep_vba: bool = False):
         warnings.filterwarnings("ignore", "Print area cannot be set", UserWarning)
         data = io.BytesIO(source) if isinstance(source, bytes) else source
         return openpyxl.load_workbook(data, keep_vba=keep_vba)
-
-
-def mark_file(path: Path, report: Report, lang: str) -> Marks:
-    """Draw `report`'s marks into the workbook at `path` itself, its VBA and buttons kept: what
-    the Validate button does, run on a file (headless, and in the tests)."""
-    book = load_book(path, keep_vba=True)
-    marks = apply_marks(BookMarks(book), report, lang)
-    _atomic_write(path, book.save)
-    return marks
 
 
 def write_feedback_workbook(original: bytes, report: Report, path: Path, lang: str) -> Path:

@@ -20,7 +20,7 @@ import pytest
 from conftest import fill_form
 from oletools.olevba import VBA_Parser
 
-from generators.feedback import BookMarks, load_book
+from generators.book_files import ConsoleFile, FormFile
 from generators.vba_project import (
     CONSOLE_MODULES,
     FORM_MODULES,
@@ -211,30 +211,11 @@ def test_a_filled_macro_enabled_form_passes_and_one_with_edited_vba_is_refused(
 # -- the handlers' cores on real files (the openpyxl interface) ---------------------------------
 
 
-class FileForm(BookMarks):
-    """A form on disk as the cores see one open in Excel: the openpyxl interface."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__(load_book(path, keep_vba=True))
-        self.path, self.name = path, path.name
-
-    def current_bytes(self) -> bytes:
-        import io
-
-        buffer = io.BytesIO()
-        self.book.save(buffer)
-        return buffer.getvalue()
-
-    def save(self) -> bytes:
-        self.book.save(self.path)
-        return self.path.read_bytes()
-
-
 def test_validate_marks_the_file_with_exactly_the_issues_pmo_validate_gives(forms, built, tmp_path):
     path = filled(forms, built, tmp_path, project_code="prj-1", rag=None)
     expected = pmo_validate_json(path)
     assert len(expected) >= 2
-    form = FileForm(path)
+    form = FormFile(path)
     answer = validate_open_form(form, forms, Settings())
     form.save()
     assert not answer.ok and "未通过校验" in answer.text
@@ -250,7 +231,7 @@ def test_validate_marks_the_file_with_exactly_the_issues_pmo_validate_gives(form
         assert "xl/vbaProject.bin" in package.namelist()
     # corrected and validated again: the marks go, and so does the result sheet
     fill_form(path, example_record(forms["weekly"], rows=2), forms["weekly"], path, "zh")
-    form = FileForm(path)
+    form = FormFile(path)
     assert validate_open_form(form, forms, Settings()).ok
     form.save()
     book = openpyxl.load_workbook(path)
@@ -262,7 +243,7 @@ def test_submit_puts_one_file_in_the_inbox_and_never_overwrites(forms, built, tm
     inbox = tmp_path / "share" / "inbox"
     inbox.mkdir(parents=True)
     path = filled(forms, built, tmp_path)
-    first = submit_open_form(FileForm(path), str(inbox), forms, Settings())
+    first = submit_open_form(FormFile(path), str(inbox), forms, Settings())
     assert first.ok, first.text
     record = example_record(forms["weekly"])
     week = record.fields["week_ending"].isoformat()
@@ -271,10 +252,10 @@ def test_submit_puts_one_file_in_the_inbox_and_never_overwrites(forms, built, tm
     assert pmo_validate_json(first.path) == []  # as intake will see it
     kept = first.path.read_bytes()
     # pressed again (a save in between changes the file's saved time): a second file
-    again = submit_open_form(FileForm(path), str(inbox), forms, Settings())
+    again = submit_open_form(FormFile(path), str(inbox), forms, Settings())
     assert again.ok and again.path.name == f"{code}_项目周报_{week} (2).xlsm"
     changed = filled(forms, built, tmp_path, name="w2.xlsm", prepared_by="另一人")
-    third = submit_open_form(FileForm(changed), str(inbox), forms, Settings())
+    third = submit_open_form(FormFile(changed), str(inbox), forms, Settings())
     assert third.path.name == f"{code}_项目周报_{week} (3).xlsm"
     assert first.path.read_bytes() == kept and len(list(inbox.iterdir())) == 3
     # the very same bytes a second time are not put in again
@@ -286,15 +267,15 @@ def test_submit_refuses_an_invalid_form_and_says_what_is_missing(forms, built, t
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     path = filled(forms, built, tmp_path, project_code=None)
-    form = FileForm(path)
+    form = FormFile(path)
     answer = submit_open_form(form, str(inbox), forms, Settings())
     assert not answer.ok and answer.text.startswith("未提交")
     assert list(inbox.iterdir()) == []
     form.save()  # what the PM sees on screen: the marks
     assert "校验结果" in openpyxl.load_workbook(path).sheetnames
-    no_inbox = submit_open_form(FileForm(path), "", forms, Settings())
+    no_inbox = submit_open_form(FormFile(path), "", forms, Settings())
     assert not no_inbox.ok and "PMO_INBOX" in no_inbox.text
-    gone = submit_open_form(FileForm(path), str(tmp_path / "nowhere"), forms, Settings())
+    gone = submit_open_form(FormFile(path), str(tmp_path / "nowhere"), forms, Settings())
     assert not gone.ok and "打不开提交位置" in gone.text
 
 
@@ -306,7 +287,7 @@ def test_submit_sends_our_project_when_the_saved_file_carries_another(forms, bui
     inbox.mkdir()
     path = edited_vba(filled(forms, built, tmp_path), tmp_path / "resaved.xlsm")
     before = path.read_bytes()
-    answer = submit_open_form(FileForm(path), str(inbox), forms, Settings())
+    answer = submit_open_form(FormFile(path), str(inbox), forms, Settings())
     assert answer.ok, answer.text
     assert pmo_validate_json(answer.path) == []
     with zipfile.ZipFile(path) as own:
@@ -324,35 +305,17 @@ def io_bytes(data: bytes):
 # -- the console --------------------------------------------------------------------------------
 
 
-class FileConsole:
-    """The console's named cells on disk: the openpyxl interface."""
-
-    def __init__(self, path: Path) -> None:
-        self.path, self.book = path, openpyxl.load_workbook(path, keep_vba=True)
-
-    def _cell(self, name: str):
-        sheet, ref = next(iter(self.book.defined_names[name].destinations))
-        return self.book[sheet][ref.replace("$", "")]
-
-    def get(self, name: str) -> str:
-        return str(self._cell(name).value or "")
-
-    def put(self, name: str, text: str) -> None:
-        self._cell(name).value = text
-        self.book.save(self.path)
-
-
 def test_the_console_buttons_do_what_the_cli_does(sqlite_desk, built):
     from pmokit.actions.console import press
 
     desk = sqlite_desk
     assert desk.submit("initiation").outcome == "accepted"
     desk.ledger.close()
-    console = FileConsole(built[console_filename("zh").removesuffix(".xlsm")])
+    console = ConsoleFile(built[console_filename("zh").removesuffix(".xlsm")])
     moment = dt.datetime(2026, 3, 20, 9, tzinfo=dt.timezone.utc)
     rollup = press("rollup", console, desk.settings, moment)
     assert rollup.ok and rollup.path.is_file() and rollup.path.suffix == ".xlsx"
-    assert FileConsole(console.path).get("pmo_result") == rollup.text
+    assert ConsoleFile(console.path).get("pmo_result") == rollup.text
     briefing = press("briefing", console, desk.settings, moment)
     assert briefing.ok and briefing.path.suffix == ".docx"
     no_code = press("closure", console, desk.settings, moment)
