@@ -154,6 +154,54 @@ def test_an_openpyxl_round_trip_keeps_vba_and_buttons(built, tmp_path):
     assert parts(tmp_path / "again.xlsm") == parts(built["weekly"])
 
 
+def uno_python() -> str:
+    """The system Python with LibreOffice's uno (python3-uno; .ci/run installs it)."""
+    import os
+    import shutil
+
+    for candidate in ("/usr/bin/python3", shutil.which("python3")):
+        if candidate and subprocess.run([candidate, "-c", "import uno"]).returncode == 0:
+            return candidate
+    if os.environ.get("PMO_REQUIRE_SOFFICE"):
+        pytest.fail("python3-uno is required here but not installed")
+    pytest.skip("LibreOffice's Python bridge (python3-uno) is not installed")
+
+
+@pytest.mark.soffice
+def test_libreoffice_sees_each_button_bound_to_our_sub(built, soffice, tmp_path):
+    from conftest import REPO, _find_soffice
+
+    python = uno_python()
+    paths = [str(p) for p in built.values()]
+    script = REPO / "tests" / "lo_buttons.py"
+    profile = (tmp_path / "profile").as_uri()
+    done = subprocess.run(
+        [python, str(script), _find_soffice(), profile, *paths],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout)
+    for path in built.values():
+        ours = CONSOLE_MODULES if path.name == console_filename("zh") else FORM_MODULES
+        found = seen[str(path)]
+        assert found["modules"]["VBAProject"] == sorted(
+            ["Dictionary", "Sheet1", "Sheet2", "ThisWorkbook", "xlwings", *ours]
+        )
+        subs = {f"{m}.{sub}" for m in ours for sub in SUB.findall(bas(m))}
+        bound = {
+            script.split("VBAProject.")[1].split("?")[0]
+            for button in found["buttons"]
+            for script in button["scripts"]
+        }
+        assert bound == subs, path.name  # every Sub has its button, every button its Sub
+        assert all(len(b["scripts"]) == 1 and b["label"] for b in found["buttons"])
+        sheets = openpyxl.load_workbook(path, read_only=True).sheetnames
+        visible = [s for s in sheets if s not in ("_pmo", "xlwings.conf")]
+        assert {b["sheet"] for b in found["buttons"]} == set(visible), path.name
+
+
 @pytest.mark.soffice
 def test_libreoffice_opens_every_built_workbook(built, soffice, tmp_path):
     for path in built.values():
