@@ -5,6 +5,7 @@ macros — the Basic modules of its VBA project and each form button's label and
     /usr/bin/python3 tests/lo_buttons.py SOFFICE PROFILE_URL FILE...
 """
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -85,10 +86,8 @@ def main() -> None:
     try:
         print(json.dumps({path: inspect(desktop, path) for path in paths}, ensure_ascii=False))
     finally:
-        try:
+        with contextlib.suppress(Exception):  # it may already be gone
             desktop.terminate()
-        except Exception:
-            pass
         office.wait(timeout=60)
 
 
