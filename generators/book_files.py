@@ -19,7 +19,7 @@ class FormFile(BookMarks):
 
     def __init__(self, path: Path) -> None:
         super().__init__(load_book(path, keep_vba=True))
-        self.path, self.name = path, path.name
+        self.path, self.name, self.folder = path, path.name, path.parent
 
     def current_bytes(self) -> bytes:
         out = io.BytesIO()

@@ -22,7 +22,7 @@ from generators.form_styles import (
     print_setup,
 )
 from generators.instructions import write_instructions
-from generators.macro_parts import MacroParts, add_button_bar, add_project
+from generators.macro_parts import MacroParts, add_button_bar, add_project, text_px
 from generators.output import writing
 from pmokit.base.version import __version__
 from pmokit.forms import texts
@@ -100,6 +100,7 @@ class _FormWriter:
         self.record = record or Record(self.form.id)
         self.formats = make_formats(workbook)
         self.lists: dict[tuple[str, ...], str] = {}
+        self.titles: dict[str, str] = {}  # each sheet's title: the buttons go after it
 
     def write(self) -> None:
         self.workbook.set_properties(
@@ -110,9 +111,10 @@ class _FormWriter:
                 "comments": f"pmokit {__version__}",
             }
         )
-        instructions = write_instructions(
+        instructions, title = write_instructions(
             self.workbook, self.layout, self.lang, self.formats, self.macros is not None
         )
+        self.titles[instructions.name] = title
         sheets = {
             s.id: self.workbook.add_worksheet(s.title.text(self.lang)) for s in self.form.sheets
         }
@@ -125,9 +127,9 @@ class _FormWriter:
                 self._write_table_sheet(sheets[sheet.id], self.layout.table(sheet.table.id))
         if self.macros is not None:
             add_project(self.workbook, self.macros)
-            add_button_bar(instructions, 0, instructions.dim_colmax + 1, self.macros, self.lang)
-            for ws in sheets.values():
-                add_button_bar(ws, TITLE_ROW, ws.dim_colmax + 1, self.macros, self.lang)
+            for ws in (instructions, *sheets.values()):  # just after each title
+                left = text_px(self.titles[ws.name]) + 24
+                add_button_bar(ws, TITLE_ROW, left, self.macros, self.lang)
 
     def _text(self, label) -> str:
         return label.text(self.lang)
@@ -136,6 +138,7 @@ class _FormWriter:
         return "'" + self._text(sheet.title).replace("'", "''") + "'"
 
     def _write_heading(self, ws, title: str, note: str, last_col: int) -> None:
+        self.titles[ws.name] = title
         ws.merge_range(TITLE_ROW, 0, TITLE_ROW, last_col, title, self.formats["title"])
         ws.merge_range(NOTE_ROW, 0, NOTE_ROW, last_col, note, self.formats["note"])
         ws.set_row(TITLE_ROW, 28)

@@ -59,18 +59,13 @@ def _date_example(form: FormSpec) -> str:
 def write_instructions(
     workbook, layout: FormLayout, lang: str, formats: dict[str, Any], macros: bool = False
 ):
-    """Add the instructions sheet as the workbook's first, read-only sheet, and return it."""
+    """Add the instructions sheet as the workbook's first, read-only sheet; return it and its
+    title."""
     ws = workbook.add_worksheet(texts.INSTRUCTIONS_SHEET.text(lang))
     last = len(COLUMNS) - 1
     form = layout.form
-    ws.merge_range(
-        0,
-        0,
-        0,
-        last,
-        f"{form.title.text(lang)} · {texts.INSTRUCTIONS_SHEET.text(lang)}",
-        formats["title"],
-    )
+    title = f"{form.title.text(lang)} · {texts.INSTRUCTIONS_SHEET.text(lang)}"
+    ws.merge_range(0, 0, 0, last, title, formats["title"])
     ws.merge_range(1, 0, 1, last, form.intro.text(lang), formats["note"])
     ws.set_row(0, 28)
     ws.set_row(1, 60)
@@ -91,4 +86,4 @@ def write_instructions(
     print_setup(ws, landscape=True)
     ws.repeat_rows(header_row)
     ws.protect("", {"format_columns": True, "format_rows": True})
-    return ws
+    return ws, title

@@ -8,12 +8,14 @@ Kept apart from the form writer so that the forms and the console share one way 
 from __future__ import annotations
 
 import io
+import unicodedata
 from dataclasses import dataclass
 
 from pmokit.base.labels import Label
+from pmokit.base.workbook_settings import CONF_SHEET
 
-CONF_SHEET = "xlwings.conf"  # the name xlwings looks for (GetConfig); keys in A, values in B
-BUTTON_WIDTH, BUTTON_HEIGHT, BUTTON_GAP = 132, 30, 8
+BUTTON_WIDTH, BUTTON_HEIGHT, BUTTON_GAP = 112, 30, 8
+TITLE_PT = 16  # the forms' title font (form_styles "title")
 
 
 @dataclass(frozen=True)
@@ -55,24 +57,35 @@ def add_project(workbook, parts: MacroParts) -> None:
     for row, (key, value) in enumerate(parts.conf):
         conf.write_string(row, 0, key)
         conf.write_string(row, 1, value)
-    conf.set_column(0, 0, 18)
+    conf.set_column(0, 0, 28)
     conf.set_column(1, 1, 60)
-    conf.hide()
+    conf.very_hidden()  # not for people to change: intake refuses a form whose sheet changed
 
 
-def add_button_bar(ws, row: int, col: int, parts: MacroParts, lang: str) -> None:
-    """The buttons side by side, their top-left corner at (row, col)."""
+def text_px(text: str, points: float = TITLE_PT) -> int:
+    """About how wide `text` is on screen: a CJK character is a square, a Latin one about
+    0.55 of it — enough to start the buttons just after a title instead of over it."""
+    square = points * 4 / 3
+    wide = sum(1 for c in text if unicodedata.east_asian_width(c) in "WF")
+    return int(square * (wide + 0.55 * (len(text) - wide)))
+
+
+def add_button_bar(ws, row: int, left_px: int, parts: MacroParts, lang: str) -> None:
+    """The buttons side by side on `row`, the first `left_px` from the sheet's left edge, so
+    they are on screen as the sheet opens (not past its last column); all as wide as the
+    longest caption needs."""
+    width = max(BUTTON_WIDTH, *(text_px(b.caption.text(lang), 11) + 28 for b in parts.buttons))
     for n, button in enumerate(parts.buttons):
         ws.insert_button(
             row,
-            col,
+            0,
             {
                 "macro": button.macro,
                 "caption": button.caption.text(lang),
                 "description": button.tip.text(lang),
-                "width": BUTTON_WIDTH,
+                "width": width,
                 "height": BUTTON_HEIGHT,
-                "x_offset": 4 + n * (BUTTON_WIDTH + BUTTON_GAP),
+                "x_offset": left_px + n * (width + BUTTON_GAP),
                 "y_offset": 2,
             },
         )

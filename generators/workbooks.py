@@ -15,14 +15,14 @@ from typing import Any
 
 import xlsxwriter
 
-from generators.form_styles import make_formats
+from generators.form_styles import make_formats, print_setup
 from generators.forms import build_form, form_filename
 from generators.macro_parts import FORM_BUTTONS, Button, MacroParts, add_button_bar, add_project
 from generators.output import writing
 from generators.vba_project import CONSOLE_MODULES, FORM_MODULES, vba_project, versions
 from pmokit.base.labels import Label
 from pmokit.base.settings import Settings
-from pmokit.base.version import __version__
+from pmokit.base.workbook_settings import conf_rows
 from pmokit.forms.schema import FormSpec
 from pmokit.utils.files import atomic_write
 
@@ -55,40 +55,27 @@ CONSOLE_BUTTONS = (
 CONSOLE_TEXT = (
     Label(
         "每个按钮调用与命令行相同的功能（pmo rollup、pmo report briefing、pmo report closure、"
-        "pmo mail send status），设置来自 xlwings.conf 工作表中的 PMO_SETTINGS。",
+        "pmo mail send status），使用本工作簿所在文件夹（或其上级）中的 pmo.toml，"
+        "或 [workbooks] settings 指定的 pmo.toml。",
         "Each button does what the command line does (pmo rollup, pmo report briefing, "
-        "pmo report closure, pmo mail send status) with the settings named by PMO_SETTINGS "
-        "on the xlwings.conf sheet.",
+        "pmo report closure, pmo mail send status) with the PMO's pmo.toml: the one beside "
+        "this workbook (or in a folder above it), or the one [workbooks] settings names.",
     ),
     Label("项目编号（结项报告用）", "Project code (for the closure report)"),
     Label("结果", "Result"),
 )
 
 
-def conf_rows(settings: Settings, lang: str, console: bool) -> tuple[tuple[str, str], ...]:
-    """The xlwings.conf sheet: xlwings' own keys first, then what our buttons read. The console
-    runs where the PMO's pmo.toml is; a form reads the one [workbooks] settings names."""
-    workbooks = settings.workbooks
-    own = str(settings.settings_file or "") if console else workbooks.settings
-    return (
-        ("Interpreter_Win", workbooks.interpreter_win),
-        ("Interpreter_Mac", workbooks.interpreter_mac),
-        ("PYTHONPATH", workbooks.pythonpath),
-        ("PMO_INBOX", workbooks.inbox),
-        ("PMO_SETTINGS", own),
-        ("PMO_LANG", lang),
-        ("PMO_BUILT_BY", f"pmokit {__version__}"),
-    )
-
-
 def form_parts(settings: Settings, lang: str) -> MacroParts:
-    return MacroParts(vba_project(FORM_MODULES), FORM_BUTTONS, conf_rows(settings, lang, False))
+    conf = conf_rows(settings.workbooks, lang, settings.workbooks.settings)
+    return MacroParts(vba_project(FORM_MODULES), FORM_BUTTONS, conf)
 
 
 def console_parts(settings: Settings, lang: str) -> MacroParts:
-    return MacroParts(
-        vba_project(CONSOLE_MODULES), CONSOLE_BUTTONS, conf_rows(settings, lang, True)
-    )
+    """The console's settings: [workbooks] settings, else the pmo.toml found from the folder
+    the console is kept in (beside the PMO's own pmo.toml) — never this machine's path."""
+    conf = conf_rows(settings.workbooks, lang, settings.workbooks.settings)
+    return MacroParts(vba_project(CONSOLE_MODULES), CONSOLE_BUTTONS, conf)
 
 
 def console_filename(lang: str) -> str:
@@ -106,7 +93,7 @@ def build_console(path: Path, settings: Settings, lang: str) -> Path:
         ws = workbook.add_worksheet(CONSOLE_SHEET.text(lang))
         ws.merge_range(0, 0, 0, 3, CONSOLE_NAME.text(lang), formats["title"])
         ws.set_row(0, 28)
-        add_button_bar(ws, 2, 0, parts, lang)
+        add_button_bar(ws, 2, 4, parts, lang)
         ws.set_row(2, 30)
         ws.merge_range(3, 0, 3, 3, CONSOLE_TEXT[0].text(lang), formats["note"])
         ws.set_row(3, 48)
@@ -120,6 +107,8 @@ def build_console(path: Path, settings: Settings, lang: str) -> Path:
             workbook.define_name(name, f"='{sheet}'!${chr(65 + col)}${row + 1}")
         ws.set_column(0, 0, 26)
         ws.set_column(1, 3, 40)
+        print_setup(ws, landscape=True)
+        ws.print_area(0, 0, RESULT_CELL[0], 3)
         add_project(workbook, parts)
         workbook.close()
 

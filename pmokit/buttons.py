@@ -4,27 +4,49 @@ else in pmokit needs it.
 
 Each entry point is a few lines: the calling workbook (`xw.Book.caller()`) wrapped in the
 small interfaces the cores in pmokit/actions/buttons.py and console.py are written against,
-and the answer shown in a message box. What cannot run without Excel is only this file.
+and the answer shown in a message box. What cannot run without Excel (Windows COM through
+xlwings' `.api`) is only this file; docs/buttons.md has the checklist a person runs in Excel.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import tempfile
 from pathlib import Path
 
 from generators.form_styles import INPUT_FILL
-from pmokit.actions.buttons import (
-    Answer,
-    settings_for,
-    submit_open_form,
-    validate_open_form,
-)
+from pmokit.actions.buttons import Answer, settings_for, submit_open_form, validate_open_form
 from pmokit.base.errors import PmoError
+from pmokit.base.labels import Label
+from pmokit.base.workbook_settings import CONF_SHEET
 from pmokit.forms.load import load_forms
-from pmokit.validation.marks import CellMark, Marks
+from pmokit.validation.marks import WIDTHS, CellMark, Marks
 
-CONF_SHEET = "xlwings.conf"
+NOTE_BREAK = "\n——\n"  # our note above it, the PM's own below: clearing gives theirs back
+FAILED = Label("出错了，未完成：{error}", "Something went wrong, nothing was done: {error}")
+
+
+@contextlib.contextmanager
+def unprotected(sheet):
+    """The forms' sheets are protected (no password) so people type only into input cells;
+    code may not fill or note a cell either until it lifts it. Put back as it was."""
+    api = sheet.api
+    if not api.ProtectContents:
+        yield
+        return
+    p = api.Protection
+    allowed = {
+        "AllowFormattingColumns": p.AllowFormattingColumns,
+        "AllowFormattingRows": p.AllowFormattingRows,
+        "AllowSorting": p.AllowSorting,
+        "AllowFiltering": p.AllowFiltering,
+    }
+    api.Unprotect()
+    try:
+        yield
+    finally:
+        api.Protect(DrawingObjects=True, Contents=True, Scenarios=True, **allowed)
 
 
 class ExcelForm:
@@ -32,6 +54,7 @@ class ExcelForm:
 
     def __init__(self, book) -> None:
         self.book, self.name = book, book.name
+        self.folder = Path(book.fullname).parent
 
     def sheet_names(self) -> list[str]:
         return [sheet.name for sheet in self.book.sheets]
@@ -43,41 +66,58 @@ class ExcelForm:
             return copy.read_bytes()
 
     def save(self) -> bytes:
-        self.book.save()
+        if not self.book.api.Saved:  # unchanged: the same bytes as last time
+            self.book.save()
         return Path(self.book.fullname).read_bytes()
 
     def clear_marks(self, titles: frozenset[str]) -> None:
-        """The cells the earlier result sheet lists lose their note and fill; it goes."""
+        """The cells the earlier result sheet lists get their fill and the PM's own note back;
+        the sheet goes."""
         for sheet in [s for s in self.book.sheets if s.name.rstrip("_") in titles]:
-            rows = sheet.range("A2").expand("table").value or []
-            for row in rows if isinstance(rows[0], list) else [rows]:
+            last = sheet.range("E1048576").end("up").row
+            rows = sheet.range((2, 1), (max(last, 2), 6)).options(ndim=2).value
+            for row in rows:
                 if row[2] in self.sheet_names() and row[3]:
-                    cell = self.book.sheets[row[2]].range(row[3])
-                    if cell.note is not None:
-                        cell.note.delete()
-                    cell.color = INPUT_FILL
+                    self._unmark(self.book.sheets[row[2]], str(row[3]))
             sheet.delete()
 
+    def _unmark(self, sheet, address: str) -> None:
+        cell = sheet.range(address)
+        with unprotected(sheet):
+            note = cell.note
+            if note is not None:
+                theirs = note.text.split(NOTE_BREAK, 1)[1] if NOTE_BREAK in note.text else ""
+                note.delete()
+                if theirs:
+                    cell.add_note(theirs)
+            cell.color = INPUT_FILL
+
     def mark(self, mark: CellMark) -> None:
-        cell = self.book.sheets[mark.sheet].range(mark.cell)
-        cell.color = "#" + mark.fill
-        if cell.note is not None:
-            cell.note.delete()
-        cell.add_note(mark.comment)
+        sheet = self.book.sheets[mark.sheet]
+        cell = sheet.range(mark.cell)
+        with unprotected(sheet):
+            cell.color = "#" + mark.fill
+            theirs = cell.note.text if cell.note is not None else ""
+            if cell.note is not None:
+                cell.note.delete()
+            cell.add_note(mark.comment + (NOTE_BREAK + theirs if theirs else ""))
 
     def add_results(self, marks: Marks) -> None:
         sheet = self.book.sheets.add(marks.title, before=self.book.sheets[0])
-        sheet.range("A1").value = [list(marks.headers)]
-        # text, never formulas: every value written as a string (the number column excepted)
-        sheet.range("A2").options(numbers=str).value = [
-            [r.values[0], *("'" + str(v) if str(v)[:1] in "=+-@" else v for v in r.values[1:])]
-            for r in marks.rows
-        ]
+        # every text with Excel's text prefix: nothing a person typed becomes a formula,
+        # a date or a number, and a leading quote of theirs stays
+        text = [[r.values[0], *("'" + str(v) for v in r.values[1:])] for r in marks.rows]
+        sheet.range("A1").value = [["'" + h for h in marks.headers], *text]
+        for col, width in enumerate(WIDTHS, start=1):
+            sheet.range((1, col)).column_width = width
         for row, result in enumerate(marks.rows, start=2):
-            if result.link:  # an in-workbook link (#sheet!cell), never an outside address
-                target = f"#'{result.link[0]}'!{result.link[1]}"
-                sheet.range(f"D{row}").add_hyperlink(target, result.link[1], result.link[1])
-        sheet.autofit()
+            sheet.range((row, 2)).color = "#" + result.fill
+            if result.link:  # a place in this workbook, never an outside address
+                target = sheet.range((row, 4))
+                sheet.api.Hyperlinks.Add(
+                    Anchor=target.api, Address="", SubAddress=f"'{result.link[0]}'!{result.link[1]}"
+                )
+        sheet.range("E:E").api.WrapText = True
         sheet.activate()
 
 
@@ -88,7 +128,7 @@ class ExcelConsole:
         self.book = book
 
     def get(self, name: str) -> str:
-        return str(self.book.names[name].refers_to_range.value or "")
+        return str(self.book.names[name].refers_to_range.value or "").strip()
 
     def put(self, name: str, text: str) -> None:
         self.book.names[name].refers_to_range.value = "'" + text
@@ -100,23 +140,26 @@ def _caller():
     return xw.Book.caller()
 
 
-def _settings(book):
-    conf = book.sheets[CONF_SHEET].range("A1").expand().options(dict).value
-    named = str(conf.get("PMO_SETTINGS") or "")
-    return conf, settings_for(named, Path(book.fullname).parent, conf.get("PMO_LANG") or None)
-
-
-def _tell(book, answer: Answer) -> None:
-    book.app.alert(answer.text, "pmokit", mode="info" if answer.ok else "critical")
+def _conf(book) -> dict:
+    keys = book.sheets[CONF_SHEET].range("A1").expand("down")
+    return keys.resize(column_size=2).options(dict).value or {}
 
 
 def _run(action) -> None:
+    """One message box whatever happens, in the workbook's language."""
     book = _caller()
+    lang = "zh"
     try:
-        conf, settings = _settings(book)
-        _tell(book, action(book, conf, settings))
+        conf = _conf(book)
+        lang = "en" if conf.get("PMO_LANG") == "en" else "zh"
+        folder = Path(book.fullname).parent
+        settings = settings_for(str(conf.get("PMO_SETTINGS") or ""), folder, lang)
+        answer = action(book, conf, settings)
     except PmoError as exc:
-        book.app.alert(exc.text(), "pmokit", mode="critical")
+        answer = Answer(False, exc.text(lang))
+    except Exception as exc:  # a button must answer; xlwings' traceback box helps nobody
+        answer = Answer(False, FAILED.text(lang).format(error=f"{type(exc).__name__}: {exc}"))
+    book.app.alert(answer.text, "pmokit", mode="info" if answer.ok else "critical")
 
 
 def validate_form() -> None:
@@ -134,9 +177,8 @@ def submit_form() -> None:
 def _console(button: str) -> None:
     from pmokit.actions.console import press  # the reports and mail: only the console needs them
 
-    _run(
-        lambda book, conf, s: press(button, ExcelConsole(book), s, dt.datetime.now(dt.timezone.utc))
-    )
+    now = dt.datetime.now(dt.timezone.utc)
+    _run(lambda book, conf, s: press(button, ExcelConsole(book), s, now))
 
 
 def refresh_rollup() -> None:

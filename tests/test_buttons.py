@@ -30,6 +30,7 @@ from generators.vba_project import (
 )
 from generators.workbooks import build_workbooks, console_filename
 from pmokit.actions.buttons import place_in_inbox, submit_open_form, validate_open_form
+from pmokit.base.errors import PmoError
 from pmokit.base.resources import macros_dir
 from pmokit.base.settings import Settings
 from pmokit.base.trusted_vba import shipped_vba_hashes
@@ -120,7 +121,6 @@ def test_a_form_is_its_xlsx_form_plus_buttons(forms, built, blank_forms):
     plain = openpyxl.load_workbook(blank_forms["zh"]["weekly"])
     macro = openpyxl.load_workbook(built["weekly"], keep_vba=True)
     assert macro.sheetnames == [*plain.sheetnames, "xlwings.conf"]
-    assert macro["xlwings.conf"].sheet_state == "hidden"
     assert set(macro.defined_names) == set(plain.defined_names)
     for name in plain.defined_names:
         assert macro.defined_names[name].attr_text == plain.defined_names[name].attr_text
@@ -131,6 +131,46 @@ def test_a_form_is_its_xlsx_form_plus_buttons(forms, built, blank_forms):
     with zipfile.ZipFile(built["weekly"]) as package:
         types = package.read("[Content_Types].xml").decode()
     assert "application/vnd.ms-excel.sheet.macroEnabled.main+xml" in types
+
+
+def button_right_edges(path: Path) -> dict[str, int]:
+    """Each sheet's rightmost button edge in pixels (a stored column width of w characters is
+    w × 7 px; a column without one is Excel's default, 64 px)."""
+    book = openpyxl.load_workbook(path, keep_vba=True)
+    edges = {}
+    with zipfile.ZipFile(path) as package:
+        for ws in book.worksheets:
+            if ws.legacy_drawing is None:
+                continue
+            vml = package.read(ws.legacy_drawing).decode()
+            for anchor in re.findall(r"<x:Anchor>([^<]*)", vml):
+                right_col, right_px = (int(v) for v in anchor.split(",")[4:6])
+                px = [64] * right_col
+                for dim in list(ws.column_dimensions.values()):
+                    for c in range(dim.min, min(dim.max, right_col) + 1):
+                        px[c - 1] = round(dim.width * 7)
+                edge = sum(px) + right_px
+                edges[ws.title] = max(edges.get(ws.title, 0), edge)
+    return edges
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_buttons_are_on_screen_as_each_sheet_opens(forms, tmp_path, lang):
+    """Just after each sheet's title, not past its last column: on a 1366-pixel laptop both
+    buttons show without scrolling sideways."""
+    paths = build_workbooks(forms, tmp_path, Settings(), lang).paths
+    for path in paths:
+        edges = button_right_edges(path)
+        assert edges and max(edges.values()) <= 1000, (path.name, edges)
+        visible = [s for s in openpyxl.load_workbook(path).sheetnames if s not in ("_pmo",)]
+        assert set(edges) == set(visible) - {"xlwings.conf"}
+
+
+def test_the_conf_sheet_keeps_the_workbooks_folder_off_pythons_path(built):
+    book = openpyxl.load_workbook(built["weekly"], keep_vba=True)
+    conf = book["xlwings.conf"]
+    assert conf.sheet_state == "veryHidden"
+    assert dict(conf.iter_rows(values_only=True))["ADD_WORKBOOK_TO_PYTHONPATH"] == "false"
 
 
 def test_the_built_project_is_the_one_intake_trusts():
@@ -373,3 +413,76 @@ def test_the_console_buttons_do_what_the_cli_does(sqlite_desk, built):
     assert not unknown.ok and "PRJ-2099-999" in unknown.text
     status = press("status", console, desk.settings, moment)  # no [mail] set up: said so
     assert not status.ok and "[mail]" in status.text
+
+
+def with_conf(path: Path, out: Path, **changes) -> Path:
+    """The form with its xlwings.conf sheet edited (or a key added), as someone might."""
+    book = openpyxl.load_workbook(path, keep_vba=True)
+    conf = book["xlwings.conf"]
+    rows = {row[0].value: row[1] for row in conf.iter_rows()}
+    for key, value in changes.items():
+        if key in rows:
+            rows[key].value = value
+        else:
+            conf.append([key, value])
+    book.save(out)
+    return out
+
+
+def test_a_form_whose_macro_settings_were_changed_is_refused(forms, built, tmp_path):
+    path = filled(forms, built, tmp_path)
+    assert pmo_validate_json(path) == []
+    elsewhere = with_conf(path, tmp_path / "a.xlsm", Interpreter_Win=r"\\evil\x\python.exe")
+    found = pmo_validate_json(elsewhere)
+    assert [i["code"] for i in found] == ["macro-settings-changed"]
+    assert "Interpreter_Win" in found[0]["message"]
+    conda = with_conf(path, tmp_path / "b.xlsm", **{"Conda Path": r"C:\x & calc"})
+    assert [i["code"] for i in pmo_validate_json(conda)] == ["macro-settings-changed"]
+    # only where macros could run: saved as .xlsx (no VBA), the sheet is harmless
+    plain = tmp_path / "c.xlsx"
+    book = openpyxl.load_workbook(elsewhere)  # without keep_vba: no VBA in the copy
+    book.save(plain)
+    assert "macro-settings-changed" not in [i["code"] for i in pmo_validate_json(plain)]
+
+
+def test_submit_answers_each_way_it_can_fail_in_the_pms_words(forms, built, tmp_path):
+    path = filled(forms, built, tmp_path)
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    answer = submit_open_form(FormFile(path), str(afile), forms, Settings())
+    assert not answer.ok
+    assert answer.text == (
+        f"打不开提交位置 {afile}：路径中有一段是文件而不是文件夹。"
+        "请确认能打开共享文件夹，或联系 PMO。"
+    )
+    # a relative inbox is taken from the form's folder, not from where Python started
+    (tmp_path / "share" / "inbox").mkdir(parents=True)
+    relative = submit_open_form(FormFile(path), "share/inbox", forms, Settings())
+    assert relative.ok and relative.path.parent == tmp_path / "share" / "inbox"
+
+
+def test_settings_are_the_pmo_toml_the_form_names_or_none(tmp_path):
+    from pmokit.actions.buttons import settings_for
+
+    (tmp_path / "pmo").mkdir()
+    (tmp_path / "pmo" / "pmo.toml").write_text("max_weekly_hours = 50\n", encoding="utf-8")
+    assert settings_for("pmo/pmo.toml", tmp_path).max_weekly_hours == 50
+    assert settings_for(str(tmp_path / "pmo"), tmp_path, "en").lang == "en"
+    (tmp_path / "pmo" / "other.toml").write_text("", encoding="utf-8")
+    with pytest.raises(PmoError, match="PMO_SETTINGS"):
+        settings_for("pmo/other.toml", tmp_path)
+    assert settings_for("", tmp_path / "pmo").max_weekly_hours == 50  # found beside the form
+
+
+def test_a_stale_temp_file_of_a_killed_submit_is_cleared(tmp_path):
+    import os
+    import time
+
+    stale = tmp_path / ".pmo-submit-abc-1.xlsm"
+    stale.write_bytes(b"half")
+    fresh = tmp_path / ".pmo-submit-def-2.xlsm"
+    fresh.write_bytes(b"being written")
+    old = time.time() - 7200
+    os.utime(stale, (old, old))
+    place_in_inbox(tmp_path, "x.xlsm", b"data")
+    assert not stale.exists() and fresh.exists() and (tmp_path / "x.xlsm").read_bytes() == b"data"

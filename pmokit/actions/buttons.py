@@ -9,10 +9,13 @@ over another file. The console's four buttons call the library functions the CLI
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import io
 import os
 import re
+import time
 import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -37,6 +40,7 @@ class OpenForm(MarkTarget, Protocol):
     """A filled form a button was pressed in."""
 
     name: str  # its file name
+    folder: Path  # where it is: relative paths in xlwings.conf are taken from here
 
     def current_bytes(self) -> bytes:
         """The workbook as it is now (on screen), its own file left as it is."""
@@ -85,7 +89,7 @@ SUMMARY = {
     ),
     False: Label(
         "未通过校验：{errors} 个错误，{warnings} 个提示。已标出要改的单元格，见“校验结果”工作表。",
-        "Not valid: {errors} errors, {warnings} warnings. The cells to fix are marked; see the "
+        "Not valid. Errors: {errors}, warnings: {warnings}. The cells to fix are marked; see the "
         "Validation sheet.",
     ),
 }
@@ -113,6 +117,14 @@ NO_FOLDER = Label(
     "Cannot open the place to submit to, {inbox}: {reason}. Check the share, or ask the PMO.",
 )
 NOT_SUBMITTED = Label("未提交。", "Not submitted. ")
+NOT_SAVED = Label(
+    "未提交：无法保存 {name}（{reason}）。请先另存到自己能写入的文件夹。",
+    "Not submitted: {name} cannot be saved ({reason}). Save it to a folder you can write first.",
+)
+NO_SETTINGS = Label(
+    "找不到 PMO 的设置：{path}（xlwings.conf 的 PMO_SETTINGS 应为 pmo.toml 或其所在文件夹）",
+    "PMO settings not found: {path} (PMO_SETTINGS on xlwings.conf names a pmo.toml or its folder)",
+)
 SUBMITTED = Label(
     "已提交：{path}。PMO 的服务接收后会发回执邮件；"
     "如被退回，修改意见在共享文件夹的 rejected 文件夹。",
@@ -144,6 +156,17 @@ def _names(name: str):
         n += 1
 
 
+TEMP_PREFIX = ".pmo-submit-"  # hidden: the watcher ignores it while it is written
+STALE_SECONDS = 3600
+
+
+def _remove_if_stale(temp: Path) -> None:
+    """A submit killed half-way leaves its hidden temp file; an hour later it is no one's."""
+    with contextlib.suppress(OSError):
+        if time.time() - temp.stat().st_mtime > STALE_SECONDS:
+            temp.unlink()
+
+
 def place_in_inbox(folder: Path, name: str, data: bytes) -> tuple[Path, bool]:
     """Put `data` in `folder` as `name` (or `name (2)`, …), never over another file; the file
     appears whole (written under a hidden name the watcher ignores, then linked or renamed).
@@ -151,10 +174,13 @@ def place_in_inbox(folder: Path, name: str, data: bytes) -> tuple[Path, bool]:
     digest = content_hash(data)
     stem, suffix = Path(name).stem, Path(name).suffix
     for waiting in folder.iterdir():
+        if waiting.name.startswith(TEMP_PREFIX):
+            _remove_if_stale(waiting)
+            continue
         ours = waiting.name.startswith(stem) and waiting.suffix == suffix and waiting.is_file()
         if ours and content_hash(waiting.read_bytes()) == digest:
             return waiting, True
-    temp = folder / f".pmo-submit-{digest[:12]}{suffix}"
+    temp = folder / f"{TEMP_PREFIX}{digest[:12]}-{os.getpid()}{suffix}"
     temp.write_bytes(data)
     try:
         for candidate in (folder / n for n in _names(name)):
@@ -172,6 +198,19 @@ def place_in_inbox(folder: Path, name: str, data: bytes) -> tuple[Path, bool]:
     raise AssertionError("unreachable")
 
 
+def _place(setting: str, beside: Path) -> Path:
+    """A path from xlwings.conf: %VARIABLES% expanded; a relative one (`..\\inbox`) is taken
+    from the workbook's folder, not from wherever Python was started."""
+    path = Path(os.path.expandvars(setting.strip()))
+    return path if path.is_absolute() else beside / path
+
+
+def _inbox(folder: Path) -> None:
+    folder.stat()
+    if not folder.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
+
+
 def submit_open_form(
     book: OpenForm, inbox: str, forms: dict[str, FormSpec], settings: Settings
 ) -> Answer:
@@ -179,26 +218,33 @@ def submit_open_form(
     lang = settings.lang
     if not inbox.strip():
         return Answer(False, NO_INBOX.text(lang))
-    folder = Path(os.path.expandvars(inbox.strip()))
+    folder = _place(inbox, book.folder)
     try:
-        folder.stat()
-        if not folder.is_dir():
-            raise NotADirectoryError(folder)
+        _inbox(folder)
+    except OSError as exc:
+        return Answer(False, NO_FOLDER.text(lang).format(inbox=folder, reason=_why(exc, lang)))
+    try:
         checked = check_form(book.save(), book.name, forms, settings)
         apply_marks(book, checked.report, lang)
         if checked.report.valid:  # saved again: marks of an earlier Validate are not sent
             data = as_submitted(book.save(), settings)
             checked = check_workbook(data, forms, settings, name=book.name)
-        if not checked.report.valid:
-            said = NOT_SUBMITTED.text(lang) + _verdict(checked.report, lang)
-            return Answer(False, said, report=checked.report)
-        name = submission_name(checked, Path(book.name).suffix or ".xlsx", lang)
+    except OSError as exc:
+        return Answer(False, NOT_SAVED.text(lang).format(name=book.name, reason=_why(exc, lang)))
+    if not checked.report.valid:
+        said = NOT_SUBMITTED.text(lang) + _verdict(checked.report, lang)
+        return Answer(False, said, report=checked.report)
+    name = submission_name(checked, Path(book.name).suffix or ".xlsx", lang)
+    try:
         target, already = place_in_inbox(folder, name, data)
     except OSError as exc:
-        said = NO_FOLDER.text(lang).format(inbox=folder, reason=os_reason(exc).text(lang))
-        return Answer(False, said)
+        return Answer(False, NO_FOLDER.text(lang).format(inbox=folder, reason=_why(exc, lang)))
     said = (ALREADY if already else SUBMITTED).text(lang).format(path=target)
     return Answer(True, said, target, checked.report)
+
+
+def _why(exc: OSError, lang: str) -> str:
+    return os_reason(exc).text(lang)
 
 
 def settings_for(named: str, beside: Path, lang: str | None = None) -> Settings:
@@ -206,10 +252,11 @@ def settings_for(named: str, beside: Path, lang: str | None = None) -> Settings:
     or its folder), else one found from the workbook's folder up, else the defaults; the
     workbook's language unless `lang` is None."""
     if named.strip():
-        path = Path(os.path.expandvars(named.strip()))
+        path = _place(named, beside)
         folder = path if path.is_dir() else path.parent
-        if not (folder / "pmo.toml").is_file():
-            raise PmoError(f"找不到 PMO 的设置文件 {path}", f"PMO settings not found: {path}")
+        if (path.name != "pmo.toml" and not path.is_dir()) or not (folder / "pmo.toml").is_file():
+            said = NO_SETTINGS.format(path=path)
+            raise PmoError(said.zh, said.en)
         settings = load_settings(environ={}, cwd=folder)
     else:
         settings = load_settings(environ={}, cwd=beside)

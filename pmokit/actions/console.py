@@ -86,7 +86,8 @@ def _free(folder: Path, name: str) -> Path:
 def refresh_rollup(settings: Settings, moment: dt.datetime) -> Answer:
     def run(settings: Settings, ledger: Ledger) -> Answer:
         written = rollup_to_file(ledger, settings, moment)
-        return Answer(True, written.text(settings.lang), written.path)
+        said = WROTE.text(settings.lang).format(path=written.text(settings.lang))
+        return Answer(True, said, written.path)
 
     return _answered(run, settings)
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from pmokit.base.mail_settings import check_known_keys, setting_error
+from pmokit.base.version import __version__
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,37 @@ class WorkbookSettings:
     pythonpath: str = ""
     inbox: str = ""  # empty: Submit tells the PM it is not set up and to ask the PMO
     settings: str = ""  # a pmo.toml the PMs can read; empty: the defaults (shipped forms)
+
+
+CONF_SHEET = "xlwings.conf"  # the sheet xlwings reads (GetConfig): keys in A, values in B
+
+
+def code_conf(workbooks: WorkbookSettings) -> tuple[tuple[str, str], ...]:
+    """The keys that decide which program a button starts and what it may import. The
+    workbook's own folder is kept off Python's path (xlwings puts it first by default, so a
+    `pmokit` folder beside a form would run instead of ours)."""
+    return (
+        ("Interpreter_Win", workbooks.interpreter_win),
+        ("Interpreter_Mac", workbooks.interpreter_mac),
+        ("PYTHONPATH", workbooks.pythonpath),
+        ("ADD_WORKBOOK_TO_PYTHONPATH", "false"),
+    )
+
+
+def conf_rows(
+    workbooks: WorkbookSettings, lang: str, settings_path: str
+) -> tuple[tuple[str, str], ...]:
+    """The xlwings.conf sheet: xlwings' keys, then what our buttons read."""
+    return (
+        *code_conf(workbooks),
+        ("PMO_INBOX", workbooks.inbox),
+        ("PMO_SETTINGS", settings_path),
+        ("PMO_LANG", lang),
+        ("PMO_BUILT_BY", f"pmokit {__version__}"),
+    )
+
+
+CONF_KEYS = frozenset(key.upper() for key, _ in conf_rows(WorkbookSettings(), "zh", ""))
 
 
 def workbooks_section(raw: dict, path: object) -> WorkbookSettings:

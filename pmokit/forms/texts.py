@@ -73,9 +73,10 @@ SUBMIT_RULE = {
         "the current blank forms are in the shared folder's templates folder.",
     ),
     True: Label(
-        "填好后点击“提交”按钮；宏被禁用时，保存后放入共享文件夹的 inbox 目录（或发送给 PMO）。",
-        "When done, press Submit; if macros are blocked, save the file and drop it into the "
-        "shared folder's inbox (or send it to the PMO).",
+        "填好后点击“提交”按钮；宏被禁用时，另存为 .xlsx 后放入共享文件夹的 inbox 目录"
+        "（或发送给 PMO）。",
+        "When done, press Submit; if macros are blocked, save it as .xlsx and drop that into "
+        "the shared folder's inbox (or send it to the PMO).",
     ),
 }
 # Where a form has no date field to take an example from.

@@ -98,7 +98,8 @@ def plan_marks(report: Report, lang: str, sheet_names: Iterable[str]) -> Marks:
 
 
 def apply_marks(target: MarkTarget, report: Report, lang: str) -> Marks:
-    """Earlier marks off, this report's on; a valid workbook keeps no result sheet."""
+    """Earlier marks off, this report's on; a workbook without issues keeps no result sheet
+    (one with warnings only keeps it: the warnings are worth reading)."""
     target.clear_marks(TITLES)
     marks = plan_marks(report, lang, target.sheet_names())
     for mark in marks.cells:

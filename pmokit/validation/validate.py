@@ -3,6 +3,8 @@ cross-field rules, giving one Report per file. Ledger checks join in the ledger 
 
 from __future__ import annotations
 
+import io
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from pmokit.forms.layout import CELL, column_number, layout_form
 from pmokit.forms.schema import FormSpec, Migration
 from pmokit.validation.cells import cell_issues, table_issues
 from pmokit.validation.cross_field import RuleContext, check_rules
+from pmokit.validation.macro_conf import macro_conf_issues
 from pmokit.validation.package import check_package
 from pmokit.validation.parsing import Parsed, parse
 from pmokit.validation.reading import Opened, open_workbook, read_form
@@ -69,6 +72,11 @@ def _position_key(form: FormSpec):
     return key
 
 
+def _has_vba(data: bytes) -> bool:
+    with zipfile.ZipFile(io.BytesIO(data)) as package:  # checked by check_package already
+        return any(n.lower().endswith("vbaproject.bin") for n in package.namelist())
+
+
 def check_bytes(data: bytes, name: str, forms: dict[str, FormSpec], settings: Settings) -> Checked:
     """Validate a submission held in memory (intake reads a file once and hashes it)."""
     lang = settings.lang
@@ -81,6 +89,9 @@ def check_bytes(data: bytes, name: str, forms: dict[str, FormSpec], settings: Se
         issue = make_issue(exc.code, lang, detail=exc.reason.text(lang), forms=_known(forms, lang))
         return Checked(Report(name, issues=(issue,)))
     try:
+        refused = macro_conf_issues(opened, _has_vba(data), settings)
+        if refused:
+            return Checked(Report(name, issues=tuple(refused)))
         form, migration, issues = _identify(opened, forms, lang)
         if form is None:
             return Checked(Report(name, issues=tuple(issues)))
