@@ -12,6 +12,7 @@ from pmokit.forms.schema import FieldSpec
 from pmokit.forms.values import display_value
 
 INPUT_FILL = "#FFF9DB"
+LOCKED_FILL = "#EDEDED"  # a pre-filled cell the PM does not change (the project's register)
 HEADER_FILL = "#1F4E78"
 SECTION_FILL = "#DDEBF7"
 BORDER_COLOUR = "#BFBFBF"
@@ -62,12 +63,15 @@ def make_formats(workbook) -> dict[str, Any]:
         formats[f"input_{field_type}"] = fmt(
             bg_color=INPUT_FILL, locked=False, text_wrap=True, **extra, **border
         )
+        formats[f"locked_{field_type}"] = fmt(  # pre-filled from the register: read-only
+            bg_color=LOCKED_FILL, locked=True, text_wrap=True, **extra, **border
+        )
     return formats
 
 
-def input_format(formats: dict[str, Any], field: FieldSpec) -> Any:
+def input_format(formats: dict[str, Any], field: FieldSpec, locked: bool = False) -> Any:
     key = field.type if field.type in NUMBER_FORMATS or field.type in ("choice", "bool") else "text"
-    return formats[f"input_{key}"]
+    return formats[f"{'locked' if locked else 'input'}_{key}"]
 
 
 def display_width(text: str) -> int:

@@ -62,17 +62,19 @@ def build_form(
     record: Record | None = None,
     *,
     macros: MacroParts | None = None,
+    locked: frozenset[str] = frozenset(),
 ) -> Path:
     """Write the blank (or, with a record, prefilled) workbook of one form to `path`.
 
     With `macros` the workbook is the macro-enabled variant (`.xlsm`): the same sheets, names
     and metadata, plus the VBA project, a button bar on every sheet a person sees, and the
-    hidden xlwings.conf sheet; its instructions send people to the Submit button."""
+    hidden xlwings.conf sheet; its instructions send people to the Submit button. `locked`
+    fields (a pre-filled form's register values) are written read-only."""
     layout = layout_form(form)
     options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
     with writing(path):
         workbook = xlsxwriter.Workbook(str(path), options)
-        _FormWriter(workbook, layout, lang, record, macros).write()
+        _FormWriter(workbook, layout, lang, record, macros, locked).write()
         workbook.close()
     return path
 
@@ -94,6 +96,7 @@ class _FormWriter:
         lang: str,
         record: Record | None,
         macros: MacroParts | None,
+        locked: frozenset[str] = frozenset(),
     ) -> None:
         self.workbook, self.layout, self.lang, self.macros = workbook, layout, lang, macros
         self.form = layout.form
@@ -101,6 +104,7 @@ class _FormWriter:
         self.formats = make_formats(workbook)
         self.lists: dict[tuple[str, ...], str] = {}
         self.titles: dict[str, str] = {}  # each sheet's title: the buttons go after it
+        self.locked = locked
 
     def write(self) -> None:
         self.workbook.set_properties(
@@ -167,7 +171,8 @@ class _FormWriter:
                 pos.row, LABEL_COL, label, f["label_required" if pos.field.required else "label"]
             )
             ws.write_string(pos.row, HINT_COL, self._text(pos.field.help), f["hint"])
-            self._write_input(ws, pos.row, pos.col, pos.field, self.record.fields.get(pos.field.id))
+            value = self.record.fields.get(pos.field.id)
+            self._write_input(ws, pos.row, pos.col, pos.field, value, pos.field.id in self.locked)
             ws.data_validation(
                 pos.row, pos.col, pos.row, pos.col, self._validation(pos.field, pos.cell)
             )
@@ -238,9 +243,11 @@ class _FormWriter:
         ws.repeat_rows(pos.header_row)
         ws.protect("", PROTECT_TABLE)
 
-    def _write_input(self, ws, row: int, col: int, field: FieldSpec, value: Any) -> None:
+    def _write_input(
+        self, ws, row: int, col: int, field: FieldSpec, value: Any, locked: bool = False
+    ) -> None:
         """Write one input cell by type; text is always a string, never a formula."""
-        fmt = input_format(self.formats, field)
+        fmt = input_format(self.formats, field, locked)
         cell = to_cell(field, value, self.lang)
         if cell is None:
             ws.write_blank(row, col, None, fmt)

@@ -8,12 +8,22 @@ from pathlib import Path
 import click
 
 from generators.forms import build_forms
+from pmokit.actions.prefilling import prefill_to_files
 from pmokit.actions.publishing import publish_forms
 from pmokit.base.labels import Label
 from pmokit.cli.help import HelpGroup, option
-from pmokit.cli.support import json_option, lang_option, print_json, spec_forms
+from pmokit.cli.support import (
+    as_of_moment,
+    as_of_option,
+    json_option,
+    lang_option,
+    open_ledger,
+    print_json,
+    spec_forms,
+)
 from pmokit.forms.describe import describe_form, forms_markdown, list_forms
 from pmokit.forms.schema import get_form
+from pmokit.reports.prefill import PREFILLED_FORMS
 from pmokit.validation.parsing import read_values
 
 
@@ -134,3 +144,66 @@ def forms_read(ctx: click.Context, files: tuple[Path, ...]) -> None:
     dicts = [r.to_dict() for r in results]
     print_json(dicts if len(dicts) > 1 else dicts[0])
     sys.exit(1 if any(r.failed for r in results) else 0)
+
+
+@forms.command(
+    "prefill",
+    help=Label(
+        "为项目生成预填的表单：表头取自项目登记（锁定），期间、上周未完成的任务、"
+        "基线里程碑和预算类别已填好，项目经理只改有变化的内容。",
+        "Forms pre-filled per project: the header from the register (locked), the period, last "
+        "week's open tasks, the baseline milestones and budget categories filled in.",
+    ),
+)
+@lang_option
+@click.argument("projects", nargs=-1)
+@option(
+    "--all", "every", is_flag=True, help=Label("所有处于“实施”的项目。", "Every project in 实施.")
+)
+@option(
+    "--form",
+    "form_id",
+    type=click.Choice(PREFILLED_FORMS),
+    default="weekly",
+    show_default=True,
+    help=Label("要预填的表单。", "The form to pre-fill."),
+)
+@option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("prefilled"),
+    show_default=True,
+    help=Label(
+        "写入的文件夹，每个项目一个子文件夹（如共享文件夹的 templates）。",
+        "Folder to write into, one subfolder per project (such as the share's templates).",
+    ),
+)
+@as_of_option
+@json_option(Label("每个文件的路径、项目、期间和预填的值", "each file, project, period, values"))
+@click.pass_context
+def forms_prefill(
+    ctx: click.Context, projects, every: bool, form_id: str, out_dir: Path, as_of, as_json: bool
+) -> None:
+    if bool(projects) == every:
+        raise click.UsageError(PROJECTS_OR_ALL.text(ctx.obj.lang))
+    today = as_of_moment(as_of).date()
+    with open_ledger(ctx) as ledger:
+        written = prefill_to_files(
+            ledger,
+            list(projects) or None,
+            get_form(ledger.forms, form_id),
+            out_dir,
+            ctx.obj.lang,
+            today,
+        )
+    if as_json:
+        print_json([w.to_dict() for w in written])
+        return
+    for each in written:
+        click.echo(str(each.path))
+
+
+PROJECTS_OR_ALL = Label(
+    "请给出项目编号，或用 --all（二者选一）", "give project codes, or --all (one of the two)"
+)

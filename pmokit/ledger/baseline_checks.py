@@ -86,6 +86,13 @@ def _baseline(db: Connection, ledger: Ledger, code: str, source: Baseline) -> di
     return baseline
 
 
+def current_baseline(ledger: Ledger, code: str, source: Baseline) -> dict:
+    """A project's current baseline of one kind (BUDGET: category -> amount, SCHEDULE:
+    milestone -> planned date), in the order the lines were first planned."""
+    with ledger.read() as db:
+        return _baseline(db, ledger, code, source)
+
+
 def spend_over_budget(db: Connection, ledger: Ledger, parsed: Parsed, lang: str) -> list[Issue]:
     """R10: actual spend so far plus next month's budget above the category's baseline. A
     corrected budget for a month replaces that month's, so its spend is not counted twice."""

@@ -1,0 +1,69 @@
+"""`pmo forms prefill`: each project's form pre-filled from the ledger (pmokit/reports/
+prefill.py), written as the form's workbook into `<out>/<project>/`, never over a file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generators.forms import build_form
+from generators.output import writing
+from pmokit.base.errors import PmoError
+from pmokit.base.labels import Label
+from pmokit.base.lifecycle import form_name
+from pmokit.forms.schema import FormSpec
+from pmokit.ledger.store import Ledger
+from pmokit.reports.prefill import Prefill, active_projects, prefill
+from pmokit.utils.files import SAFE, free_name
+
+NONE_ACTIVE = Label("台账中没有处于“实施”的项目", "the ledger has no project in 实施")
+
+
+@dataclass(frozen=True)
+class PrefilledFile:
+    path: Path
+    prefill: Prefill
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": str(self.path),
+            "project": self.prefill.code,
+            "form": self.prefill.form.id,
+            "period": self.prefill.period,
+            "locked": sorted(self.prefill.locked),
+            "record": self.prefill.record.to_dict(),
+        }
+
+
+def prefilled_name(done: Prefill, lang: str) -> str:
+    """PRJ-2026-001_项目周报_2026-03-20.xlsx: the project, the form, what it is for."""
+    parts = [done.code, form_name(done.form.id).text(lang), done.period]
+    return "_".join(p for p in parts if p) + ".xlsx"
+
+
+def prefill_to_files(
+    ledger: Ledger,
+    codes: list[str] | None,
+    form: FormSpec,
+    out: Path,
+    lang: str,
+    today: dt.date,
+) -> list[PrefilledFile]:
+    """The form pre-filled for each project (`codes`, or every project in 实施 when None)."""
+    codes = active_projects(ledger) if codes is None else codes
+    if not codes:
+        raise PmoError(NONE_ACTIVE.zh, NONE_ACTIVE.en)
+    done = [prefill(ledger, code, form, today) for code in codes]  # every code known first
+    written = []
+    for each in done:
+        folder = out / (each.code if SAFE.match(each.code) else "other")
+        with writing(folder):
+            folder.mkdir(parents=True, exist_ok=True)
+        name = prefilled_name(each, lang)
+        target = free_name(folder, name, (f" ({n})" for n in itertools.count(2)))
+        build_form(form, target, lang, each.record, locked=each.locked)
+        written.append(PrefilledFile(target, each))
+    return written
