@@ -19,6 +19,8 @@ BATTERY = [
     (("forms", "read"), ["{missing}/weekly.xlsx"]),
     (("forms", "publish"), ["{missing}"]),
     (("forms", "publish"), ["{blocked}"]),  # a file, not a folder
+    (("forms", "prefill"), ["--all"]),  # no ledger here
+    (("forms", "prefill"), ["PRJ-2026-001", "--form", "initiation"]),  # not one it pre-fills
     (("validate",), ["{missing}/weekly.xlsx"]),
     (("codes",), ["--json"]),
     (("ingest",), ["{missing}"]),
@@ -66,6 +68,7 @@ GOOD_ARGS = {
     "forms describe": ["weekly"],
     "forms build": ["--out", "out"],
     "forms publish": ["."],
+    "forms prefill": ["--all"],
     "report closure": ["PRJ-2026-001"],
     "mail send": ["status", "--dry-run"],
     "workbooks build": ["--out", "out"],

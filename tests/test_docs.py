@@ -188,6 +188,30 @@ def _workbooks_build(settings, ledger, forms, blank_forms, tmp_path):
     return build_workbooks(forms, tmp_path / "wb", settings, settings.lang).to_dict()
 
 
+def _forms_prefill(settings, ledger, forms, blank_forms, tmp_path):
+    from pmokit.actions.prefilling import PrefilledFile, prefilled_name
+    from pmokit.reports.prefill import prefill
+
+    done = prefill(ledger, "PRJ-2026-001", forms["weekly"], DAY)
+    path = tmp_path / "pf" / done.code / prefilled_name(done, "zh")
+    return [PrefilledFile(path, done).to_dict()]
+
+
+def _a_project(settings, ledger, forms, blank_forms, tmp_path) -> None:
+    """An approved initiation through intake: a project in 实施 to pre-fill for."""
+    from conftest import submission
+
+    from pmokit.pipeline.archive import Arrival
+    from pmokit.pipeline.intake import intake
+
+    path = submission(forms, blank_forms, tmp_path, "initiation")
+    moment = dt.datetime(2026, 3, 16, 9, tzinfo=dt.timezone.utc)
+    assert (
+        intake(Arrival(path.read_bytes(), path.name, moment), settings, ledger, forms).outcome
+        == "accepted"
+    )
+
+
 JSON_CASES = {
     ("mail", "send"): (("reminders", "--as-of", str(DAY), "--dry-run"), _mail_send),
     ("mail", "flush"): ((), _mail_flush),
@@ -203,6 +227,7 @@ JSON_CASES = {
     ("lessons",): (("--search", "迁移"), _lessons),
     ("report", "closure"): (("--all", "--out", "OUT"), _closure_all),
     ("workbooks", "build"): (("--out", "WB"), _workbooks_build),
+    ("forms", "prefill"): (("--all", "--as-of", str(DAY), "--out", "PF"), _forms_prefill),
 }
 
 
@@ -220,6 +245,7 @@ def test_json_is_the_library_object(words, forms, blank_forms, tmp_path, monkeyp
         "OUT": tmp_path / "rollup.xlsx",
         "DOCX": tmp_path / "简报.docx",
         "WB": tmp_path / "wb",
+        "PF": tmp_path / "pf",
     }
     args = [str(places.get(a, a)) for a in args]
     if words[0] == "mail":
@@ -228,6 +254,8 @@ def test_json_is_the_library_object(words, forms, blank_forms, tmp_path, monkeyp
         (tmp_path / "pmo.toml").write_text('[workbooks]\ninbox = "inbox"\n', encoding="utf-8")
     settings = load_settings(environ={}, cwd=tmp_path)
     with Ledger(settings.ledger_url(), forms) as ledger:  # the PMO's ledger, made first
+        if words == ("forms", "prefill"):
+            _a_project(settings, ledger, forms, blank_forms, tmp_path)
         result = CliRunner().invoke(cli, [*words, *args, "--json"], env={"PMO_LANG": None})
         want = expected(settings, ledger, forms, blank_forms, tmp_path)
     printed = json.loads(result.output)

@@ -1,0 +1,142 @@
+"""Forms pre-filled per project, through real intake: the header from the register (locked),
+the period, last week's open tasks and hours, the baseline milestones and budget categories;
+the pre-filled workbook is the form (same version and names), so a PM who changes two cells
+and submits it is accepted, and its carried-over tasks are recorded."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+
+import openpyxl
+import pytest
+from conftest import _write
+
+from pmokit.actions.prefilling import prefill_to_files
+from pmokit.pipeline.archive import Arrival
+from pmokit.pipeline.intake import intake
+from pmokit.reports.prefill import next_month, prefill, this_friday
+
+MONDAY = dt.date(2026, 3, 16)
+
+
+def accepted_weekly(desk, friday: dt.date, days: int, rows: dict | None = None):
+    result = desk.submit("weekly", days=days, fields={"week_ending": friday}, rows=rows)
+    assert result.outcome == "accepted", result.report.summary()
+    return result
+
+
+def test_the_period_is_this_weeks_friday_or_next_month():
+    assert [this_friday(MONDAY + dt.timedelta(days=n)) for n in range(7)] == [
+        dt.date(2026, 3, 20)
+    ] * 5 + [dt.date(2026, 3, 27)] * 2
+    assert next_month(dt.date(2026, 1, 31)) == dt.date(2026, 2, 1)
+    assert next_month(dt.date(2026, 12, 5)) == dt.date(2027, 1, 1)
+
+
+def test_a_prefilled_weekly_report_changed_in_two_cells_is_accepted(desk, forms, tmp_path):
+    desk.submit("initiation")
+    last = accepted_weekly(desk, dt.date(2026, 3, 13), 0, {("tasks", 1, "task_status"): "已完成"})
+    assert last.outcome == "accepted"
+    written = prefill_to_files(
+        desk.ledger, ["PRJ-2026-001"], forms["weekly"], tmp_path, "zh", MONDAY
+    )
+    path = written[0].path
+    assert path == tmp_path / "PRJ-2026-001" / "PRJ-2026-001_项目周报_2026-03-20.xlsx"
+    record = written[0].prefill.record
+    assert record.fields["week_ending"] == dt.date(2026, 3, 20)
+    assert record.fields["project_name"] == desk.rows("projects", "name")[0][0]
+    tasks = desk.rows("form_weekly__tasks", "task_name", "task_status")
+    open_tasks = [name for name, status in tasks if status != "已完成"]
+    assert [t["task_name"] for t in record.tables["tasks"]] == open_tasks  # the done one left
+    # the PM changes two cells: the RAG and one task's percent complete
+    book = openpyxl.load_workbook(path)
+    _write(book, "f_rag", 0, "黄")
+    _write(book, "t_tasks__percent_complete", 0, 0.9)
+    book.save(path)
+    arrival = Arrival(
+        path.read_bytes(), path.name, dt.datetime(2026, 3, 20, 9, tzinfo=dt.timezone.utc)
+    )
+    result = intake(arrival, desk.settings, desk.ledger, forms)
+    assert result.outcome == "accepted", result.report.summary()
+    recorded = desk.rows("form_weekly__tasks", "submission_id", "task_name", "percent_complete")
+    mine = [(name, float(pct)) for sid, name, pct in recorded if sid == result.submission_id]
+    assert [name for name, _ in mine] == open_tasks and mine[0][1] == 0.9
+
+
+def test_the_header_is_locked_and_the_form_is_the_blank_forms_twin(
+    desk, forms, blank_forms, tmp_path
+):
+    desk.submit("initiation")
+    path = prefill_to_files(desk.ledger, ["PRJ-2026-001"], forms["weekly"], tmp_path, "zh", MONDAY)[
+        0
+    ].path
+    filled, blank = (
+        openpyxl.load_workbook(path),
+        openpyxl.load_workbook(blank_forms["zh"]["weekly"]),
+    )
+    assert set(filled.defined_names) == set(blank.defined_names)
+    meta = lambda book: list(book["_pmo"].iter_rows(values_only=True, max_col=2))  # noqa: E731
+    assert meta(filled) == meta(blank)
+
+    def cell(name):
+        sheet, ref = next(iter(filled.defined_names[name].destinations))
+        return filled[sheet][ref.replace("$", "")]
+
+    assert cell("f_project_code").value == "PRJ-2026-001"
+    assert cell("f_project_code").protection.locked
+    assert not cell("f_rag").protection.locked  # the rest stays for the PM to fill
+    assert filled["周报"].protection.sheet
+
+
+def test_milestones_and_budget_lines_come_from_the_current_baseline(desk, forms):
+    desk.submit("initiation")
+    initial = dict.fromkeys(c for (c,) in desk.rows("form_initiation__budget", "category"))
+    column = next(c for c in forms["change"].table("budget_changes").columns if c.id == "category")
+    choices = [c.zh for c in column.choices]
+    added = next(c for c in choices if c not in initial)
+    change = desk.submit(
+        "change",
+        fields={"change_type": "费用预算", "change_no": "PRJ-2026-001-C02"},
+        rows={("budget_changes", 0, "category"): added},
+    )
+    assert change.outcome == "accepted", change.report.summary()
+    budget = prefill(desk.ledger, "PRJ-2026-001", forms["budget"], MONDAY)
+    categories = [row["category"] for row in budget.record.tables["lines"]]
+    assert categories == [*initial, added]
+    assert budget.record.fields["budget_month"] == dt.date(2026, 4, 1)
+    weekly = prefill(desk.ledger, "PRJ-2026-001", forms["weekly"], MONDAY)
+    planned = desk.rows("form_initiation__milestones", "milestone", "planned_date")
+    assert [
+        (m["milestone"], m["forecast_date"]) for m in weekly.record.tables["milestone_forecasts"]
+    ] == planned
+    assert "tasks" not in weekly.record.tables  # no weekly report yet: nothing to carry
+
+
+def test_pmo_forms_prefill_from_the_command_line(desk, tmp_path):
+    if desk.backend != "sqlite":
+        pytest.skip("the command reads the folder's own SQLite ledger")
+    desk.submit("initiation")
+    desk.ledger.close()
+
+    def pmo(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "pmokit", "forms", "prefill", *args],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+        )
+
+    done = pmo("--all", "--as-of", "2026-03-16", "--json")
+    assert done.returncode == 0, done.stderr
+    listed = json.loads(done.stdout)
+    assert [w["project"] for w in listed] == ["PRJ-2026-001"] and listed[0][
+        "period"
+    ] == "2026-03-20"
+    again = pmo("PRJ-2026-001", "--as-of", "2026-03-16")
+    assert again.stdout.strip().endswith("PRJ-2026-001_项目周报_2026-03-20 (2).xlsx")  # never over
+    unknown = pmo("NOPE-2026-001")
+    assert (unknown.returncode, unknown.stderr) == (3, "pmo: 台账中没有项目“NOPE-2026-001”\n")
+    assert pmo("PRJ-2026-001", "--all").returncode == 2
