@@ -140,3 +140,29 @@ def test_pmo_forms_prefill_from_the_command_line(desk, tmp_path):
     unknown = pmo("NOPE-2026-001")
     assert (unknown.returncode, unknown.stderr) == (3, "pmo: 台账中没有项目“NOPE-2026-001”\n")
     assert pmo("PRJ-2026-001", "--all").returncode == 2
+
+
+def test_the_service_prefills_each_friday_morning_once(desk, forms, tmp_path):
+    """[schedule] prefill = "fri 08:00": moved through a fortnight, the service writes that
+    week's report for every project in 实施 into SHARE/templates/<project>/, once a week."""
+    from dataclasses import replace
+
+    from pmokit.actions.prefilling import PrefillService
+    from pmokit.base.mail_settings import schedule_section
+    from pmokit.base.workdays import CHINA_TIME
+
+    desk.submit("initiation")
+    schedule = schedule_section({"prefill": "fri 08:00"}, "pmo.toml")
+    service = PrefillService(desk.ledger, replace(desk.settings, schedule=schedule), tmp_path)
+    at = lambda day, hour: dt.datetime(2026, 3, day, hour, tzinfo=CHINA_TIME)  # noqa: E731
+    folder = tmp_path / "templates" / "PRJ-2026-001"
+    assert service.tick(at(19, 10)) == []  # the first start: nothing for the past
+    assert service.tick(at(20, 7)) == [] and not folder.exists()  # Friday, before 08:00
+    first = service.tick(at(20, 8))
+    assert first == [{"event": "prefill", "as_of": at(20, 8).isoformat(), "written": 1}]
+    assert [p.name for p in folder.iterdir()] == ["PRJ-2026-001_项目周报_2026-03-20.xlsx"]
+    assert service.tick(at(20, 9)) == [] and service.tick(at(26, 12)) == []
+    assert service.tick(at(27, 8))[0]["written"] == 1
+    assert sorted(p.name for p in folder.iterdir())[-1] == "PRJ-2026-001_项目周报_2026-03-27.xlsx"
+    off = PrefillService(desk.ledger, desk.settings, tmp_path)  # not asked for: never runs
+    assert off.tick(at(27, 8)) == []

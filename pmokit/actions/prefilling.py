@@ -1,5 +1,7 @@
 """`pmo forms prefill`: each project's form pre-filled from the ledger (pmokit/reports/
-prefill.py), written as the form's workbook into `<out>/<project>/`, never over a file."""
+prefill.py), written as the form's workbook into `<out>/<project>/`, never over a file; and
+the service's weekly run of it (`[schedule] prefill = "fri 08:00"`): every project in 实施
+gets that week's report pre-filled in the share's `templates/<project>/`."""
 
 from __future__ import annotations
 
@@ -14,8 +16,11 @@ from generators.output import writing
 from pmokit.base.errors import PmoError
 from pmokit.base.labels import Label
 from pmokit.base.lifecycle import form_name
+from pmokit.base.settings import Settings
+from pmokit.base.workdays import CHINA_TIME
 from pmokit.forms.schema import FormSpec
 from pmokit.ledger.store import Ledger
+from pmokit.mail.schedule import ScheduleLog, mark_run, weekly_moment
 from pmokit.reports.prefill import Prefill, active_projects, prefill
 from pmokit.utils.files import SAFE, free_name
 
@@ -67,3 +72,41 @@ def prefill_to_files(
         build_form(form, target, lang, each.record, locked=each.locked)
         written.append(PrefilledFile(target, each))
     return written
+
+
+class PrefillService:
+    """Between the watcher's scans: when the week's prefill moment has come (moved off days
+    off), the weekly forms of every project in 实施, once per moment (remembered in
+    `.pmo/prefill.json`; a first start does nothing for moments before it)."""
+
+    def __init__(self, ledger: Ledger, settings: Settings, share: Path) -> None:
+        self.ledger, self.settings, self.share = ledger, settings, share
+        self.log = ScheduleLog(settings.state_dir(), "prefill.json")
+
+    def tick(self, now: dt.datetime | None = None) -> list[dict]:
+        at = self.settings.schedule.prefill
+        if at is None:
+            return []
+        now = now or dt.datetime.now(CHINA_TIME)
+        moment = weekly_moment(at, self.settings.calendar, now)
+        ran = self.log.read().get("prefill")
+        if ran is not None and moment <= dt.datetime.fromisoformat(ran):
+            return []
+        mark_run(self.log, "prefill", moment)
+        if ran is None:  # a first start: from the next moment on
+            return []
+        event: dict[str, Any] = {"event": "prefill", "as_of": moment.isoformat()}
+        try:
+            written = prefill_to_files(
+                self.ledger,
+                None,
+                self.ledger.forms["weekly"],
+                self.share / "templates",
+                self.settings.lang,
+                moment.date(),
+            )
+            event["written"] = len(written)
+        except (PmoError, OSError) as exc:  # said in the log; the next week tries again
+            text = exc.text(self.settings.lang) if isinstance(exc, PmoError) else str(exc)
+            event["problem"] = text
+        return [event]

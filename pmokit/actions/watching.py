@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pmokit.actions.checking import feedback_writer
 from pmokit.actions.mailing import MailService
+from pmokit.actions.prefilling import PrefillService
 from pmokit.actions.publishing import publish_forms
 from pmokit.actions.reporting import report_on_closure
 from pmokit.base.errors import PmoError
@@ -61,6 +62,7 @@ def run_watcher(
     reconcile_index(settings, ledger)  # close the gap a crash after a commit may have left
     checker = IsolatedChecker(settings)  # a hostile file costs a worker, never the service
     mail = MailService(ledger, settings)
+    prefills = PrefillService(ledger, settings, share)
     try:
         watcher = Watcher(
             share,
@@ -72,7 +74,7 @@ def run_watcher(
             log_to_stdout,
             checker.check,
             follow_up(ledger, settings, share, mail),
-            mail.tick,
+            lambda: mail.tick() + prefills.tick(),
         )
         for signum in (signal.SIGTERM, signal.SIGINT):  # a stop also wakes the scan loop
             signal.signal(signum, lambda *_: (stop.set(), watcher.wake.set()))

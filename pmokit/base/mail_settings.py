@@ -64,6 +64,7 @@ class Schedule:
     status: At = At(1, dt.time(10))
     briefing: At = At(1, dt.time(10))
     budget_reminder_day: int = 25
+    prefill: At | None = None  # the weekly forms pre-filled into SHARE/templates/<project>/
 
 
 def setting_error(path: object, key: str, zh: str, en: str) -> ConfigError:

@@ -72,8 +72,8 @@ def due_moments(
 class ScheduleLog:
     """What ran, by schedule: its moment (ISO), kept beside the outbox."""
 
-    def __init__(self, folder: Path) -> None:
-        self.path = folder / "schedule.json"
+    def __init__(self, folder: Path, name: str = "schedule.json") -> None:
+        self.path = folder / name
 
     def read(self) -> dict[str, str]:
         try:
