@@ -152,3 +152,19 @@ def test_the_closure_report_goes_to_the_pmo(desk, smtp, tmp_path):  # noqa: F811
     [(rcpt, message)] = inbox.messages
     assert rcpt == (PMO,) and message["Subject"] == "结项总结报告：PRJ-2026-001 华东MES一期"
     assert [a.get_filename() for a in message.iter_attachments()] == [report.name]
+
+
+def test_a_friday_off_brings_the_reminders_on_thursday():
+    """Moved to the working day before, next week's moment can come before its own week ends
+    — the Thursday before a Friday off — and is due then, not a week late."""
+    from pmokit.base.mail_settings import At
+    from pmokit.base.workdays import CHINA_TIME, WorkCalendar
+    from pmokit.mail.schedule import weekly_moment
+
+    calendar = WorkCalendar(holidays=frozenset({dt.date(2026, 3, 27)}))
+    friday_2pm = At(4, dt.time(14))
+    thursday = dt.datetime(2026, 3, 26, 15, tzinfo=CHINA_TIME)
+    assert weekly_moment(friday_2pm, calendar, thursday, earlier=True) == thursday.replace(hour=14)
+    before = thursday.replace(hour=13)
+    assert weekly_moment(friday_2pm, calendar, before, earlier=True).day == 20
+    assert weekly_moment(friday_2pm, WorkCalendar(), thursday, earlier=True).day == 20

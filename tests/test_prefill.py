@@ -15,6 +15,7 @@ import pytest
 from conftest import _write
 
 from pmokit.actions.prefilling import prefill_to_files
+from pmokit.base.errors import PmoError
 from pmokit.pipeline.archive import Arrival
 from pmokit.pipeline.intake import intake
 from pmokit.reports.prefill import next_month, prefill, this_friday
@@ -51,8 +52,11 @@ def test_a_prefilled_weekly_report_changed_in_two_cells_is_accepted(desk, forms,
     tasks = desk.rows("form_weekly__tasks", "task_name", "task_status")
     open_tasks = [name for name, status in tasks if status != "已完成"]
     assert [t["task_name"] for t in record.tables["tasks"]] == open_tasks  # the done one left
-    # the PM changes two cells: the RAG and one task's percent complete
+    assert all("hours" not in row for row in record.tables["hours"])  # this week's, to type
+    # the PM types this week's hours and changes two cells: the RAG, one task's percent
     book = openpyxl.load_workbook(path)
+    for offset in range(len(record.tables["hours"])):
+        _write(book, "t_hours__hours", offset, 12)
     _write(book, "f_rag", 0, "黄")
     _write(book, "t_tasks__percent_complete", 0, 0.9)
     book.save(path)
@@ -166,3 +170,64 @@ def test_the_service_prefills_each_friday_morning_once(desk, forms, tmp_path):
     assert sorted(p.name for p in folder.iterdir())[-1] == "PRJ-2026-001_项目周报_2026-03-27.xlsx"
     off = PrefillService(desk.ledger, desk.settings, tmp_path)  # not asked for: never runs
     assert off.tick(at(27, 8)) == []
+
+
+def test_last_week_is_the_week_before_whatever_order_reports_came_in(desk, forms):
+    desk.submit("initiation")
+    accepted_weekly(desk, dt.date(2026, 3, 20), 4, {("tasks", 0, "task_name"): "本周之前"})
+    accepted_weekly(desk, dt.date(2026, 3, 13), 5, {("tasks", 0, "task_name"): "更早一周"})
+    # a late report for the week before arrived last: the 27th follows the 20th, not it
+    weekly = prefill(desk.ledger, "PRJ-2026-001", forms["weekly"], dt.date(2026, 3, 23))
+    assert weekly.record.tables["tasks"][0]["task_name"] == "本周之前"
+    # and the form for the 20th itself (filled late) follows the 13th, not the 20th's own
+    again = prefill(desk.ledger, "PRJ-2026-001", forms["weekly"], dt.date(2026, 3, 16))
+    assert again.record.tables["tasks"][0]["task_name"] == "更早一周"
+
+
+def test_a_project_that_owes_no_such_form_gets_none(desk, forms):
+    desk.submit("initiation")
+    suspended = desk.submit(
+        "change", fields={"change_type": "暂停", "change_no": "PRJ-2026-001-C05"}
+    )
+    assert suspended.outcome == "accepted", suspended.report.summary()
+    with pytest.raises(PmoError, match="暂停"):
+        prefill(desk.ledger, "PRJ-2026-001", forms["weekly"], MONDAY)
+    with pytest.raises(PmoError, match="no project that owes a weekly report"):
+        prefill_to_files(desk.ledger, None, forms["weekly"], desk.tmp_path / "o", "zh", MONDAY)
+
+
+def test_a_milestone_the_pm_took_off_stays_off(desk, forms):
+    desk.submit("initiation")
+    planned = desk.rows("form_initiation__milestones", "milestone", "planned_date")
+    reached = planned[0][0]
+    rows = {("milestone_forecasts", 0, "milestone"): planned[1][0]}
+    rows[("milestone_forecasts", 0, "forecast_date")] = planned[1][1]
+    rows[("milestone_forecasts", 1, "milestone")] = None
+    rows[("milestone_forecasts", 1, "forecast_date")] = None
+    rows[("milestone_forecasts", 1, "remark")] = None
+    accepted_weekly(desk, dt.date(2026, 3, 13), 0, rows)
+    weekly = prefill(desk.ledger, "PRJ-2026-001", forms["weekly"], MONDAY)
+    names = [m["milestone"] for m in weekly.record.tables["milestone_forecasts"]]
+    assert reached not in names and planned[1][0] in names
+
+
+def test_a_friday_off_brings_the_forms_the_working_day_before(desk, tmp_path):
+    from dataclasses import replace
+
+    from pmokit.actions.prefilling import PrefillService
+    from pmokit.base.mail_settings import schedule_section
+    from pmokit.base.workdays import CHINA_TIME, WorkCalendar
+
+    desk.submit("initiation")
+    settings = replace(
+        desk.settings,
+        schedule=schedule_section({"prefill": "fri 08:00"}, "pmo.toml"),
+        calendar=WorkCalendar(holidays=frozenset({dt.date(2026, 3, 27)})),
+    )
+    service = PrefillService(desk.ledger, settings, tmp_path)
+    at = lambda day, hour: dt.datetime(2026, 3, day, hour, tzinfo=CHINA_TIME)  # noqa: E731
+    assert service.tick(at(24, 10)) == []  # first start
+    assert service.tick(at(26, 8))[0]["written"] == 1  # Thursday, for Friday the 27th
+    assert service.tick(at(27, 9)) == [] and service.tick(at(30, 9)) == []
+    folder = tmp_path / "templates" / "PRJ-2026-001"
+    assert [p.name for p in folder.iterdir()] == ["PRJ-2026-001_项目周报_2026-03-27.xlsx"]

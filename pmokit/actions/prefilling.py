@@ -21,10 +21,10 @@ from pmokit.base.workdays import CHINA_TIME
 from pmokit.forms.schema import FormSpec
 from pmokit.ledger.store import Ledger
 from pmokit.mail.schedule import ScheduleLog, mark_run, weekly_moment
-from pmokit.reports.prefill import Prefill, active_projects, prefill
-from pmokit.utils.files import SAFE, free_name
+from pmokit.reports.prefill import Prefill, prefill, projects_owing
+from pmokit.utils.files import SAFE, atomic_write, free_name
 
-NONE_ACTIVE = Label("台账中没有处于“实施”的项目", "the ledger has no project in 实施")
+NONE_OWING = Label("台账中没有需要填写{form}的项目", "the ledger has no project that owes a {form}")
 
 
 @dataclass(frozen=True)
@@ -57,10 +57,12 @@ def prefill_to_files(
     lang: str,
     today: dt.date,
 ) -> list[PrefilledFile]:
-    """The form pre-filled for each project (`codes`, or every project in 实施 when None)."""
-    codes = active_projects(ledger) if codes is None else codes
+    """The form pre-filled for each project (`codes`, or every project that owes it when
+    None), each written whole (a PM may be opening the folder on the share)."""
+    codes = projects_owing(ledger, form) if codes is None else list(dict.fromkeys(codes))
     if not codes:
-        raise PmoError(NONE_ACTIVE.zh, NONE_ACTIVE.en)
+        said = NONE_OWING.format(form=form_name(form.id))
+        raise PmoError(said.zh, said.en)
     done = [prefill(ledger, code, form, today) for code in codes]  # every code known first
     written = []
     for each in done:
@@ -69,7 +71,10 @@ def prefill_to_files(
             folder.mkdir(parents=True, exist_ok=True)
         name = prefilled_name(each, lang)
         target = free_name(folder, name, (f" ({n})" for n in itertools.count(2)))
-        build_form(form, target, lang, each.record, locked=each.locked)
+        with writing(target):
+            atomic_write(
+                target, lambda temp, e=each: build_form(form, temp, lang, e.record, locked=e.locked)
+            )
         written.append(PrefilledFile(target, each))
     return written
 
@@ -88,7 +93,8 @@ class PrefillService:
         if at is None:
             return []
         now = now or dt.datetime.now(CHINA_TIME)
-        moment = weekly_moment(at, self.settings.calendar, now)
+        # a day off moves it to the working day before: the forms come before the deadline
+        moment = weekly_moment(at, self.settings.calendar, now, earlier=True)
         ran = self.log.read().get("prefill")
         if ran is not None and moment <= dt.datetime.fromisoformat(ran):
             return []
@@ -103,10 +109,10 @@ class PrefillService:
                 self.ledger.forms["weekly"],
                 self.share / "templates",
                 self.settings.lang,
-                moment.date(),
+                moment.date(),  # in the week it was due: this_friday() gives that Friday
             )
             event["written"] = len(written)
-        except (PmoError, OSError) as exc:  # said in the log; the next week tries again
-            text = exc.text(self.settings.lang) if isinstance(exc, PmoError) else str(exc)
+        except Exception as exc:  # said in the log; the service goes on, next week tries again
+            text = exc.text(self.settings.lang) if isinstance(exc, PmoError) else repr(exc)
             event["problem"] = text
         return [event]

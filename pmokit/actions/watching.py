@@ -74,7 +74,7 @@ def run_watcher(
             log_to_stdout,
             checker.check,
             follow_up(ledger, settings, share, mail),
-            lambda: mail.tick() + prefills.tick(),
+            lambda: prefills.tick() + mail.tick(),  # prefill answers for its own errors
         )
         for signum in (signal.SIGTERM, signal.SIGINT):  # a stop also wakes the scan loop
             signal.signal(signum, lambda *_: (stop.set(), watcher.wake.set()))

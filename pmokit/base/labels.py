@@ -20,5 +20,9 @@ class Label:
         return self.en if lang == "en" else self.zh
 
     def format(self, **values: object) -> Label:
-        """Both texts with the same placeholders filled."""
-        return Label(self.zh.format(**values), self.en.format(**values))
+        """Both texts with the same placeholders filled; a Label value gives each its own."""
+
+        def texts(lang: str) -> dict[str, object]:
+            return {k: v.text(lang) if isinstance(v, Label) else v for k, v in values.items()}
+
+        return Label(self.zh.format(**texts("zh")), self.en.format(**texts("en")))

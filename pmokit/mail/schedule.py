@@ -31,7 +31,9 @@ def weekly_moment(
     for, and R2's deadline is the week's last working day)."""
     today = now.astimezone(CHINA_TIME).date()
     move = calendar.last_workday_on_or_before if earlier else calendar.first_workday_on_or_after
-    for weeks in range(4):  # a holiday moves a moment by days, never by weeks
+    # a holiday moves a moment by days, never by weeks; moved earlier, next week's moment may
+    # already have come (Friday off: its reminders on Thursday)
+    for weeks in range(-1 if earlier else 0, 4):
         day = today - dt.timedelta(days=(today.weekday() - at.weekday) % 7 + 7 * weeks)
         moment = dt.datetime.combine(move(day), at.time, CHINA_TIME)
         if moment <= now:
