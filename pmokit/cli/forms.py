@@ -158,7 +158,13 @@ def forms_read(ctx: click.Context, files: tuple[Path, ...]) -> None:
 @lang_option
 @click.argument("projects", nargs=-1)
 @option(
-    "--all", "every", is_flag=True, help=Label("所有处于“实施”的项目。", "Every project in 实施.")
+    "--all",
+    "every",
+    is_flag=True,
+    help=Label(
+        "所有需要这份表单的项目（周报：实施中；预算：实施中和结项中）。",
+        "Every project that owes the form (weekly: in 实施; budget: also 结项中).",
+    ),
 )
 @option(
     "--form",
