@@ -46,6 +46,8 @@ BATTERY = [
     (("mail", "flush"), []),  # no [mail] smtp_host
     (("mail", "outbox"), ["everything"]),  # an argument it does not take
     (("workbooks", "build"), ["--out", "{blocked}/workbooks"]),
+    (("project", "show"), ["PRJ-2026-001"]),  # no ledger here
+    (("project", "list"), ["--state"]),  # the option without its value
 ]
 # What breaks every command alike: the environment or pmo.toml.
 SETTINGS = {
@@ -72,6 +74,7 @@ GOOD_ARGS = {
     "report closure": ["PRJ-2026-001"],
     "mail send": ["status", "--dry-run"],
     "workbooks build": ["--out", "out"],
+    "project show": ["PRJ-2026-001"],
 }
 
 

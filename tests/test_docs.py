@@ -197,6 +197,19 @@ def _forms_prefill(settings, ledger, forms, blank_forms, tmp_path):
     return [PrefilledFile(path, done).to_dict()]
 
 
+def _project_show(settings, ledger, forms, blank_forms, tmp_path):
+    from pmokit.base.workdays import end_of_day
+    from pmokit.reports.project_story import project_story
+
+    return project_story(ledger, settings, "PRJ-2026-001", end_of_day(DAY)).to_dict()
+
+
+def _project_list(settings, ledger, forms, blank_forms, tmp_path):
+    from pmokit.reports.project_story import project_rows
+
+    return project_rows(ledger)
+
+
 def _a_project(settings, ledger, forms, blank_forms, tmp_path) -> None:
     """An approved initiation through intake: a project in 实施 to pre-fill for."""
     from conftest import submission
@@ -228,6 +241,8 @@ JSON_CASES = {
     ("report", "closure"): (("--all", "--out", "OUT"), _closure_all),
     ("workbooks", "build"): (("--out", "WB"), _workbooks_build),
     ("forms", "prefill"): (("--all", "--as-of", str(DAY), "--out", "PF"), _forms_prefill),
+    ("project", "show"): (("PRJ-2026-001", "--as-of", str(DAY)), _project_show),
+    ("project", "list"): ((), _project_list),
 }
 
 
@@ -254,7 +269,7 @@ def test_json_is_the_library_object(words, forms, blank_forms, tmp_path, monkeyp
         (tmp_path / "pmo.toml").write_text('[workbooks]\ninbox = "inbox"\n', encoding="utf-8")
     settings = load_settings(environ={}, cwd=tmp_path)
     with Ledger(settings.ledger_url(), forms) as ledger:  # the PMO's ledger, made first
-        if words == ("forms", "prefill"):
+        if words in (("forms", "prefill"), ("project", "show"), ("project", "list")):
             _a_project(settings, ledger, forms, blank_forms, tmp_path)
         result = CliRunner().invoke(cli, [*words, *args, "--json"], env={"PMO_LANG": None})
         want = expected(settings, ledger, forms, blank_forms, tmp_path)

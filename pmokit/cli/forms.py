@@ -163,7 +163,7 @@ def forms_read(ctx: click.Context, files: tuple[Path, ...]) -> None:
     is_flag=True,
     help=Label(
         "所有需要这份表单的项目（周报：实施中；预算：实施中和结项中）。",
-        "Every project that owes the form (weekly: in 实施; budget: also 结项中).",
+        "Every project that owes the form (weekly: in implementation; budget: closing too).",
     ),
 )
 @option(

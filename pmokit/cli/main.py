@@ -32,6 +32,7 @@ from pmokit.cli.ledger import ledger
 from pmokit.cli.lessons import lessons
 from pmokit.cli.mail import mail
 from pmokit.cli.progress import Progress
+from pmokit.cli.project import project
 from pmokit.cli.reports import report
 from pmokit.cli.support import (
     PmoGroup,
@@ -95,6 +96,7 @@ cli.add_command(ledger)
 cli.add_command(lessons)
 cli.add_command(mail)
 cli.add_command(report)
+cli.add_command(project)
 cli.add_command(watch)
 cli.add_command(workbooks)
 
