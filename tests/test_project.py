@@ -87,4 +87,29 @@ def test_the_list_reads_as_columns(sqlite_desk, lang):
     sqlite_desk.ledger.close()
     out = pmo(sqlite_desk.tmp_path, "--lang", lang, "project", "list").stdout.splitlines()
     assert out[0].split()[0] == {"zh": "项目编号", "en": "Code"}[lang]
-    assert out[1].startswith("PRJ-2026-001") and "实施" in out[1]
+    assert out[1].startswith("PRJ-2026-001")
+    assert {"zh": "实施", "en": "implementation"}[lang] in out[1]
+
+
+def test_the_text_reads_in_the_pmos_time_and_words(sqlite_desk):
+    """The last weekly report is the latest week, not the latest arrival; a superseded
+    report says so; a refused one shows each issue and its cell; times are China time; in
+    English the states and RAG are English."""
+    desk = sqlite_desk
+    desk.submit("initiation")
+    desk.submit("weekly", days=4, fields={"week_ending": dt.datetime(2026, 3, 20)})
+    desk.submit("weekly", days=5, fields={"week_ending": dt.datetime(2026, 3, 13), "rag": "红"})
+    desk.submit("weekly", days=6, fields={"week_ending": dt.datetime(2026, 3, 20), "rag": "黄"})
+    desk.submit("weekly", days=6, fields={"rag": "紫"})
+    story = project_story(
+        desk.ledger, desk.settings, "PRJ-2026-001", end_of_day(dt.date(2026, 3, 23))
+    )
+    assert (story.last_report["week_ending"], story.last_report["rag"]) == ("2026-03-20", "黄")
+    desk.ledger.close()
+    text = pmo(desk.tmp_path, "project", "PRJ-2026-001").stdout
+    assert "（已被 #4 取代）" in text  # the first report for the 20th
+    assert "2026-03-20 17:00" in text  # received 09:00 UTC on the 20th
+    assert "[错误] 周报!" in text  # the refused one's issue and its cell
+    english = pmo(desk.tmp_path, "--lang", "en", "project", "PRJ-2026-001").stdout
+    assert "started → implementation" in english and "Amber" in english
+    assert "实施" not in english.split("\n", 2)[1]  # the state line

@@ -3,14 +3,17 @@ register as a list."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import click
 
+from pmokit.base.issues import SEVERITY_NAMES, Issue
 from pmokit.base.labels import Label
-from pmokit.base.lifecycle import form_name
+from pmokit.base.lifecycle import STATES, form_name
+from pmokit.base.workdays import CHINA_TIME
 from pmokit.cli.help import HelpGroup, option
 from pmokit.cli.support import (
     as_of_moment,
-    as_of_option,
     json_option,
     lang_option,
     open_ledger,
@@ -19,6 +22,7 @@ from pmokit.cli.support import (
     severity_text,
 )
 from pmokit.reports.project_story import ProjectStory, project_rows, project_story
+from pmokit.rollup.texts import localise
 from pmokit.utils.columns import display_width, pad
 
 HEADINGS = {
@@ -29,6 +33,14 @@ HEADINGS = {
     "last": Label("最近的周报", "Last weekly report"),
 }
 NONE = Label("无", "none")
+NO_MATCH = Label("没有符合条件的项目", "no project matches")
+KINDS = {
+    "budget": Label("费用预算", "budget"),
+    "procurement": Label("采购计划", "procurement"),
+    "schedule": Label("进度计划", "schedule"),
+}
+SUPERSEDED = Label("（已被 #{id} 取代）", " (superseded by #{id})")
+UNKNOWN_STATE = Label("状态只能是：{states}", "the state is one of: {states}")
 COLUMNS = (
     Label("项目编号", "Code"),
     Label("简称", "Short name"),
@@ -69,7 +81,16 @@ def project() -> None:
 )
 @lang_option
 @click.argument("code")
-@as_of_option
+@option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M"]),
+    default=None,
+    help=Label(
+        "未关闭的预警按此日期（当天结束时）计算（默认：现在）；其余为台账的当前内容。",
+        "The open alerts as of this date (its end; default: now); the rest is the ledger now.",
+    ),
+)
 @json_option(Label("项目的全部经过", "the project's story"))
 @click.pass_context
 def show(ctx: click.Context, code: str, as_of, as_json: bool) -> None:
@@ -81,12 +102,23 @@ def show(ctx: click.Context, code: str, as_of, as_json: bool) -> None:
     click.echo(story_text(story, ctx.obj.lang))
 
 
+def china(utc: str) -> str:
+    """A stored UTC moment as the PMO reads it: China time, to the minute."""
+    return dt.datetime.fromisoformat(utc).astimezone(CHINA_TIME).strftime("%Y-%m-%d %H:%M")
+
+
+def issue_line(found: dict, lang: str) -> str:
+    issue = Issue(**found)
+    where = f" {issue.where}" if issue.where else ""
+    return f"[{SEVERITY_NAMES[issue.severity].text(lang)}]{where} {issue.message}"
+
+
 def story_text(story: ProjectStory, lang: str) -> str:
     r = story.register
     lines = [
-        f"{story.code} {r.get('short_name') or ''}（{r.get('name') or ''}）",
-        f"{r['state']} · {r.get('state_since') or ''} · {r.get('department') or ''} · "
-        f"{r.get('project_manager') or ''}",
+        f"{story.code} {r.get('short_name') or ''} · {r.get('name') or ''}",
+        f"{localise(r['state'], lang)} · {r.get('state_since') or ''} · "
+        f"{r.get('department') or ''} · {r.get('project_manager') or ''}",
     ]
 
     def section(key: str, rows: list[str]) -> None:
@@ -96,7 +128,8 @@ def story_text(story: ProjectStory, lang: str) -> str:
     section(
         "moves",
         [
-            f"{m['effective'] or '':<10}  {m['from'] or '—'} → {m['to']}  "
+            f"{m['effective'] or '':<10}  {localise(m['from'] or '—', lang)} → "
+            f"{localise(m['to'], lang)}  "
             f"{form_name(m['form']).text(lang)}"
             for m in story.moves
         ],
@@ -104,7 +137,8 @@ def story_text(story: ProjectStory, lang: str) -> str:
     section(
         "baselines",
         [
-            f"{b['kind']} v{b['version']}  {form_name(b['form']).text(lang)}  {b['received'][:10]}"
+            f"{KINDS[b['kind']].text(lang) if b['kind'] in KINDS else b['kind']} v{b['version']}  "
+            f"{form_name(b['form']).text(lang)}  {china(b['received'])[:10]}"
             for b in story.baselines
         ],
     )
@@ -114,9 +148,10 @@ def story_text(story: ProjectStory, lang: str) -> str:
     section(
         "submissions",
         [
-            f"#{s['id']:<4} {s['received'][:16].replace('T', ' ')}  {pad(form, wide)}  "
+            f"#{s['id']:<4} {china(s['received'])}  {pad(form, wide)}  "
             f"{pad(s['period'] or '', periods)}  {outcome_text(s['outcome'], lang)}  {s['file']}"
-            + (f"  [{len(s['issues'])}]" if s["issues"] else "")
+            + (SUPERSEDED.text(lang).format(id=s["superseded_by"]) if s["superseded_by"] else "")
+            + "".join(f"\n      {issue_line(i, lang)}" for i in s["issues"])
             for s, form in zip(story.submissions, forms, strict=True)
         ],
     )
@@ -128,7 +163,12 @@ def story_text(story: ProjectStory, lang: str) -> str:
         ],
     )
     last = story.last_report
-    section("last", [f"{last['week_ending']}  {last['rag'] or ''}  {last['file']}"] if last else [])
+    section(
+        "last",
+        [f"{last['week_ending']}  {localise(last['rag'] or '', lang)}  {last['file']}"]
+        if last
+        else [],
+    )
     return "\n".join(lines)
 
 
@@ -142,14 +182,23 @@ def story_text(story: ProjectStory, lang: str) -> str:
 @json_option(Label("每个项目的登记信息", "each project's register row"))
 @click.pass_context
 def project_list(ctx: click.Context, state, department, as_json: bool) -> None:
+    lang = ctx.obj.lang
+    if state is not None:
+        names = {localise(s, "en").lower(): s for s in STATES}
+        state = names.get(state.strip().lower(), state.strip())
+        if state not in STATES:
+            raise click.UsageError(UNKNOWN_STATE.text(lang).format(states="、".join(STATES)))
     with open_ledger(ctx) as ledger:
         rows = project_rows(ledger, state, department)
     if as_json:
         print_json(rows)
         return
-    lang = ctx.obj.lang
+    if not rows:
+        click.echo(NO_MATCH.text(lang))
+        return
     keys = ("code", "short_name", "state", "department", "project_manager", "last_weekly")
-    table = [[c.text(lang) for c in COLUMNS]] + [[str(r[k] or "") for k in keys] for r in rows]
+    table = [[c.text(lang) for c in COLUMNS]]
+    table += [[str(localise(r[k], lang) or "") for k in keys] for r in rows]
     widths = [max(display_width(row[i]) for row in table) for i in range(len(keys))]
     for row in table:
         click.echo("  ".join(pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip())

@@ -54,7 +54,8 @@ def project_story(
         {"effective": to_json(when), "from": old, "to": new, "form": form}
         for when, old, new, form in dossier.moves
     ]
-    latest = dossier.latest("weekly")
+    reports = [f for f in dossier.of("weekly") if f.fields.get("week_ending")]
+    latest = max(reports, key=lambda f: f.fields["week_ending"], default=None)  # by week
     last = None
     if latest is not None:
         last = {
