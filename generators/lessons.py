@@ -7,7 +7,6 @@ show it; A4 landscape, one page wide, its 10-pt text printed at 8.5 pt or more."
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from pathlib import Path
 
 import xlsxwriter
@@ -144,4 +143,4 @@ def _print_setup(ws, lang: str, heading: str) -> None:
 def free_lessons_name(folder: Path, lang: str, day: dt.date) -> Path:
     """lessons/经验库 2026-07-20.xlsx, or with (2), (3)… so an earlier one is kept."""
     name = f"{TITLE.text(lang)} {day.isoformat()}.xlsx"
-    return free_name(folder, name, (f" ({n})" for n in itertools.count(2)))
+    return free_name(folder, name)

@@ -6,7 +6,6 @@ charts. Readable without recalculation: email preview, phone, WPS."""
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import math
 import re
 from decimal import Decimal
@@ -366,4 +365,4 @@ def write_rollup(rollup: Rollup, path: Path) -> int:
 def free_rollup_name(folder: Path, rollup: Rollup) -> Path:
     """rollups/项目组合周报 2026-03-13.xlsx, or with (2), (3)… so an earlier one is kept."""
     name = f"{TITLE.text(rollup.lang)} {rollup.week}.xlsx"
-    return free_name(folder, name, (f" ({n})" for n in itertools.count(2)))
+    return free_name(folder, name)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import io
 import os
 import re
@@ -66,7 +65,7 @@ def as_submitted(data: bytes, settings: Settings) -> bytes:
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         if VBA_PART not in package.namelist():
             return data
-        current = hashlib.sha256(package.read(VBA_PART)).hexdigest()
+        current = content_hash(package.read(VBA_PART))
         if current in settings.trusted_vba():
             return data
         out = io.BytesIO()

@@ -6,7 +6,6 @@ and the message box the button shows."""
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
@@ -80,7 +79,7 @@ def _reports_folder(settings: Settings) -> Path:
 
 
 def _free(folder: Path, name: str) -> Path:
-    return free_name(folder, name, (f" ({n})" for n in itertools.count(2)))
+    return free_name(folder, name)
 
 
 def refresh_rollup(settings: Settings, moment: dt.datetime) -> Answer:

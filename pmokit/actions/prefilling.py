@@ -6,7 +6,6 @@ gets that week's report pre-filled in the share's `templates/<project>/`."""
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -70,7 +69,7 @@ def prefill_to_files(
         with writing(folder):
             folder.mkdir(parents=True, exist_ok=True)
         name = prefilled_name(each, lang)
-        target = free_name(folder, name, (f" ({n})" for n in itertools.count(2)))
+        target = free_name(folder, name)
         with writing(target):
             atomic_write(
                 target, lambda temp, e=each: build_form(form, temp, lang, e.record, locked=e.locked)

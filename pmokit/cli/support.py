@@ -4,7 +4,6 @@ the ledger in use, outcomes and severities in the user's language, JSON output."
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import json
 import signal
 import sys
@@ -166,7 +165,7 @@ def report_target(out: Path | None, default_name: str) -> Path:
     overwritten."""
     if out is None or out.is_dir() or (not out.exists() and not out.suffix):
         folder = out or Path.cwd()
-        return free_name(folder, default_name, (f" ({n})" for n in itertools.count(2)))
+        return free_name(folder, default_name)
     if out.suffix.lower() != ".docx":
         raise click.UsageError(NOT_DOCX.text(_lang()).format(path=out))
     if out.exists():

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 # A project code fit to be part of a file or folder name (only allowlisted codes ever are).
@@ -55,9 +56,15 @@ def write_bytes_atomically(path: Path, data: bytes) -> Path:
     return atomic_write(path, lambda temp: temp.write_bytes(data))
 
 
-def free_name(folder: Path, name: str, marks: Iterable[str]) -> Path:
+def counted() -> Iterator[str]:
+    """` (2)`, ` (3)`, …: the marks a taken name gets, as Windows Explorer gives them."""
+    return (f" ({n})" for n in itertools.count(2))
+
+
+def free_name(folder: Path, name: str, marks: Iterable[str] | None = None) -> Path:
     """Where a file called `name` can go in `folder` without overwriting anything: the name
-    itself, or the first `<stem><mark><suffix>` that is free."""
+    itself, or the first `<stem><mark><suffix>` that is free (marks: ` (2)`, ` (3)`, …)."""
+    marks = counted() if marks is None else marks
     source, target = Path(name), folder / name
     for mark in marks:
         if not target.exists():
