@@ -1,14 +1,18 @@
 """The watcher stops cleanly: nothing stray on stderr when watchdog's observer stops, and no
-traceback from the checking worker when Ctrl-C in a terminal reaches it too."""
+traceback from the checking worker when Ctrl-C in a terminal reaches it too; and it starts
+clean: what a kill left in the archive is swept."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from terminal import in_terminal
+
+from pmokit.base.settings import load_settings
 
 
 def pmo(*args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -39,3 +43,19 @@ def test_ctrl_c_stops_the_watcher_without_a_traceback(forms, blank_forms, tmp_pa
     code, seen = in_terminal(*args, cwd=tmp_path, keys=b"\x03", when=b'"outcome": "rejected"')
     assert '"outcome": "rejected"' in seen, seen
     assert code == 0 and "Traceback" not in seen and "KeyboardInterrupt" not in seen, seen
+
+
+def test_a_stale_archive_temp_is_swept_at_start_and_a_fresh_one_kept(forms, blank_forms, tmp_path):
+    """A kill inside the archive's atomic write leaves its temporary file; the next start
+    removes it once it is too old to be a running `pmo ingest`'s."""
+    share = tmp_path / "share"
+    (share / "inbox").mkdir(parents=True)
+    (share / "inbox" / "weekly.xlsx").write_bytes(blank_forms["zh"]["weekly"].read_bytes())
+    assert pmo("watch", str(share), "--once", "--settle", "0.2", cwd=tmp_path).returncode == 0
+    archive = load_settings(environ={}, cwd=tmp_path).archive_dir()
+    stale, fresh = archive / ".tmp-killed", archive / ".tmp-writing"
+    stale.write_bytes(b"half"), fresh.write_bytes(b"half")
+    an_hour_ago = time.time() - 3600
+    os.utime(stale, (an_hour_ago, an_hour_ago))
+    assert pmo("watch", str(share), "--once", "--settle", "0.2", cwd=tmp_path).returncode == 0
+    assert not stale.exists() and fresh.exists()

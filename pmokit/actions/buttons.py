@@ -9,12 +9,10 @@ over another file. The console's four buttons call the library functions the CLI
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import io
 import os
 import re
-import time
 import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -27,7 +25,7 @@ from pmokit.base.labels import Label
 from pmokit.base.lifecycle import form_name
 from pmokit.base.settings import Settings, load_settings
 from pmokit.forms.schema import FormSpec
-from pmokit.utils.files import SAFE, content_hash
+from pmokit.utils.files import SAFE, content_hash, remove_if_stale
 from pmokit.validation.marks import MarkTarget, apply_marks
 from pmokit.validation.validate import Checked, check_workbook
 
@@ -156,14 +154,7 @@ def _names(name: str):
 
 
 TEMP_PREFIX = ".pmo-submit-"  # hidden: the watcher ignores it while it is written
-STALE_SECONDS = 3600
-
-
-def _remove_if_stale(temp: Path) -> None:
-    """A submit killed half-way leaves its hidden temp file; an hour later it is no one's."""
-    with contextlib.suppress(OSError):
-        if time.time() - temp.stat().st_mtime > STALE_SECONDS:
-            temp.unlink()
+STALE_SUBMIT_SECONDS = 3600  # a killed submit's temp file is no one's an hour later
 
 
 def place_in_inbox(folder: Path, name: str, data: bytes) -> tuple[Path, bool]:
@@ -174,7 +165,7 @@ def place_in_inbox(folder: Path, name: str, data: bytes) -> tuple[Path, bool]:
     stem, suffix = Path(name).stem, Path(name).suffix
     for waiting in folder.iterdir():
         if waiting.name.startswith(TEMP_PREFIX):
-            _remove_if_stale(waiting)
+            remove_if_stale(waiting, STALE_SUBMIT_SECONDS)
             continue
         ours = waiting.name.startswith(stem) and waiting.suffix == suffix and waiting.is_file()
         if ours and content_hash(waiting.read_bytes()) == digest:

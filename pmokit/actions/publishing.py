@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import tempfile
-import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +23,7 @@ from pmokit.base.errors import PmoError
 from pmokit.base.labels import Label
 from pmokit.forms.schema import FormSpec
 from pmokit.utils.crash import crash_point
-from pmokit.utils.files import atomic_write
+from pmokit.utils.files import atomic_write, remove_stale_temps
 
 TEMPLATES = "templates"
 CORE = "docProps/core.xml"  # the part that holds the creation time
@@ -32,7 +31,6 @@ STAMPS = re.compile(rb"<dcterms:(created|modified)\b[^>]*>[^<]*</dcterms:\1>")
 CORE_LIMIT = 1 << 20  # a core.xml larger than this is not one we wrote
 # A temporary file atomic_write leaves behind when the process dies mid-write; one this old is
 # no other publisher's work in progress.
-STALE_TEMP_SECONDS = 600
 NO_SHARE = Label(
     "共享文件夹 {share} 不存在或不是文件夹：请检查路径（表单发布到其中的 templates 目录）",
     "the share {share} does not exist or is not a folder; check the path "
@@ -79,7 +77,7 @@ def publish_forms(share: Path, forms: dict[str, FormSpec], lang: str = "zh") -> 
     folder = share / TEMPLATES
     with writing(folder):
         folder.mkdir(exist_ok=True)
-        _remove_stale_temps(folder)
+        remove_stale_temps(folder)
     written, unchanged = [], []
     with tempfile.TemporaryDirectory(prefix="pmo-publish-") as scratch:
         for form in forms.values():
@@ -118,15 +116,3 @@ def _core(book: zipfile.ZipFile) -> bytes:
     if book.getinfo(CORE).file_size > CORE_LIMIT:
         raise ValueError("not a core.xml we wrote")
     return STAMPS.sub(b"", book.read(CORE))
-
-
-def _remove_stale_temps(folder: Path) -> None:
-    """Remove the half-written files a crash left (atomic_write's `.tmp-*`), once they are too old
-    to be another run's work in progress."""
-    cutoff = time.time() - STALE_TEMP_SECONDS
-    for temp in folder.glob(".tmp-*"):
-        try:
-            if temp.is_file() and temp.stat().st_mtime < cutoff:
-                temp.unlink()
-        except OSError:
-            pass  # someone else's cleanup, or a share that refuses: the next run tries again

@@ -21,7 +21,7 @@ from pmokit.base.settings import Settings
 from pmokit.forms.schema import FormSpec
 from pmokit.ledger.store import Ledger
 from pmokit.ledger.submissions import IntakeResult
-from pmokit.pipeline.archive import reconcile_index
+from pmokit.pipeline.archive import reconcile_index, sweep_archive
 from pmokit.utils.mounts import network_filesystem
 from pmokit.validation.isolation import IsolatedChecker
 from watchers.lock import InstanceLock, lock_holder
@@ -60,6 +60,7 @@ def run_watcher(
     remote = network_filesystem(share)  # file events do not cross the network: poll there
     ledger = Ledger(settings.ledger_url(), forms)
     reconcile_index(settings, ledger)  # close the gap a crash after a commit may have left
+    sweep_archive(settings)  # a kill inside an archive write left its temporary file
     checker = IsolatedChecker(settings)  # a hostile file costs a worker, never the service
     mail = MailService(ledger, settings)
     prefills = PrefillService(ledger, settings, share)

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from pmokit.base.errors import LedgerError, read_bytes
 from pmokit.base.settings import Settings
 from pmokit.ledger.store import Ledger
-from pmokit.utils.files import content_hash, write_bytes_atomically
+from pmokit.utils.files import content_hash, remove_stale_temps, write_bytes_atomically
 
 INDEX = "index.jsonl"
 
@@ -46,6 +46,13 @@ def archive(settings: Settings, arrival: Arrival) -> Path:
     if not path.exists():
         write_bytes_atomically(path, arrival.data)
     return path
+
+
+def sweep_archive(settings: Settings) -> int:
+    """Remove the temporary files a kill inside archive() left, once stale (the file itself
+    is archived again when its arrival is taken again); returns how many."""
+    folder = settings.archive_dir()
+    return remove_stale_temps(folder) if folder.is_dir() else 0
 
 
 @dataclass(frozen=True)

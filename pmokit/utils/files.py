@@ -11,6 +11,7 @@ import itertools
 import os
 import re
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -37,7 +38,7 @@ FILE_MODE = 0o666 & ~_umask()
 def atomic_write(path: Path, write: Callable[[Path], object]) -> Path:
     """`write` fills a temporary file in the same folder, which is flushed to disk and renamed
     over `path`: a reader sees the old file or the whole new one, never a half-written one."""
-    handle, temp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
+    handle, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=path.suffix, dir=path.parent)
     os.close(handle)
     try:
         with contextlib.suppress(OSError):  # some network shares allow no chmod: keep theirs
@@ -54,6 +55,27 @@ def atomic_write(path: Path, write: Callable[[Path], object]) -> Path:
 
 def write_bytes_atomically(path: Path, data: bytes) -> Path:
     return atomic_write(path, lambda temp: temp.write_bytes(data))
+
+
+TEMP_PREFIX = ".tmp-"  # atomic_write's temporary files
+STALE_SECONDS = 600
+
+
+def remove_if_stale(temp: Path, seconds: float = STALE_SECONDS) -> bool:
+    """Remove a half-written file a killed process left, once it is too old to be another
+    process's work in progress; True when it was removed."""
+    try:
+        if temp.is_file() and time.time() - temp.stat().st_mtime > seconds:
+            temp.unlink()
+            return True
+    except OSError:
+        pass  # someone else's cleanup, or a share that refuses: the next run tries again
+    return False
+
+
+def remove_stale_temps(folder: Path, prefix: str = TEMP_PREFIX) -> int:
+    """Sweep `folder` of the stale temporary files (`prefix*`) a kill left; returns how many."""
+    return sum(remove_if_stale(temp) for temp in folder.glob(f"{prefix}*"))
 
 
 def counted() -> Iterator[str]:
