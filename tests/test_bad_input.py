@@ -48,6 +48,9 @@ BATTERY = [
     (("workbooks", "build"), ["--out", "{blocked}/workbooks"]),
     (("project", "show"), ["PRJ-2026-001"]),  # no ledger here
     (("project", "list"), ["--state"]),  # the option without its value
+    (("void",), ["1", "--reason", "填错周次"]),  # no ledger here
+    (("void",), ["0", "--reason", "x"]),  # not a submission id
+    (("void",), ["1"]),  # no reason given
 ]
 # What breaks every command alike: the environment or pmo.toml.
 SETTINGS = {
@@ -75,6 +78,7 @@ GOOD_ARGS = {
     "mail send": ["status", "--dry-run"],
     "workbooks build": ["--out", "out"],
     "project show": ["PRJ-2026-001"],
+    "void": ["1", "--reason", "x"],
 }
 
 

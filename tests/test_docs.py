@@ -204,25 +204,40 @@ def _project_show(settings, ledger, forms, blank_forms, tmp_path):
     return project_story(ledger, settings, "PRJ-2026-001", end_of_day(DAY)).to_dict()
 
 
+def _void(settings, ledger, forms, blank_forms, tmp_path):
+    from sqlalchemy import select
+
+    from pmokit.ledger.voids import Voided
+
+    s = ledger.table("submissions")
+    with ledger.read() as db:
+        row = db.execute(select(s).where(s.c.id == 2)).one()
+    assert row.outcome == "void"
+    return Voided(
+        2, row.project_code, row.form, row.period, row.original_name, row.sha256,
+        row.received_utc, row.void_utc, "PMO", "填错周次", "实施", "实施",
+    ).to_dict()  # fmt: skip
+
+
 def _project_list(settings, ledger, forms, blank_forms, tmp_path):
     from pmokit.reports.project_story import project_rows
 
     return project_rows(ledger)
 
 
-def _a_project(settings, ledger, forms, blank_forms, tmp_path) -> None:
-    """An approved initiation through intake: a project in 实施 to pre-fill for."""
+def _a_project(settings, ledger, forms, blank_forms, tmp_path, weekly=False) -> None:
+    """An approved initiation through intake: a project in 实施 to pre-fill for (and, with
+    `weekly`, its first weekly report, #2)."""
     from conftest import submission
 
     from pmokit.pipeline.archive import Arrival
     from pmokit.pipeline.intake import intake
 
-    path = submission(forms, blank_forms, tmp_path, "initiation")
     moment = dt.datetime(2026, 3, 16, 9, tzinfo=dt.timezone.utc)
-    assert (
-        intake(Arrival(path.read_bytes(), path.name, moment), settings, ledger, forms).outcome
-        == "accepted"
-    )
+    for form_id in ("initiation", "weekly") if weekly else ("initiation",):
+        path = submission(forms, blank_forms, tmp_path, form_id)
+        arrival = Arrival(path.read_bytes(), path.name, moment)
+        assert intake(arrival, settings, ledger, forms).outcome == "accepted"
 
 
 JSON_CASES = {
@@ -243,6 +258,7 @@ JSON_CASES = {
     ("forms", "prefill"): (("--all", "--as-of", str(DAY), "--out", "PF"), _forms_prefill),
     ("project", "show"): (("PRJ-2026-001", "--as-of", str(DAY)), _project_show),
     ("project", "list"): ((), _project_list),
+    ("void",): (("2", "--reason", "填错周次", "--by", "PMO"), _void),
 }
 
 
@@ -269,8 +285,8 @@ def test_json_is_the_library_object(words, forms, blank_forms, tmp_path, monkeyp
         (tmp_path / "pmo.toml").write_text('[workbooks]\ninbox = "inbox"\n', encoding="utf-8")
     settings = load_settings(environ={}, cwd=tmp_path)
     with Ledger(settings.ledger_url(), forms) as ledger:  # the PMO's ledger, made first
-        if words in (("forms", "prefill"), ("project", "show"), ("project", "list")):
-            _a_project(settings, ledger, forms, blank_forms, tmp_path)
+        if words in (("forms", "prefill"), ("project", "show"), ("project", "list"), ("void",)):
+            _a_project(settings, ledger, forms, blank_forms, tmp_path, weekly=words == ("void",))
         result = CliRunner().invoke(cli, [*words, *args, "--json"], env={"PMO_LANG": None})
         want = expected(settings, ledger, forms, blank_forms, tmp_path)
     printed = json.loads(result.output)

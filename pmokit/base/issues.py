@@ -19,6 +19,7 @@ OUTCOME_NAMES = {
     "accepted": Label("已接收", "accepted"),
     "rejected": Label("已退回", "rejected"),
     "duplicate": Label("重复", "duplicate"),
+    "void": Label("已作废", "void"),
 }
 VALID, NOT_VALID = Label("校验通过", "valid"), Label("未通过校验", "NOT accepted")
 SUMMARY_HEAD = Label(

@@ -49,6 +49,7 @@ from pmokit.cli.support import (
     spec_forms,
     warn,
 )
+from pmokit.cli.void import void_command
 from pmokit.cli.watch import watch
 from pmokit.cli.workbooks import workbooks
 from pmokit.ledger.store import NoLedgerError
@@ -97,6 +98,7 @@ cli.add_command(lessons)
 cli.add_command(mail)
 cli.add_command(report)
 cli.add_command(project)
+cli.add_command(void_command)
 cli.add_command(watch)
 cli.add_command(workbooks)
 

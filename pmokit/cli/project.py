@@ -40,6 +40,7 @@ KINDS = {
     "schedule": Label("进度计划", "schedule"),
 }
 SUPERSEDED = Label("（已被 #{id} 取代）", " (superseded by #{id})")
+VOIDED = Label("（{at} 由 {by} 作废：{reason}）", " (voided at {at} by {by}: {reason})")
 UNKNOWN_STATE = Label("状态只能是：{states}", "the state is one of: {states}")
 COLUMNS = (
     Label("项目编号", "Code"),
@@ -107,6 +108,10 @@ def china(utc: str) -> str:
     return dt.datetime.fromisoformat(utc).astimezone(CHINA_TIME).strftime("%Y-%m-%d %H:%M")
 
 
+def _voided(void: dict | None, lang: str) -> str:
+    return VOIDED.text(lang).format(**{**void, "at": china(void["at"])}) if void else ""
+
+
 def issue_line(found: dict, lang: str) -> str:
     issue = Issue(**found)
     where = f" {issue.where}" if issue.where else ""
@@ -151,6 +156,7 @@ def story_text(story: ProjectStory, lang: str) -> str:
             f"#{s['id']:<4} {china(s['received'])}  {pad(form, wide)}  "
             f"{pad(s['period'] or '', periods)}  {outcome_text(s['outcome'], lang)}  {s['file']}"
             + (SUPERSEDED.text(lang).format(id=s["superseded_by"]) if s["superseded_by"] else "")
+            + _voided(s["void"], lang)
             + "".join(f"\n      {issue_line(i, lang)}" for i in s["issues"])
             for s, form in zip(story.submissions, forms, strict=True)
         ],

@@ -52,11 +52,17 @@ def _v4_mail(db: Connection) -> None:
     build_metadata({}).tables["mail"].create(db, checkfirst=True)
 
 
+def _v5_voids(db: Connection) -> None:
+    for column in ("void_utc VARCHAR(32)", "void_by TEXT", "void_reason TEXT"):
+        db.execute(text(f"ALTER TABLE submissions ADD COLUMN {column}"))
+
+
 # Schema migrations by the version they lead to; each runs in the migrating transaction.
 MIGRATIONS: dict[int, object] = {
     2: _v2_filing_and_saved_time,
     3: _v3_rollup_history,
     4: _v4_mail,
+    5: _v5_voids,
 }
 
 

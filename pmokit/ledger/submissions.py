@@ -11,17 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, replace
-from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
 from pmokit.base.issues import Issue, Report
 from pmokit.base.labels import Label
-from pmokit.base.lifecycle import TAKES, Decision, decide, form_name
+from pmokit.base.lifecycle import Decision, form_name
 from pmokit.base.settings import Settings
 from pmokit.base.workdays import CHINA_TIME
 from pmokit.ledger.baseline_checks import baseline_issues
-from pmokit.ledger.moves import first_active, project_moves, state_on
+from pmokit.ledger.derived import apply_decision, lifecycle_decision, supersede
 from pmokit.ledger.store import Ledger
 from pmokit.ledger.tables import form_table_name
 from pmokit.utils.files import content_hash
@@ -29,7 +28,6 @@ from pmokit.validation.parsing import Parsed
 from pmokit.validation.reading import saved_time
 from pmokit.validation.validate import Checked
 
-BASELINE_KINDS = ("budget", "procurement", "schedule")
 OWN_COLUMNS = ("submission_id", "row_number")  # a form table's own, not a field's
 
 
@@ -118,9 +116,11 @@ def record_submission(
                 "rejected", sid, report, project=row["project_code"], period=row["period"]
             )
         _insert_form_data(db, ledger, sid, parsed)
-        superseded = _supersede(db, ledger, sid, row)
+        superseded = supersede(db, ledger, sid, row)
         today = received.astimezone(CHINA_TIME).date()
-        moves = _apply(db, ledger, sid, parsed, decision, state, today)
+        moves = apply_decision(
+            db, ledger, sid, parsed.form.id, parsed.record.fields, decision, state, today
+        )
         return IntakeResult(
             "accepted", sid, report, moves, superseded, row["project_code"], row["period"]
         )
@@ -170,47 +170,26 @@ def _decide(
 ) -> tuple[str | None, Decision, list]:
     """The project's state, the lifecycle's decision on this form, and what it or the baselines
     have to say."""
-    projects, lang = ledger.table("projects"), settings.lang
-    code = parsed.record.fields["project_code"]
-    s = ledger.table("submissions")
-    project = db.execute(
-        select(projects.c.state, projects.c.project_type, s.c.received_utc)
-        .join(s, s.c.id == projects.c.registered_by)
-        .where(projects.c.code == code)
-    ).first()
-    state, kind, registered = project or (None, None, None)
-    today = received.astimezone(CHINA_TIME).date()  # the PMO's day, not UTC's
-    if registered and received < dt.datetime.fromisoformat(registered):  # history imported
-        issue = parsed.issue_at(  # out of order (pmo ingest --received)
-            "received-before-registration",
+    lang, fields = settings.lang, parsed.record.fields
+    state, decision, registered = lifecycle_decision(
+        db, ledger, parsed.form.id, fields, received, settings
+    )
+    if decision.refusal == "received-before-registration":  # history imported out of order
+        issue = parsed.issue_at(  # (pmo ingest --received)
+            decision.refusal,
             lang,
             "project_code",
-            project=code,
+            project=fields["project_code"],
             received=_local(received.isoformat()),
             registered=_local(registered),
         )
-        return state, Decision(refusal=issue.code), [issue]
-    if state is not None and parsed.form.id in TAKES:
-        moves = project_moves(db, ledger, code)
-        state = state_on(moves, _day_of(parsed, moves, today))[0] or state
-    needs_final = kind in settings.closure_after_final
-    decision = decide(parsed.form.id, parsed.record.fields, state, today, needs_final)
+        return state, decision, [issue]
     if decision.refusal:
         return state, decision, [_decision_issue(parsed, decision.refusal, decision, state, lang)]
     found = baseline_issues(db, ledger, parsed, lang)
     if decision.warning:
         found.append(_decision_issue(parsed, decision.warning, decision, state, lang))
     return state, decision, found
-
-
-def _day_of(parsed: Parsed, moves: list, today: dt.date) -> dt.date:
-    """The day a weekly report or budget speaks for: a weekly report its week's end (a week
-    before the project first entered 实施 counts as its first), a budget the day it arrives."""
-    if parsed.form.id != "weekly":
-        return today
-    started = first_active(moves)
-    week = parsed.record.fields["week_ending"]
-    return max(week, started) if started else week
 
 
 def _newer_version(
@@ -299,87 +278,3 @@ def _insert_form_data(db: Connection, ledger: Ledger, sid: int, parsed: Parsed) 
                     for n, values in enumerate(rows, start=1)
                 ],
             )
-
-
-def _supersede(db: Connection, ledger: Ledger, sid: int, row: dict[str, Any]) -> tuple[int, ...]:
-    """Earlier accepted submissions of the same project, form and key give way to this one."""
-    submissions = ledger.table("submissions")
-    same = (
-        (submissions.c.form == row["form"])
-        & (submissions.c.project_code == row["project_code"])
-        & (submissions.c.period == row["period"])
-        & (submissions.c.outcome == "accepted")
-        & (submissions.c.id != sid)
-        & submissions.c.superseded_by.is_(None)
-    )
-    older = tuple(db.scalars(select(submissions.c.id).where(same)))
-    if older:
-        db.execute(update(submissions).where(submissions.c.id.in_(older)).values(superseded_by=sid))
-    return older
-
-
-def _apply(
-    db: Connection,
-    ledger: Ledger,
-    sid: int,
-    parsed: Parsed,
-    decision: Decision,
-    state: str | None,
-    today: dt.date,
-) -> tuple[tuple[str | None, str], ...]:
-    """The project's register entry, its state moves and its baselines."""
-    projects, fields = ledger.table("projects"), parsed.record.fields
-    code = fields["project_code"]
-    if state is None:  # only an initiation registers a project (decide() sees to it)
-        db.execute(
-            insert(projects).values(
-                code=code, state="启动", state_since=today, registered_by=sid, **decision.register
-            )
-        )
-    elif decision.register:
-        db.execute(update(projects).where(projects.c.code == code).values(**decision.register))
-    moves = []
-    current = state
-    for target, effective in decision.moves:
-        if target == current:
-            continue
-        db.execute(
-            insert(ledger.table("transitions")).values(
-                project_code=code,
-                from_state=current,
-                to_state=target,
-                effective=effective or today,
-                form=parsed.form.id,
-                submission_id=sid,
-            )
-        )
-        db.execute(
-            update(projects)
-            .where(projects.c.code == code)
-            .values(state=target, state_since=effective or today)
-        )
-        moves.append((current, target))
-        current = target
-    _baselines(db, ledger, sid, code, decision.baseline)
-    return tuple(moves)
-
-
-def _baselines(db: Connection, ledger: Ledger, sid: int, code: str, kind: str | None) -> None:
-    """An approved initiation sets version 1 of every baseline; an approved change bumps its own."""
-    if kind is None:
-        return
-    baselines = ledger.table("baselines")
-    for each in BASELINE_KINDS if kind == "initiation" else (kind,):
-        latest = (
-            db.scalar(
-                select(func.max(baselines.c.version)).where(
-                    (baselines.c.project_code == code) & (baselines.c.kind == each)
-                )
-            )
-            or 0
-        )
-        db.execute(
-            insert(baselines).values(
-                project_code=code, kind=each, version=latest + 1, submission_id=sid
-            )
-        )

@@ -22,7 +22,7 @@ from sqlalchemy import (
 from pmokit.forms.layout import layout_form
 from pmokit.forms.schema import FieldSpec, FormSpec
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 COLUMN_TYPES = {
     "int": Integer,
     "decimal": lambda: Numeric(18, 4),
@@ -49,13 +49,17 @@ def _core(metadata: MetaData) -> None:
         Column("project_code", String(40), index=True),
         Column("period", String(40)),
         Column("received_utc", String(32), nullable=False),
-        Column("outcome", String(16), nullable=False),  # accepted / rejected
+        Column("outcome", String(16), nullable=False),  # accepted / rejected / void
         Column("issues_json", Text, nullable=False),
         Column("superseded_by", Integer),
         # v2. Set while the watcher still has to file the original away; a restart finishes it.
         Column("move_pending", Integer, nullable=False, server_default="0"),
         # v2. When the file says it was last saved (docProps/core.xml): the content's own age.
         Column("saved_utc", String(32)),
+        # v5. An accepted submission withdrawn (pmo void): when, by whom and why (ledger/voids.py)
+        Column("void_utc", String(32)),
+        Column("void_by", Text),
+        Column("void_reason", Text),
     )
     Table(
         "projects",

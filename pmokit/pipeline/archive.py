@@ -1,5 +1,6 @@
 """The archive: every submitted file kept by its content hash, and an index that keeps our
-arrival order, so the ledger can be rebuilt by replaying them (intake.rebuild_ledger).
+arrival order (and the voids among them), so the ledger can be rebuilt by replaying them
+(intake.rebuild_ledger).
 
 The archive and index stages of intake(); the index is completed from the ledger after a crash
 between the ledger's commit and the index line (reconcile_index).
@@ -11,7 +12,7 @@ import datetime as dt
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from sqlalchemy import select
@@ -65,28 +66,53 @@ class Indexed:
     spec: str | None = None  # pipeline/spec_history.py
 
 
+@dataclass(frozen=True)
+class VoidLine:
+    """A line of the index saying an arrival was voided (pmo void), replayed by a rebuild."""
+
+    sha256: str
+    received_utc: str  # the arrival's, as written
+    void_utc: str
+    by: str
+    reason: str
+
+
 def index(settings: Settings, arrival: Arrival, spec: str | None = None) -> None:
     """Append the arrival to the index, flushed to disk before intake returns."""
-    line = {
-        "sha256": content_hash(arrival.data),
-        "name": arrival.name,
-        "received_utc": arrival.received.isoformat(timespec="seconds"),
-        **({"spec": spec} if spec else {}),
-    }
+    _append(
+        settings,
+        {
+            "sha256": content_hash(arrival.data),
+            "name": arrival.name,
+            "received_utc": arrival.received.isoformat(timespec="seconds"),
+            **({"spec": spec} if spec else {}),
+        },
+    )
+
+
+def index_void(settings: Settings, line: VoidLine) -> None:
+    """Append a void to the index, in its place among the arrivals."""
+    _append(settings, {"void": asdict(line)})
+
+
+def _append(settings: Settings, line: dict) -> None:
     with (settings.archive_dir() / INDEX).open("a", encoding="utf-8") as out:
         out.write(json.dumps(line, ensure_ascii=False) + "\n")
         out.flush()
         os.fsync(out.fileno())
 
 
-def indexed(settings: Settings) -> Iterator[Indexed]:
-    """Every indexed arrival, in arrival order."""
+def indexed(settings: Settings) -> Iterator[Indexed | VoidLine]:
+    """Every indexed arrival and void, in the order they happened."""
     path = settings.archive_dir() / INDEX
     if not path.exists():
         return
     for line in path.read_text(encoding="utf-8").splitlines():
         entry = json.loads(line)
-        yield Indexed(entry["sha256"], entry["name"], entry["received_utc"], entry.get("spec"))
+        if "void" in entry:
+            yield VoidLine(**entry["void"])
+        else:
+            yield Indexed(entry["sha256"], entry["name"], entry["received_utc"], entry.get("spec"))
 
 
 def archived(settings: Settings, digest: str, name: str, received_utc: str) -> Arrival:
@@ -97,19 +123,23 @@ def archived(settings: Settings, digest: str, name: str, received_utc: str) -> A
 
 def reconcile_index(settings: Settings, ledger: Ledger) -> int:
     """Append to the archive index what the ledger recorded but the index missed (a crash
-    between the commit and the index line); returns how many lines were added."""
-    listed = {(entry.sha256, entry.received_utc) for entry in indexed(settings)}
-    submissions = ledger.table("submissions")
+    between the commit and the index line, of an arrival or a void); returns how many lines
+    were added."""
+    lines = list(indexed(settings))
+    listed = {(e.sha256, e.received_utc) for e in lines if isinstance(e, Indexed)}
+    voids = {(e.sha256, e.received_utc) for e in lines if isinstance(e, VoidLine)}
+    s = ledger.table("submissions")
+    columns = (s.c.sha256, s.c.original_name, s.c.received_utc, s.c.outcome, s.c.void_utc)
     with ledger.read() as db:
-        rows = db.execute(
-            select(
-                submissions.c.sha256, submissions.c.original_name, submissions.c.received_utc
-            ).order_by(submissions.c.seq)
-        ).all()
+        rows = db.execute(select(*columns, s.c.void_by, s.c.void_reason).order_by(s.c.seq)).all()
     missing = [r for r in rows if (r.sha256, r.received_utc) not in listed]
     for row in missing:
         index(settings, archived(settings, row.sha256, row.original_name, row.received_utc))
-    return len(missing)
+    unsaid = [r for r in rows if r.outcome == "void" and (r.sha256, r.received_utc) not in voids]
+    for row in sorted(unsaid, key=lambda r: r.void_utc):
+        line = VoidLine(row.sha256, row.received_utc, row.void_utc, row.void_by, row.void_reason)
+        index_void(settings, line)
+    return len(missing) + len(unsaid)
 
 
 def require_index(settings: Settings) -> None:

@@ -1,5 +1,6 @@
 """The one pipeline every submission goes through, its stages by name:
 check -> archive -> record (one transaction) -> index.
+A void (`pmo void`) goes the same way: the ledger's transaction, then its line in the index.
 
 `pmo ingest`, the watcher (through share.take_from_inbox), the Submit button and the tests all
 call `intake()`; `rebuild_ledger()` replays the archive through the check and record stages into
@@ -8,16 +9,29 @@ an empty ledger and reaches the same state.
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from pmokit.base.errors import PmoError
 from pmokit.base.settings import Settings
 from pmokit.forms.schema import FormSpec
 from pmokit.ledger.rebuild_check import RebuildWouldChange, outcome_changes, recorded_outcomes
 from pmokit.ledger.store import Ledger
 from pmokit.ledger.submissions import IntakeResult, record_submission
-from pmokit.pipeline.archive import Arrival, archive, archived, index, indexed, require_index
+from pmokit.ledger.voids import Voided, accepted_arrival, void_submission
+from pmokit.pipeline.archive import (
+    Arrival,
+    Indexed,
+    VoidLine,
+    archive,
+    archived,
+    index,
+    index_void,
+    indexed,
+    require_index,
+)
 from pmokit.pipeline.spec_history import forms_for, keep_spec
 from pmokit.utils.crash import crash_point
 from pmokit.validation.validate import Checked, check_workbook
@@ -68,6 +82,16 @@ def intake(
     return result
 
 
+def void(settings: Settings, ledger: Ledger, submission_id: int, reason: str, by: str) -> Voided:
+    """Withdraw an accepted submission (ledger/voids.py), and index the void so a rebuild
+    replays it; a crash in between is closed by reconcile_index."""
+    voided = void_submission(ledger, settings, submission_id, reason, by)
+    crash_point("after-void-commit")
+    line = VoidLine(voided.sha256, voided.received_utc, voided.void_utc, voided.by, voided.reason)
+    index_void(settings, line)
+    return voided
+
+
 def rebuild_ledger(
     settings: Settings,
     forms: dict[str, FormSpec],
@@ -83,28 +107,49 @@ def rebuild_ledger(
     require_index(settings)
     before = recorded_outcomes(settings.ledger_url())
     entries = list(indexed(settings))
-    replay = []
-    for number, entry in enumerate(entries, start=1):
+    arrivals = [entry for entry in entries if isinstance(entry, Indexed)]
+    checked: dict[int, Checked] = {}
+    for number, entry in enumerate(arrivals, start=1):
         if on_file:
-            on_file("replay", number, len(entries), entry.name)
+            on_file("replay", number, len(arrivals), entry.name)
         arrival = archived(settings, entry.sha256, entry.name, entry.received_utc)
-        replay.append((entry, check(arrival, forms_for(settings, forms, entry.spec), settings)))
+        checked[id(entry)] = check(arrival, forms_for(settings, forms, entry.spec), settings)
+    replay = [(entry, checked.get(id(entry))) for entry in entries]
     if before and not accept_changes:
         changed = outcome_changes(before, _trial(settings, forms, replay))
         if changed:
             raise RebuildWouldChange(changed)
     with Ledger(settings.ledger_url(), forms, rebuild=True) as ledger:
         _replay(settings, ledger, replay)
-    return len(replay)
+    return len(arrivals)
 
 
 def _replay(settings: Settings, ledger: Ledger, replay: list) -> dict[tuple[str, str], str]:
-    """Record each checked arrival; (sha256, received) -> outcome."""
+    """Record each checked arrival and make each void; (sha256, received) -> outcome."""
     outcomes = {}
     for entry, checked in replay:
+        key = (entry.sha256, entry.received_utc)
+        if isinstance(entry, VoidLine):
+            if _replay_void(settings, ledger, entry):
+                outcomes[key] = "void"
+            continue
         arrival = archived(settings, entry.sha256, entry.name, entry.received_utc)
-        outcomes[entry.sha256, entry.received_utc] = record(ledger, arrival, checked, settings)
-    return {key: result.outcome for key, result in outcomes.items()}
+        outcomes[key] = record(ledger, arrival, checked, settings).outcome
+    return outcomes
+
+
+def _replay_void(settings: Settings, ledger: Ledger, line: VoidLine) -> bool:
+    """The void again, as it was made; False when it no longer can be (the outcome differs,
+    which the rebuild's check reports)."""
+    sid = accepted_arrival(ledger, line.sha256, line.received_utc)
+    if sid is None:
+        return False
+    when = dt.datetime.fromisoformat(line.void_utc)
+    try:
+        void_submission(ledger, settings, sid, line.reason, line.by, when)
+    except PmoError:
+        return False
+    return True
 
 
 def _trial(settings: Settings, forms: dict[str, FormSpec], replay: list) -> dict:

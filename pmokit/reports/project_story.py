@@ -111,6 +111,9 @@ def _submissions(ledger: Ledger, code: str) -> list[dict[str, Any]]:
                 "file": r.original_name,
                 "superseded_by": r.superseded_by,
                 "issues": json.loads(r.issues_json),
+                "void": {"at": r.void_utc, "by": r.void_by, "reason": r.void_reason}
+                if r.outcome == "void"
+                else None,
             }
             for r in db.execute(query)
         ]
