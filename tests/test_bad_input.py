@@ -51,6 +51,9 @@ BATTERY = [
     (("void",), ["1", "--reason", "填错周次"]),  # no ledger here
     (("void",), ["0", "--reason", "x"]),  # not a submission id
     (("void",), ["1"]),  # no reason given
+    (("export",), ["--out", "t"]),  # no ledger here
+    (("export",), ["--out", "{blocked}/t"]),
+    (("export",), ["--out", "t", "--format", "docx"]),
 ]
 # What breaks every command alike: the environment or pmo.toml.
 SETTINGS = {
@@ -79,6 +82,7 @@ GOOD_ARGS = {
     "workbooks build": ["--out", "out"],
     "project show": ["PRJ-2026-001"],
     "void": ["1", "--reason", "x"],
+    "export": ["--out", "out"],
 }
 
 
@@ -114,7 +118,7 @@ def test_the_battery_covers_every_command():
 @pytest.mark.parametrize(("words", "args"), BATTERY, ids=lambda v: " ".join(v) or "-")
 def test_a_bad_input_gets_one_clear_line(tmp_path, words, args):
     needs_ledger = any(
-        f"{{blocked}}/{name}" in a for a in args for name in ("rollup", "backup", "briefing")
+        f"{{blocked}}/{name}" in a for a in args for name in ("rollup", "backup", "briefing", "t")
     )
     needs_ledger = needs_ledger or words == ("lessons",)
     if needs_ledger:  # a PMO's folder with its ledger, so the bad output path is what fails

@@ -219,6 +219,13 @@ def _void(settings, ledger, forms, blank_forms, tmp_path):
     ).to_dict()  # fmt: skip
 
 
+def _export(settings, ledger, forms, blank_forms, tmp_path):
+    from pmokit.actions.exporting import export_tables
+    from pmokit.base.workdays import end_of_day
+
+    return export_tables(ledger, settings, "csv", tmp_path / "t", end_of_day(DAY)).to_dict()
+
+
 def _project_list(settings, ledger, forms, blank_forms, tmp_path):
     from pmokit.reports.project_story import project_rows
 
@@ -259,7 +266,12 @@ JSON_CASES = {
     ("project", "show"): (("PRJ-2026-001", "--as-of", str(DAY)), _project_show),
     ("project", "list"): ((), _project_list),
     ("void",): (("2", "--reason", "填错周次", "--by", "PMO"), _void),
+    ("export",): (("--out", "T", "--as-of", str(DAY)), _export),
 }
+
+
+NEED_A_PROJECT = {("forms", "prefill"), ("project", "show"), ("project", "list"), ("void",)}
+NEED_A_PROJECT |= {("export",)}
 
 
 @pytest.mark.parametrize("words", sorted(JSON_CASES), ids=" ".join)
@@ -277,6 +289,7 @@ def test_json_is_the_library_object(words, forms, blank_forms, tmp_path, monkeyp
         "DOCX": tmp_path / "简报.docx",
         "WB": tmp_path / "wb",
         "PF": tmp_path / "pf",
+        "T": tmp_path / "t",
     }
     args = [str(places.get(a, a)) for a in args]
     if words[0] == "mail":
@@ -285,7 +298,7 @@ def test_json_is_the_library_object(words, forms, blank_forms, tmp_path, monkeyp
         (tmp_path / "pmo.toml").write_text('[workbooks]\ninbox = "inbox"\n', encoding="utf-8")
     settings = load_settings(environ={}, cwd=tmp_path)
     with Ledger(settings.ledger_url(), forms) as ledger:  # the PMO's ledger, made first
-        if words in (("forms", "prefill"), ("project", "show"), ("project", "list"), ("void",)):
+        if words in NEED_A_PROJECT:
             _a_project(settings, ledger, forms, blank_forms, tmp_path, weekly=words == ("void",))
         result = CliRunner().invoke(cli, [*words, *args, "--json"], env={"PMO_LANG": None})
         want = expected(settings, ledger, forms, blank_forms, tmp_path)

@@ -392,7 +392,7 @@ def first_sha(path):
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_a_version_1_ledger_is_migrated_in_place(sqlite_desk):  # through v2 and v3
+def test_a_version_1_ledger_is_migrated_in_place(sqlite_desk):  # through v2 … v5
     from sqlalchemy import text
 
     desk = sqlite_desk
@@ -400,6 +400,8 @@ def test_a_version_1_ledger_is_migrated_in_place(sqlite_desk):  # through v2 and
     with desk.ledger.write() as db:  # what a ledger from the previous release looks like
         db.execute(text("ALTER TABLE submissions DROP COLUMN move_pending"))
         db.execute(text("ALTER TABLE submissions DROP COLUMN saved_utc"))
+        for column in ("void_utc", "void_by", "void_reason"):
+            db.execute(text(f"ALTER TABLE submissions DROP COLUMN {column}"))
         db.execute(text("DROP TABLE rollup_history"))
         db.execute(text("DROP TABLE mail"))
         db.execute(text("UPDATE meta SET value = '1' WHERE key = 'schema_version'"))
@@ -411,6 +413,7 @@ def test_a_version_1_ledger_is_migrated_in_place(sqlite_desk):  # through v2 and
     assert ("schema_version", str(SCHEMA_VERSION)) in desk.rows("meta", "key", "value")
     assert desk.rows("rollup_history", "moment_utc") == []  # v3's table was added
     assert desk.rows("mail", "message_id") == []  # and v4's
+    assert desk.rows("submissions", "void_utc", "void_by", "void_reason") == [(None,) * 3]  # v5
     assert desk.submit("weekly", days=4).outcome == "accepted"
 
 

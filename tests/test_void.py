@@ -82,6 +82,24 @@ def test_voiding_a_correction_brings_back_the_report_it_replaced(desk):
     assert ("R12", "warning", "2026-03-20") in rules(desk, D(2026, 3, 22))
 
 
+def test_a_void_leaves_the_other_reports_as_they_were(desk):
+    desk.submit("initiation")
+    first = desk.submit("weekly", days=4, fields=WEEK)
+    desk.submit("weekly", days=5, fields={**WEEK, "rag": "黄"})  # its correction
+    other = desk.submit("weekly", days=11, fields={"week_ending": dt.datetime(2026, 3, 27)})
+    before = derived(desk)
+    void(desk.settings, desk.ledger, other.submission_id, "误交", "PMO")
+    after = derived(desk)
+    assert after["submissions"] == [
+        (i, "void" if i == other.submission_id else outcome, by)
+        for i, outcome, by in before["submissions"]
+    ]
+    assert after["submissions"][first.submission_id - 1][2] == first.submission_id + 1
+    assert {k: after[k] for k in ("projects", "moves", "baselines")} == {
+        k: before[k] for k in ("projects", "moves", "baselines")
+    }
+
+
 def test_voiding_a_closure_takes_the_project_back_and_a_lone_initiation_unregisters(desk):
     a_project_from_initiation_to_closure(desk)
     approved = desk.rows("transitions", "to_state", "submission_id")[-1]

@@ -26,6 +26,7 @@ from pmokit.base.labels import LANGS, Label
 from pmokit.base.settings import Settings, load_settings
 from pmokit.base.version import __version__
 from pmokit.cli.demo import run_demo
+from pmokit.cli.export import export
 from pmokit.cli.forms import forms
 from pmokit.cli.help import HelpOption, option
 from pmokit.cli.ledger import ledger
@@ -92,6 +93,7 @@ def cli(ctx: click.Context, lang: str | None, forms_dir: Path | None) -> None:
     ctx.obj = load_settings({"lang": lang, "forms_dir": forms_dir})
 
 
+cli.add_command(export)
 cli.add_command(forms)
 cli.add_command(ledger)
 cli.add_command(lessons)

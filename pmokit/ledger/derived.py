@@ -60,14 +60,15 @@ def _day_of(form_id: str, fields: dict[str, Any], moves: list, today: dt.date) -
 
 
 def supersede(db: Connection, ledger: Ledger, sid: int, row: dict[str, Any]) -> tuple[int, ...]:
-    """Earlier accepted submissions of the same project, form and key give way to this one."""
+    """Earlier accepted submissions (by arrival, `seq`) of the same project, form and key give
+    way to this one; later ones are not touched (a void's derivation replays in order)."""
     submissions = ledger.table("submissions")
     same = (
         (submissions.c.form == row["form"])
         & (submissions.c.project_code == row["project_code"])
         & (submissions.c.period == row["period"])
         & (submissions.c.outcome == "accepted")
-        & (submissions.c.id != sid)
+        & (submissions.c.seq < row["seq"])
         & submissions.c.superseded_by.is_(None)
     )
     older = tuple(db.scalars(select(submissions.c.id).where(same)))

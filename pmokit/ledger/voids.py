@@ -185,7 +185,7 @@ def derive_project(
     mine = (s.c.project_code == code) & (s.c.outcome == "accepted")
     db.execute(update(s).where(mine).values(superseded_by=None))
     rows = db.execute(
-        select(s.c.id, s.c.form, s.c.period, s.c.original_name, s.c.received_utc)
+        select(s.c.id, s.c.seq, s.c.form, s.c.period, s.c.original_name, s.c.received_utc)
         .where(mine)
         .order_by(s.c.seq)
     ).all()
@@ -201,7 +201,7 @@ def derive_project(
             continue
         today = received.astimezone(CHINA_TIME).date()
         apply_decision(db, ledger, row.id, row.form, fields, decision, state, today)
-        key = {"form": row.form, "project_code": code, "period": row.period}
+        key = {"form": row.form, "project_code": code, "period": row.period, "seq": row.seq}
         supersede(db, ledger, row.id, key)
     return dependents
 

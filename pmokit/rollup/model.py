@@ -78,3 +78,4 @@ class Rollup:
     # Every project's status at the moment itself (rollup.projects.ProjectStatus), as data: what
     # the briefing reads beside the sheets.
     projects: list[Any] = field(default_factory=list)
+    kpis: dict[str, Any] = field(default_factory=dict)  # the report week's KPI values, by id

@@ -85,6 +85,7 @@ def _build(ledger: Ledger, settings: Settings, as_of: dt.datetime) -> Rollup:
             settings.lang,
             tx.HEADING.format(as_of=shown, week=friday.isoformat()),
             projects=now,
+            kpis=history[friday],
         )
     )
 
