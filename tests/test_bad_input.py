@@ -32,6 +32,7 @@ BATTERY = [
     (("watch",), [".", "--scan-interval", "0"]),  # it would busy-loop
     (("rollup",), ["--as-of", "2026-02-30"]),
     (("rollup",), ["--out", "{blocked}/rollup.xlsx"]),
+    (("rollup",), ["--project"]),  # the option without its code
     (("lessons",), ["--out", "{blocked}/lessons.xlsx"]),
     (("lessons",), ["--category", "天文"]),  # not a category: one line listing them
     (("alerts",), ["--as-of", "2026-13-01"]),

@@ -113,3 +113,29 @@ def test_the_text_reads_in_the_pmos_time_and_words(sqlite_desk):
     english = pmo(desk.tmp_path, "--lang", "en", "project", "PRJ-2026-001").stdout
     assert "started → implementation" in english and "Amber" in english
     assert "实施" not in english.split("\n", 2)[1]  # the state line
+
+
+def test_pmo_rollup_project_adds_the_storys_sheet(sqlite_desk):
+    """`pmo rollup --project CODE`: the roll-up gets a sheet named by the code, second, with the
+    story's moves and every submission (refused ones too) in the order `pmo project` lists."""
+    import openpyxl
+
+    desk = sqlite_desk
+    a_project_from_initiation_to_closure(desk)
+    moment = end_of_day(dt.date(2026, 3, 20))
+    story = project_story(desk.ledger, desk.settings, "PRJ-2026-001", moment)
+    desk.ledger.close()
+    out = desk.tmp_path / "rollup.xlsx"
+    args = ("rollup", "--as-of", "2026-03-20", "--out", str(out))
+    done = pmo(desk.tmp_path, *args, "--project", "PRJ-2026-001", "--json")
+    assert done.returncode == 0, done.stderr
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames[1] == "PRJ-2026-001"
+    cells = [[c for c in row if c is not None] for row in book["PRJ-2026-001"].values]
+    ids = [row[0] for row in cells if row and isinstance(row[0], int)]
+    assert ids == [s["id"] for s in story.submissions]
+    assert ["结项中", "结项", "结项申请表"] in [row[1:] for row in cells if len(row) == 4]
+    assert json.loads(done.stdout)["rows"]["project"] > len(story.submissions)
+    unknown = pmo(desk.tmp_path, *args[:-1], str(desk.tmp_path / "r2.xlsx"), "--project", "NOPE")
+    assert (unknown.returncode, unknown.stderr) == (3, "pmo: 台账中没有项目“NOPE”\n")
+    assert not (desk.tmp_path / "r2.xlsx").exists()

@@ -13,6 +13,8 @@ from generators.rollup import free_rollup_name, write_rollup
 from pmokit.base.labels import Label
 from pmokit.base.settings import Settings
 from pmokit.ledger.store import Ledger
+from pmokit.reports.project_sheet import project_sheet
+from pmokit.reports.project_story import project_story
 from pmokit.rollup.report import build_rollup
 
 
@@ -54,10 +56,14 @@ def rollup_to_file(
     moment: dt.datetime,
     out: Path | None = None,
     folder: Path | None = None,
+    project: str | None = None,
 ) -> RollupFile:
     """The roll-up as of `moment`, written to `out`, or to a free name in `folder` (default:
-    rollups/ beside pmo.toml)."""
+    rollups/ beside pmo.toml); with `project`, that project's story as its second sheet."""
+    story = project_story(ledger, settings, project, moment) if project else None
     built = build_rollup(ledger, settings, moment)
+    if story is not None:
+        built.sheets.insert(1, project_sheet(story, settings.lang))
     folder = folder or (settings.home or Path.cwd()) / "rollups"
     target = out or free_rollup_name(folder, built)
     cells = write_rollup(built, target)

@@ -302,15 +302,24 @@ def main() -> None:
         "The workbook to write (default: rollups/<title> <week>.xlsx, never overwritten).",
     ),
 )
+@option(
+    "--project",
+    metavar="CODE",
+    default=None,
+    help=Label(
+        "再加一页：这个项目的全部经过（同 pmo project 编号）。",
+        "Add a sheet with this project's whole story (as pmo project CODE prints it).",
+    ),
+)
 @json_option(
     Label("写入的内容（路径、截至时间、各表行数）", "what was written (path, as-of, counts)")
 )
 @click.pass_context
-def rollup(ctx: click.Context, as_of, out: Path | None, as_json: bool) -> None:
+def rollup(ctx: click.Context, as_of, out: Path | None, project: str | None, as_json) -> None:
     moment = as_of_moment(as_of)
     warn(ctx, ctx.obj.calendar.warning(moment.date()))
     with open_ledger(ctx) as ledger:
-        written = rollup_to_file(ledger, ctx.obj, moment, out)
+        written = rollup_to_file(ledger, ctx.obj, moment, out, project=project)
     if as_json:
         print_json(written.to_dict())
         return
