@@ -5,15 +5,15 @@ is its columns, each with a kind the form schema gives (text, category, int, flo
 datetime, bool), and its rows; actions/exporting.py makes them pandas DataFrames and files.
 
 "Current" is as of the moment: an accepted submission nothing received by then replaced; void
-ones never count (ledger/voids.py). Money and other decimals stay Decimal here.
+ones never count (ledger/voids.py). Money and other decimals are Decimal, dates dates — or, not
+`exact`, the values as the database driver gives them (floats, ISO dates on SQLite), for a
+reader that converts whole columns at once (actions/exporting.py, three times faster).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import aliased
@@ -98,7 +98,11 @@ class Dataset:
 
 
 def datasets(
-    ledger: Ledger, settings: Settings, as_of: dt.datetime, only: tuple[str, ...] = TABLES
+    ledger: Ledger,
+    settings: Settings,
+    as_of: dt.datetime,
+    only: tuple[str, ...] = TABLES,
+    exact: bool = True,
 ) -> dict[str, Dataset]:
     """The tables named in `only` (all by default), as of `as_of` (an aware datetime)."""
     moment = as_of.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
@@ -110,7 +114,7 @@ def datasets(
             elif name == "submissions":
                 found[name] = _submissions(db, ledger, moment)
             elif name in FORM_TABLES:
-                found[name] = _form_rows(db, ledger, *FORM_TABLES[name], moment)
+                found[name] = _form_rows(db, ledger, *FORM_TABLES[name], moment, exact)
     if "alerts" in only:
         alerts = open_alerts(ledger, settings, as_of)
         rows = [(a.rule, a.project, a.severity, a.since, a.message) for a in alerts]
@@ -162,7 +166,9 @@ def _submissions(db, ledger: Ledger, moment: str) -> Dataset:
     return Dataset(SUBMISSION, rows)
 
 
-def _form_rows(db, ledger: Ledger, form_id: str, table_id: str | None, moment: str) -> Dataset:
+def _form_rows(
+    db, ledger: Ledger, form_id: str, table_id: str | None, moment: str, exact: bool
+) -> Dataset:
     """The rows of a form (or one of its tables) in the current submissions, each with its
     project and the form's key (week, month, change number)."""
     form = ledger.forms[form_id]
@@ -193,7 +199,7 @@ def _form_rows(db, ledger: Ledger, form_id: str, table_id: str | None, moment: s
         *((("row_number", "int"),) if table_id else ()),
         *((f.id, _kind(f)) for f in fields),
     )
-    return Dataset(columns, fast_rows(db, query))
+    return Dataset(columns, fast_rows(db, query, exact))
 
 
 def _kind(spec: FieldSpec) -> str:
@@ -220,8 +226,3 @@ def _kpis(ledger: Ledger, settings: Settings, as_of: dt.datetime) -> Dataset:
 
 def _utc(iso: str) -> dt.datetime:
     return dt.datetime.fromisoformat(iso)
-
-
-def as_float(value: Any) -> Any:
-    """A Decimal as the nearest float (None stays None): what a DataFrame column holds."""
-    return float(value) if isinstance(value, Decimal) else value
