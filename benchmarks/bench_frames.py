@@ -11,21 +11,13 @@ figures: the tables the bare read also reads, those plus the alerts, and everyth
 
 from __future__ import annotations
 
-import argparse
-import datetime as dt
 import gc
-import tempfile
 import time
-from pathlib import Path
 
 import pandas
-from bench_rollup import START, generate
+from bench_rollup import large_ledger
 
 from pmokit.actions.exporting import frames
-from pmokit.base.resources import forms_dir
-from pmokit.base.settings import Settings
-from pmokit.base.workdays import CHINA_TIME
-from pmokit.forms.load import load_forms
 from pmokit.ledger.store import Ledger
 from pmokit.ledger.tables import form_table_name
 from pmokit.reports.datasets import FORM_TABLES, TABLES
@@ -57,25 +49,7 @@ def best(runs: int, work) -> tuple[float, object]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--projects", type=int, default=1000)
-    parser.add_argument("--weeks", type=int, default=52)
-    parser.add_argument("--ledger", type=Path, default=None, help="reuse this generated ledger")
-    parser.add_argument("--repeat", type=int, default=3, help="best of N runs of each")
-    args = parser.parse_args()
-    forms = load_forms(forms_dir())
-    folder = Path(tempfile.mkdtemp(prefix="pmo-frames-"))
-    path = args.ledger or folder / "ledger.sqlite"
-    fresh = not path.exists()
-    ledger = Ledger(f"sqlite:///{path}", forms)
-    if fresh:
-        start = time.perf_counter()
-        count = generate(ledger, args.projects, args.weeks)
-        print(f"generated {count} submissions in {time.perf_counter() - start:.1f} s -> {path}")
-    settings = Settings(home=folder)
-    as_of = dt.datetime.combine(
-        START + dt.timedelta(weeks=args.weeks - 1, days=3), dt.time(12), CHINA_TIME
-    )
+    args, ledger, settings, _, as_of = large_ledger(__doc__.splitlines()[0], "pmo-frames-")
     bare, rows = best(args.repeat, lambda: bare_read(ledger))
     same, found = best(args.repeat, lambda: frames(ledger, settings, as_of, READ_TOO))
     alerts, _ = best(args.repeat, lambda: frames(ledger, settings, as_of, TABLES[:-1]))

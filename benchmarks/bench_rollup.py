@@ -244,15 +244,17 @@ def timed_rollup(ledger: Ledger, settings: Settings, as_of: dt.datetime, out: Pa
     return built, time.perf_counter() - start, rollup
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def large_ledger(description: str, prefix: str):
+    """The command line every large-ledger benchmark takes, and the ledger it names (generated
+    unless --ledger names one made before): (args, ledger, settings, folder, as-of moment)."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--projects", type=int, default=1000)
     parser.add_argument("--weeks", type=int, default=52)
     parser.add_argument("--ledger", type=Path, default=None, help="reuse this generated ledger")
     parser.add_argument("--repeat", type=int, default=3, help="best of N runs of each")
     args = parser.parse_args()
     forms = load_forms(forms_dir())
-    folder = Path(tempfile.mkdtemp(prefix="pmo-rollup-"))
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
     path = args.ledger or folder / "ledger.sqlite"
     fresh = not path.exists()
     ledger = Ledger(f"sqlite:///{path}", forms)
@@ -260,10 +262,14 @@ def main() -> None:
         start = time.perf_counter()
         count = generate(ledger, args.projects, args.weeks)
         print(f"generated {count} submissions in {time.perf_counter() - start:.1f} s -> {path}")
-    settings = Settings(home=folder)
     as_of = dt.datetime.combine(
         START + dt.timedelta(weeks=args.weeks - 1, days=3), dt.time(12), CHINA_TIME
     )
+    return args, ledger, Settings(home=folder), folder, as_of
+
+
+def main() -> None:
+    args, ledger, settings, folder, as_of = large_ledger(__doc__.splitlines()[0], "pmo-rollup-")
     out = folder / "rollup.xlsx"
     probe = build_rollup(ledger, settings, as_of)
     shape = [(len(t.rows) + 1, len(t.columns)) for s in probe.sheets for t in s.tables]
