@@ -172,3 +172,21 @@ def test_the_readmes_example_runs_as_written(sqlite_desk, monkeypatch):
     scope: dict = {}
     exec(compile(code, "README.md", "exec"), scope)
     assert set(scope["t"]) == set(TABLES) and len(scope["t"]["hours"]) > 0
+
+
+def test_a_projects_state_as_of_a_day_knows_only_the_forms_received_by_then(sqlite_desk):
+    """A suspension received on the 26th, effective the 18th: as of the 20th the PMO did not
+    know it yet (the project was in 实施); as of the 27th it was 暂停 since the 18th."""
+    desk = sqlite_desk
+    desk.submit("initiation")
+    suspend = {"change_type": "暂停", "effective_date": dt.datetime(2026, 3, 18)}
+    suspend |= {"expected_resume": dt.datetime(2026, 5, 4)}
+    done = desk.submit("change", days=10, fields=suspend)
+    assert done.outcome == "accepted", done.report.summary()
+
+    def state(day):
+        got = frames(desk.ledger, desk.settings, end_of_day(day), ("projects",))["projects"]
+        return got["state"].iloc[0], got["state_since"].iloc[0].date()
+
+    assert state(dt.date(2026, 3, 20)) == ("实施", dt.date(2026, 3, 16))
+    assert state(dt.date(2026, 3, 27)) == ("暂停", dt.date(2026, 3, 18))

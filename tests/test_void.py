@@ -69,6 +69,31 @@ def test_voiding_an_approved_budget_change_reopens_r10_and_takes_back_its_baseli
     ] == [1]
 
 
+def test_voiding_a_schedule_change_makes_a_later_reports_milestone_late_again_r12(desk):
+    """The report came after the approved change that moved 系统上线 to 07-31, so its 07-20
+    forecast was on time; without the change, the baseline is 06-30 again, and R12 opens — in
+    the ledger and in a rebuild alike."""
+    desk.submit("initiation")
+    moved = {("schedule_changes", i, "date_after"): dt.datetime(2026, 7, 31) for i in (0, 1)}
+    change = desk.submit("change", days=3, fields={"change_type": "进度计划"}, rows=moved)
+    assert change.outcome == "accepted", change.report.summary()
+    forecast = {
+        ("milestone_forecasts", i, "forecast_date"): dt.datetime(2026, 7, 20) for i in (0, 1)
+    }
+    weekly = desk.submit("weekly", days=4, fields=WEEK, rows=forecast)
+    assert "milestone-late" not in {i.code for i in weekly.report.issues}
+    assert [r for r in rules(desk, D(2026, 3, 21)) if r[0] == "R12"] == []
+    void(desk.settings, desk.ledger, change.submission_id, "未经审批", "PMO")
+    assert ("R12", "warning", "2026-03-20") in rules(desk, D(2026, 3, 21))
+    told = json.loads(desk.rows("submissions", "issues_json")[-1][0])
+    assert [i["code"] for i in told].count("milestone-late") == 2
+    if desk.backend == "sqlite":  # a rebuild reaches the same
+        desk.ledger.close()
+        rebuild_ledger(desk.settings, desk.forms)
+        desk.ledger = Ledger(desk.settings.ledger_url(), desk.forms)
+        assert ("R12", "warning", "2026-03-20") in rules(desk, D(2026, 3, 21))
+
+
 def test_voiding_a_correction_brings_back_the_report_it_replaced(desk):
     desk.submit("initiation")
     late = {("milestone_forecasts", 0, "forecast_date"): dt.datetime(2026, 7, 15)}
@@ -159,6 +184,55 @@ def test_a_rebuild_replays_the_voids(desk):
     assert ("void", "PMO", "审批日期有误") in kept
 
 
+def test_a_file_voided_before_it_was_filed_is_filed_as_accepted(forms, blank_forms, tmp_path):
+    """The watcher recorded it and was killed before moving it; `pmo void` came in between; the
+    restarted watcher files it under accepted/ (it was taken), not a KeyError for ever."""
+    from conftest import submission
+
+    share = tmp_path / "share"
+    (share / "inbox").mkdir(parents=True)
+    for name, form in (("a.xlsx", "initiation"), ("b.xlsx", "weekly")):
+        folder = tmp_path / name
+        folder.mkdir()
+        submission(forms, blank_forms, folder, form).rename(share / "inbox" / name)
+    watch = ("watch", str(share), "--once", "--settle", "0.2")
+    killed = pmo(tmp_path, *watch, PMO_CRASH_AT="after-record")
+    assert killed.returncode == 137
+    assert pmo(tmp_path, "void", "1", "--reason", "误交").returncode == 0
+    done = pmo(tmp_path, *watch)
+    assert done.returncode == 0 and '"error"' not in done.stdout, done.stdout
+    assert not list((share / "inbox").iterdir())
+    assert [p.name for p in (share / "accepted").rglob("a*.xlsx")] == ["a.xlsx"]
+
+
+def test_an_archive_index_that_cannot_be_written_is_one_line_and_caught_up(
+    sqlite_desk, monkeypatch
+):
+    """The void is committed, then its index line cannot be written (a share gone read-only:
+    made here by the seam, since root writes anywhere): an OutputError (one line at the CLI),
+    and the rebuild first catches the index up from the ledger, so the void is kept."""
+    from pmokit.base.errors import OutputError
+    from pmokit.pipeline import intake
+
+    desk = sqlite_desk
+    desk.submit("initiation")
+    weekly = desk.submit("weekly", days=4, fields=WEEK)
+    index = desk.settings.archive_dir() / "index.jsonl"
+
+    def refused(*_):
+        raise PermissionError(13, "Permission denied", str(index))
+
+    monkeypatch.setattr(intake, "index_void", refused)
+    with pytest.raises(OutputError) as failed:
+        void(desk.settings, desk.ledger, weekly.submission_id, "填错周次", "PMO")
+    assert failed.value.text("zh") == f"无法写入 {index}：没有权限"
+    monkeypatch.undo()
+    desk.ledger.close()
+    assert rebuild_ledger(desk.settings, desk.forms) == 2  # catches the index up, then replays
+    desk.ledger = Ledger(desk.settings.ledger_url(), desk.forms)
+    assert desk.rows("submissions", "outcome")[-1] == ("void",)
+
+
 def pmo(cwd, *args, **env):
     environ = {k: v for k, v in os.environ.items() if not k.startswith("PMO_")} | env
     return subprocess.run(
@@ -178,7 +252,7 @@ def test_pmo_void_says_what_it_did_and_a_crash_before_the_index_is_closed(sqlite
     assert shown.returncode == 0, shown.stderr
     assert shown.stdout.splitlines() == [
         f"已作废 #{first.submission_id}：项目周报 PRJ-2026-001 2026-03-20（weekly.xlsx）",
-        "项目状态：实施 → 实施",
+        "项目状态不变：实施",
     ]
     as_json = pmo(desk.tmp_path, "void", "1", "--reason", "x", "--json")
     assert as_json.returncode == 3 and as_json.stderr.startswith("pmo: 不能作废 #1")

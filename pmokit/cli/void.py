@@ -13,12 +13,14 @@ from pmokit.cli.help import HelpCommand, option
 from pmokit.cli.support import json_option, lang_option, open_ledger, print_json
 from pmokit.ledger.voids import Voided
 from pmokit.pipeline.intake import void
+from pmokit.rollup.texts import localise
 
 DONE = Label(
     "已作废 #{id}：{form} {project} {period}（{file}）",
     "voided #{id}: {form} {project} {period} ({file})",
 )
 STATE = Label("项目状态：{before} → {after}", "project state: {before} → {after}")
+SAME_STATE = Label("项目状态不变：{state}", "project state unchanged: {state}")
 UNREGISTERED = Label("（不再登记）", "(no longer registered)")
 
 
@@ -36,7 +38,7 @@ UNREGISTERED = Label("（不再登记）", "(no longer registered)")
         "initiation of a project that has reported since). Submission ids: pmo project CODE.",
     ),
 )
-@click.argument("submission_id", type=click.IntRange(min=1), metavar="SUBMISSION_ID")
+@click.argument("submission_id", type=click.IntRange(min=1, max=2**31 - 1), metavar="SUBMISSION_ID")
 @option(
     "--reason",
     required=True,
@@ -71,9 +73,12 @@ def voided_text(voided: Voided, lang: str) -> str:
         period=voided.period or "",
         file=voided.file,
     )
-    if voided.project:
-        after = voided.state_after or UNREGISTERED.text(lang)
-        said += "\n" + STATE.text(lang).format(before=voided.state_before, after=after)
+    before, after = (localise(s, lang) for s in (voided.state_before, voided.state_after))
+    if voided.project and before == after:
+        said += "\n" + SAME_STATE.text(lang).format(state=after)
+    elif voided.project:
+        after = after or UNREGISTERED.text(lang)
+        said += "\n" + STATE.text(lang).format(before=before, after=after)
     return said
 
 

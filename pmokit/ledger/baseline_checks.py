@@ -20,8 +20,9 @@ from pmokit.ledger.tables import form_table_name
 from pmokit.validation.parsing import Parsed
 
 
-def _accepted(ledger: Ledger, form: str, code: str):
-    """Accepted, current submissions of one form for one project, oldest first."""
+def _accepted(ledger: Ledger, form: str, code: str, upto: int | None = None):
+    """Accepted, current submissions of one form for one project, oldest first; with `upto`,
+    only those that arrived before that arrival (`seq`): what a void's re-check saw then."""
     s = ledger.table("submissions")
     return (
         select(s.c.id)
@@ -30,6 +31,7 @@ def _accepted(ledger: Ledger, form: str, code: str):
             & (s.c.project_code == code)
             & (s.c.outcome == "accepted")
             & s.c.superseded_by.is_(None)
+            & (s.c.seq < upto if upto is not None else True)
         )
         .order_by(s.c.seq)
     )
@@ -57,29 +59,33 @@ SCHEDULE = Baseline(
 )
 
 
-def _approved_changes(ledger: Ledger, code: str, change_type: str):
+def _approved_changes(ledger: Ledger, code: str, change_type: str, upto: int | None = None):
     header = ledger.table(form_table_name("change"))
     return select(header.c.submission_id).where(
-        header.c.submission_id.in_(_accepted(ledger, "change", code))
+        header.c.submission_id.in_(_accepted(ledger, "change", code, upto))
         & (header.c.change_type == change_type)
         & (header.c.approval_result == "通过")
     )
 
 
-def _baseline(db: Connection, ledger: Ledger, code: str, source: Baseline) -> dict:
+def _baseline(
+    db: Connection, ledger: Ledger, code: str, source: Baseline, upto: int | None = None
+) -> dict:
     """key -> baseline value: the initiation's lines, then approved changes in order."""
     lines = ledger.table(form_table_name("initiation", source.table))
     baseline: dict = {}
     for name, value in db.execute(
         select(lines.c[source.key], lines.c[source.value]).where(
-            lines.c.submission_id.in_(_accepted(ledger, "initiation", code))
+            lines.c.submission_id.in_(_accepted(ledger, "initiation", code, upto))
         )
     ):
         baseline[name] = baseline.get(name, 0) + value if source.summed else value
     changes = ledger.table(form_table_name("change", source.change_table))
     for name, value in db.execute(
         select(changes.c[source.key], changes.c[source.change_value])
-        .where(changes.c.submission_id.in_(_approved_changes(ledger, code, source.change_type)))
+        .where(
+            changes.c.submission_id.in_(_approved_changes(ledger, code, source.change_type, upto))
+        )
         .order_by(changes.c.submission_id)
     ):
         baseline[name] = value
@@ -93,13 +99,15 @@ def current_baseline(ledger: Ledger, code: str, source: Baseline) -> dict:
         return _baseline(db, ledger, code, source)
 
 
-def spend_over_budget(db: Connection, ledger: Ledger, parsed: Parsed, lang: str) -> list[Issue]:
+def spend_over_budget(
+    db: Connection, ledger: Ledger, parsed: Parsed, lang: str, upto: int | None = None
+) -> list[Issue]:
     """R10: actual spend so far plus next month's budget above the category's baseline. A
     corrected budget for a month replaces that month's, so its spend is not counted twice."""
     code = parsed.record.fields["project_code"]
-    baseline = _baseline(db, ledger, code, BUDGET)
+    baseline = _baseline(db, ledger, code, BUDGET, upto)
     lines, s = ledger.table(form_table_name("budget", "lines")), ledger.table("submissions")
-    other_months = _accepted(ledger, "budget", code).where(s.c.period != parsed.period)
+    other_months = _accepted(ledger, "budget", code, upto).where(s.c.period != parsed.period)
     spent: dict[str, Decimal] = {}
     for category, actual in db.execute(
         select(lines.c.category, lines.c.this_month_actual).where(
@@ -132,10 +140,12 @@ def spend_over_budget(db: Connection, ledger: Ledger, parsed: Parsed, lang: str)
     return issues
 
 
-def milestones_late(db: Connection, ledger: Ledger, parsed: Parsed, lang: str) -> list[Issue]:
+def milestones_late(
+    db: Connection, ledger: Ledger, parsed: Parsed, lang: str, upto: int | None = None
+) -> list[Issue]:
     """R12: a milestone forecast later than its planned date in the current baseline."""
     code = parsed.record.fields["project_code"]
-    planned = _baseline(db, ledger, code, SCHEDULE)
+    planned = _baseline(db, ledger, code, SCHEDULE, upto)
     issues = []
     for index, row in parsed.rows("milestone_forecasts"):
         name, forecast = row.get("milestone"), row.get("forecast_date")
@@ -155,18 +165,20 @@ def milestones_late(db: Connection, ledger: Ledger, parsed: Parsed, lang: str) -
     return issues
 
 
-def _procurement_list(db: Connection, ledger: Ledger, code: str) -> set[tuple[str, str]]:
+def _procurement_list(
+    db: Connection, ledger: Ledger, code: str, upto: int | None = None
+) -> set[tuple[str, str]]:
     """(item, model) pairs of the approved initiation, then approved procurement changes."""
     plan = ledger.table(form_table_name("initiation", "procurement"))
     allowed = set(
         db.execute(
             select(plan.c.item, plan.c.model).where(
-                plan.c.submission_id.in_(_accepted(ledger, "initiation", code))
+                plan.c.submission_id.in_(_accepted(ledger, "initiation", code, upto))
             )
         ).all()
     )
     changes = ledger.table(form_table_name("change", "procurement_changes"))
-    approved = _approved_changes(ledger, code, "采购计划")
+    approved = _approved_changes(ledger, code, "采购计划", upto)
     for item, before, after, quantity in db.execute(
         select(
             changes.c.item, changes.c.model_before, changes.c.model_after, changes.c.quantity_after
@@ -180,9 +192,11 @@ def _procurement_list(db: Connection, ledger: Ledger, code: str) -> set[tuple[st
     return allowed
 
 
-def purchases_off_plan(db: Connection, ledger: Ledger, parsed: Parsed, lang: str) -> list[Issue]:
+def purchases_off_plan(
+    db: Connection, ledger: Ledger, parsed: Parsed, lang: str, upto: int | None = None
+) -> list[Issue]:
     """R11: a purchase that is not on the current procurement list."""
-    allowed = _procurement_list(db, ledger, parsed.record.fields["project_code"])
+    allowed = _procurement_list(db, ledger, parsed.record.fields["project_code"], upto)
     issues = []
     for index, row in parsed.rows("purchases"):
         pair = (row.get("item"), row.get("model"))
@@ -201,11 +215,19 @@ def purchases_off_plan(db: Connection, ledger: Ledger, parsed: Parsed, lang: str
     return issues
 
 
-def baseline_issues(db: Connection, ledger: Ledger, parsed: Parsed, lang: str) -> list[Issue]:
+BASELINE_CODES = frozenset({"over-budget", "purchase-not-in-plan", "milestone-late"})
+CHECKED_FORMS = ("budget", "weekly")  # the forms baseline_issues has something to say of
+
+
+def baseline_issues(
+    db: Connection, ledger: Ledger, parsed: Parsed, lang: str, upto: int | None = None
+) -> list[Issue]:
+    """What the baselines say of an accepted form (codes in BASELINE_CODES); `upto` bounds
+    what is read to what arrived before that arrival (a void re-checking a later report)."""
     if parsed.form.id == "budget":
-        return spend_over_budget(db, ledger, parsed, lang) + purchases_off_plan(
-            db, ledger, parsed, lang
+        return spend_over_budget(db, ledger, parsed, lang, upto) + purchases_off_plan(
+            db, ledger, parsed, lang, upto
         )
     if parsed.form.id == "weekly":
-        return milestones_late(db, ledger, parsed, lang)
+        return milestones_late(db, ledger, parsed, lang, upto)
     return []

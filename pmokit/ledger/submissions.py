@@ -140,8 +140,8 @@ def _earlier(db: Connection, ledger: Ledger, digest: str, name: str) -> IntakeRe
     if pending:
         issues = tuple(Issue(**i) for i in json.loads(pending.issues_json))
         report = Report(name, pending.form, pending.form_version, issues)
-        return IntakeResult(
-            pending.outcome,
+        return IntakeResult(  # voided since it was taken (pmo void): it was taken, and is filed so
+            "accepted" if pending.outcome == "void" else pending.outcome,
             pending.id,
             report,
             project=pending.project_code,

@@ -12,19 +12,27 @@ that has reported since) is refused, naming each one, and nothing is changed.
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy import Connection, delete, select, update
 
 from pmokit.base.errors import ConfigError, PmoError
+from pmokit.base.issues import OUTCOME_NAMES
 from pmokit.base.labels import Label
 from pmokit.base.lifecycle import form_name
 from pmokit.base.settings import Settings
 from pmokit.base.workdays import CHINA_TIME
+from pmokit.ledger.baseline_checks import BASELINE_CODES, CHECKED_FORMS, baseline_issues
 from pmokit.ledger.derived import apply_decision, lifecycle_decision, supersede
 from pmokit.ledger.store import Ledger
 from pmokit.ledger.tables import form_table_name
+from pmokit.validation.parsing import Parsed
+
+# A recorded arrival (sha256, received) read again from the archive; None: it cannot be
+Reread = Callable[[str, str], Parsed | None]
 
 NOT_FOUND = Label("台账中没有编号为 #{id} 的提交", "the ledger has no submission #{id}")
 NOT_ACCEPTED = Label(
@@ -35,9 +43,10 @@ ALREADY = Label(
 )
 NO_REASON = Label("请用 --reason 说明作废原因", "say why with --reason")
 REFUSED = Label(
-    "不能作废 #{id}：以下 {n} 份提交依赖它（作废后它们会被生命周期拒收），请先作废它们：",
+    "不能作废 #{id}：以下 {n} 份提交依赖它（作废后它们会被生命周期拒收），请先从最后一份起依次"
+    "作废它们：",
     "cannot void #{id}: {n} later submissions depend on it (the lifecycle would refuse them);"
-    " void them first:",
+    " void them first, the latest first:",
 )
 
 
@@ -65,7 +74,8 @@ class VoidRefused(PmoError):
 
         def said(lang: str) -> str:
             lines = [REFUSED.text(lang).format(**head)]
-            return "\n".join([*lines, *(f"  {d.text(lang)}" for d in dependents)])
+            latest_first = reversed(dependents)
+            return "\n".join([*lines, *(f"  {d.text(lang)}" for d in latest_first)])
 
         super().__init__(said("zh"), said("en"))
 
@@ -97,10 +107,12 @@ def void_submission(
     submission_id: int,
     reason: str,
     by: str,
+    reread: Reread,
     when: dt.datetime | None = None,
 ) -> Voided:
     """Mark an accepted submission void and derive its project again; one transaction, so a
-    refusal (VoidRefused) or a failure changes nothing."""
+    refusal (VoidRefused) or a failure changes nothing. `reread` reads a recorded submission
+    again from the archive, for the baseline checks of the reports that came after it."""
     reason, by = " ".join(reason.split()), " ".join(by.split())
     if not reason:
         raise ConfigError(NO_REASON.zh, NO_REASON.en)
@@ -116,7 +128,9 @@ def void_submission(
             .values(outcome="void", void_utc=moment, void_by=by, void_reason=reason)
         )
         if row.project_code:
-            dependents = derive_project(db, ledger, settings, row.project_code)
+            # a weekly report sets no baseline and no spend: what came after it stands
+            recheck = None if row.form == "weekly" else (row.seq, reread)
+            dependents = derive_project(db, ledger, settings, row.project_code, recheck)
             if dependents:
                 raise VoidRefused(submission_id, dependents)
         db.execute(delete(ledger.table("rollup_history")))  # KPIs kept for past weeks
@@ -159,9 +173,10 @@ def _check_voidable(row, submission_id: int) -> None:
         said["when"] = when.strftime("%Y-%m-%d %H:%M")
         raise PmoError(*(ALREADY.text(lang).format(**said) for lang in ("zh", "en")))
     if row.outcome != "accepted":
+        outcome = OUTCOME_NAMES.get(row.outcome, Label(row.outcome, row.outcome))
         raise PmoError(
             *(
-                NOT_ACCEPTED.text(lang).format(id=submission_id, outcome=row.outcome)
+                NOT_ACCEPTED.text(lang).format(id=submission_id, outcome=outcome.text(lang))
                 for lang in ("zh", "en")
             )
         )
@@ -173,10 +188,16 @@ def _state(db: Connection, ledger: Ledger, code: str | None) -> str | None:
 
 
 def derive_project(
-    db: Connection, ledger: Ledger, settings: Settings, code: str
+    db: Connection,
+    ledger: Ledger,
+    settings: Settings,
+    code: str,
+    recheck: tuple[int, Reread] | None = None,
 ) -> list[Dependent]:
     """Derive one project's register, moves, baselines and supersessions again from its accepted
-    submissions, in arrival order; returns those the lifecycle now refuses (none, normally)."""
+    submissions, in arrival order; returns those the lifecycle now refuses (none, normally).
+    With `recheck` (an arrival, a reader), the reports that came after that arrival have their
+    baseline findings (R10–R12) made again against the baselines as they now stood then."""
     s, projects = ledger.table("submissions"), ledger.table("projects")
     for name in ("transitions", "baselines"):
         table = ledger.table(name)
@@ -185,7 +206,16 @@ def derive_project(
     mine = (s.c.project_code == code) & (s.c.outcome == "accepted")
     db.execute(update(s).where(mine).values(superseded_by=None))
     rows = db.execute(
-        select(s.c.id, s.c.seq, s.c.form, s.c.period, s.c.original_name, s.c.received_utc)
+        select(
+            s.c.id,
+            s.c.seq,
+            s.c.form,
+            s.c.period,
+            s.c.original_name,
+            s.c.received_utc,
+            s.c.issues_json,
+            s.c.sha256,
+        )
         .where(mine)
         .order_by(s.c.seq)
     ).all()
@@ -199,11 +229,28 @@ def derive_project(
                 Dependent(row.id, row.form, row.period, row.original_name, decision.refusal)
             )
             continue
+        if recheck and row.seq > recheck[0] and row.form in CHECKED_FORMS:
+            _recheck_baselines(db, ledger, settings, row, recheck[1])
         today = received.astimezone(CHINA_TIME).date()
         apply_decision(db, ledger, row.id, row.form, fields, decision, state, today)
         key = {"form": row.form, "project_code": code, "period": row.period, "seq": row.seq}
         supersede(db, ledger, row.id, key)
     return dependents
+
+
+def _recheck_baselines(db: Connection, ledger: Ledger, settings: Settings, row, reread) -> None:
+    """A later report's baseline findings made again (its other issues stand as told)."""
+    parsed = reread(row.sha256, row.received_utc)
+    if parsed is None:
+        return
+    found = baseline_issues(db, ledger, parsed, settings.lang, upto=row.seq)
+    told = json.loads(row.issues_json)
+    kept = [i for i in told if i.get("code") not in BASELINE_CODES]
+    now = kept + [i.to_dict() for i in found]
+    if now != told:
+        s = ledger.table("submissions")
+        issues = json.dumps(now, ensure_ascii=False)
+        db.execute(update(s).where(s.c.id == row.id).values(issues_json=issues))
 
 
 def _fields(db: Connection, ledger: Ledger, form: str, submission_id: int) -> dict[str, Any]:

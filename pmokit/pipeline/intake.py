@@ -14,13 +14,13 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from pmokit.base.errors import PmoError
+from pmokit.base.errors import LedgerError, OutputError, PmoError, os_reason
 from pmokit.base.settings import Settings
 from pmokit.forms.schema import FormSpec
 from pmokit.ledger.rebuild_check import RebuildWouldChange, outcome_changes, recorded_outcomes
 from pmokit.ledger.store import Ledger
 from pmokit.ledger.submissions import IntakeResult, record_submission
-from pmokit.ledger.voids import Voided, accepted_arrival, void_submission
+from pmokit.ledger.voids import Reread, Voided, accepted_arrival, void_submission
 from pmokit.pipeline.archive import (
     Arrival,
     Indexed,
@@ -30,10 +30,12 @@ from pmokit.pipeline.archive import (
     index,
     index_void,
     indexed,
+    reconcile_index,
     require_index,
 )
 from pmokit.pipeline.spec_history import forms_for, keep_spec
 from pmokit.utils.crash import crash_point
+from pmokit.validation.parsing import Parsed
 from pmokit.validation.validate import Checked, check_workbook
 
 # Told as each file is taken up, for a progress display: the step ("check", "record",
@@ -84,12 +86,37 @@ def intake(
 
 def void(settings: Settings, ledger: Ledger, submission_id: int, reason: str, by: str) -> Voided:
     """Withdraw an accepted submission (ledger/voids.py), and index the void so a rebuild
-    replays it; a crash in between is closed by reconcile_index."""
-    voided = void_submission(ledger, settings, submission_id, reason, by)
-    crash_point("after-void-commit")
-    line = VoidLine(voided.sha256, voided.received_utc, voided.void_utc, voided.by, voided.reason)
-    index_void(settings, line)
+    replays it in its place; a crash in between is closed by reconcile_index."""
+    try:
+        reconcile_index(settings, ledger)  # what an earlier crash left out goes before the void
+        voided = void_submission(
+            ledger, settings, submission_id, reason, by, _reader(settings, ledger.forms)
+        )
+        crash_point("after-void-commit")
+        line = VoidLine(
+            voided.sha256, voided.received_utc, voided.void_utc, voided.by, voided.reason
+        )
+        index_void(settings, line)
+    except OSError as exc:  # the archive: the ledger is right, the index catches up next time
+        raise OutputError(Path(exc.filename or settings.archive_dir()), os_reason(exc)) from None
     return voided
+
+
+def _reader(settings: Settings, forms: dict[str, FormSpec], checked: dict | None = None) -> Reread:
+    """Reads a recorded arrival again: from a rebuild's own checks, or from the archive with the
+    spec it was read with when it arrived."""
+    if checked is not None:
+        return lambda sha256, received: getattr(checked.get((sha256, received)), "parsed", None)
+    arrivals = {(e.sha256, e.received_utc): e for e in indexed(settings) if isinstance(e, Indexed)}
+
+    def reread(sha256: str, received: str) -> Parsed | None:
+        entry = arrivals.get((sha256, received))
+        if entry is None:
+            return None
+        arrival = archived(settings, entry.sha256, entry.name, entry.received_utc)
+        return check(arrival, forms_for(settings, forms, entry.spec), settings).parsed
+
+    return reread
 
 
 def rebuild_ledger(
@@ -105,6 +132,7 @@ def rebuild_ledger(
     out differently (a rule or a form changed since), unless `accept_changes`. `on_file` hears
     of each file as it is checked (the slow part)."""
     require_index(settings)
+    _catch_up_index(settings, forms)
     before = recorded_outcomes(settings.ledger_url())
     entries = list(indexed(settings))
     arrivals = [entry for entry in entries if isinstance(entry, Indexed)]
@@ -124,13 +152,25 @@ def rebuild_ledger(
     return len(arrivals)
 
 
+def _catch_up_index(settings: Settings, forms: dict[str, FormSpec]) -> None:
+    """Index what the ledger recorded and the index missed (a crash, an archive that could not
+    be written), so the rebuild replays it; a ledger these forms cannot open has to go without."""
+    try:
+        with Ledger(settings.ledger_url(), forms, create=False) as ledger:
+            reconcile_index(settings, ledger)
+    except LedgerError:
+        pass
+
+
 def _replay(settings: Settings, ledger: Ledger, replay: list) -> dict[tuple[str, str], str]:
     """Record each checked arrival and make each void; (sha256, received) -> outcome."""
     outcomes = {}
+    known = {(e.sha256, e.received_utc): c for e, c in replay if c is not None}
+    reread = _reader(settings, ledger.forms, known)
     for entry, checked in replay:
         key = (entry.sha256, entry.received_utc)
         if isinstance(entry, VoidLine):
-            if _replay_void(settings, ledger, entry):
+            if _replay_void(settings, ledger, entry, reread):
                 outcomes[key] = "void"
             continue
         arrival = archived(settings, entry.sha256, entry.name, entry.received_utc)
@@ -138,7 +178,7 @@ def _replay(settings: Settings, ledger: Ledger, replay: list) -> dict[tuple[str,
     return outcomes
 
 
-def _replay_void(settings: Settings, ledger: Ledger, line: VoidLine) -> bool:
+def _replay_void(settings: Settings, ledger: Ledger, line: VoidLine, reread: Reread) -> bool:
     """The void again, as it was made; False when it no longer can be (the outcome differs,
     which the rebuild's check reports)."""
     sid = accepted_arrival(ledger, line.sha256, line.received_utc)
@@ -146,7 +186,7 @@ def _replay_void(settings: Settings, ledger: Ledger, line: VoidLine) -> bool:
         return False
     when = dt.datetime.fromisoformat(line.void_utc)
     try:
-        void_submission(ledger, settings, sid, line.reason, line.by, when)
+        void_submission(ledger, settings, sid, line.reason, line.by, reread, when)
     except PmoError:
         return False
     return True
