@@ -22,7 +22,7 @@ from pmokit.base.labels import Label
 from pmokit.base.settings import Settings, load_settings
 from pmokit.ledger.store import Ledger
 from pmokit.reports.datasets import TABLES, Dataset, datasets
-from pmokit.utils.files import atomic_write
+from pmokit.utils.files import TEMP_PREFIX, atomic_write
 
 FORMATS = ("csv", "xlsx", "parquet")
 ZONE = "Asia/Shanghai"
@@ -30,6 +30,13 @@ ZONE = "Asia/Shanghai"
 NEEDS = Label(
     "{what} 需要 {package}：pip install 'pmokit[frames]'",
     "{what} needs {package}: pip install 'pmokit[frames]'",
+)
+NAIVE_AS_OF = (
+    "as_of 需要时区：datetime(..., tzinfo=pmokit.base.workdays.CHINA_TIME)",
+    "as_of needs a time zone: datetime(..., tzinfo=pmokit.base.workdays.CHINA_TIME)",
+)
+UNKNOWN_TABLES = Label(
+    "没有这些表：{names}；表有：{tables}", "no such tables: {names}; the tables: {tables}"
 )
 # Text Excel would take for a formula when it opens a CSV file (OWASP's CSV injection list)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -59,6 +66,12 @@ def frames(
     pandas = _pandas("frames()")
     settings = settings or load_settings()
     moment = as_of or dt.datetime.now(dt.timezone.utc)
+    if moment.tzinfo is None:
+        raise ConfigError(*NAIVE_AS_OF)
+    unknown = [name for name in tables if name not in TABLES]
+    if unknown:
+        said = {"names": ", ".join(unknown), "tables": ", ".join(TABLES)}
+        raise ConfigError(*(UNKNOWN_TABLES.text(lang).format(**said) for lang in ("zh", "en")))
     found = datasets(ledger, settings, moment, tables, exact=False)  # whole columns convert
     return {name: to_frame(pandas, data) for name, data in found.items()}
 
@@ -134,10 +147,12 @@ def export_tables(
     try:
         out.mkdir(parents=True, exist_ok=True)
         files = _write(pandas, tables, fmt, out)
-    except OSError as exc:
-        raise OutputError(Path(getattr(exc, "filename", None) or out), os_reason(exc)) from None
-    shown = as_of.astimezone(dt.timezone(dt.timedelta(hours=8))).isoformat(timespec="minutes")
-    return Export(out, fmt, shown, files)
+    except OSError as exc:  # name the folder, not the temporary file it failed on
+        failed = Path(getattr(exc, "filename", None) or out)
+        shown = failed.parent if failed.name.startswith(TEMP_PREFIX) else failed
+        raise OutputError(shown, os_reason(exc)) from None
+    when = as_of.astimezone(dt.timezone(dt.timedelta(hours=8))).isoformat(timespec="minutes")
+    return Export(out.resolve(), fmt, when, files)
 
 
 def _write(pandas, tables: dict, fmt: str, out: Path) -> tuple[tuple[str, Path, int], ...]:
@@ -173,13 +188,23 @@ def _workbook(pandas, tables: dict, path: Path) -> None:
     """A sheet a table; text written as text, never as a formula or a link; times as China time
     (Excel has no time zones)."""
     options = {"strings_to_formulas": False, "strings_to_urls": False}
-    with pandas.ExcelWriter(path, engine="xlsxwriter", engine_kwargs={"options": options}) as book:
+    with pandas.ExcelWriter(
+        path,
+        engine="xlsxwriter",
+        engine_kwargs={"options": options},
+        date_format="yyyy-mm-dd",
+        datetime_format="yyyy-mm-dd hh:mm",
+    ) as book:
         for name, frame in tables.items():
             local = frame.copy()
             for column in local.columns:
-                if isinstance(local[column].dtype, pandas.DatetimeTZDtype):
+                kind = local[column].dtype
+                if isinstance(kind, pandas.DatetimeTZDtype):  # an arrival time
                     local[column] = local[column].dt.tz_localize(None)
+                elif pandas.api.types.is_datetime64_dtype(kind):  # a day: shown as a date
+                    local[column] = local[column].dt.date
             local.to_excel(book, sheet_name=name[:31], index=False)
             sheet = book.sheets[name[:31]]
             sheet.freeze_panes(1, 0)
+            sheet.set_column(0, max(len(local.columns) - 1, 0), 14)
             sheet.autofilter(0, 0, max(len(local), 1), max(len(local.columns) - 1, 0))

@@ -20,6 +20,7 @@ from pmokit.cli.support import (
 )
 
 WROTE = Label("{table}：{rows} 行 → {file}", "{table}: {rows} rows → {file}")
+SHEET = Label("  {table}：{rows} 行", "  {table}: {rows} rows")
 
 
 @click.command(
@@ -68,7 +69,8 @@ def export(ctx: click.Context, fmt: str, out: Path, as_of, as_json) -> None:
 
 
 def export_text(done: Export, lang: str) -> str:
-    return "\n".join(
-        WROTE.text(lang).format(table=table, rows=rows, file=path)
-        for table, path, rows in done.files
-    )
+    if done.format == "xlsx":  # one workbook: said once, then its sheets
+        head, line = str(done.files[0][1]), SHEET.text(lang)
+        return "\n".join([head, *(line.format(table=t, rows=n) for t, _, n in done.files)])
+    line = WROTE.text(lang)
+    return "\n".join(line.format(table=t, rows=n, file=path) for t, path, n in done.files)

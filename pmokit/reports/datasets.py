@@ -66,6 +66,7 @@ SUBMISSION = (
     ("current", "bool"),
     ("superseded_by", "int"),
     ("file", "text"),
+    ("void_at", "datetime"),
     ("void_by", "text"),
     ("void_reason", "text"),
 )
@@ -169,7 +170,7 @@ def _submissions(db, ledger: Ledger, moment: str) -> Dataset:
     later = aliased(s)
     current = _current(s, later, moment)
     columns = (s.c.id, s.c.project_code, s.c.form, s.c.period, s.c.received_utc, s.c.outcome)
-    extra = (s.c.superseded_by, s.c.original_name, s.c.void_by, s.c.void_reason)
+    extra = (s.c.superseded_by, s.c.original_name, s.c.void_utc, s.c.void_by, s.c.void_reason)
     query = (
         select(*columns, current, *extra)
         .outerjoin(later, later.c.id == s.c.superseded_by)
@@ -179,7 +180,11 @@ def _submissions(db, ledger: Ledger, moment: str) -> Dataset:
     rows = []
     for r in db.execute(query):
         replaced = r[7] if not r[6] else None  # replaced by then: by what
-        rows.append((*r[:4], _utc(r[4]), r[5], bool(r[6]), replaced, *r[8:]))
+        period = r[3] or None  # an initiation has no period: missing, not ""
+        void_at = _utc(r[9]) if r[9] else None
+        rows.append(
+            (*r[:3], period, _utc(r[4]), r[5], bool(r[6]), replaced, r[8], void_at, *r[10:])
+        )
     return Dataset(SUBMISSION, rows)
 
 
