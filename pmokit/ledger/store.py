@@ -126,6 +126,9 @@ def _sqlite_engine(url: str, create: bool = True) -> Engine:
     return engine
 
 
+WRITE_LOCK = 0x706D6F6B  # "pmok": the PostgreSQL advisory lock every write transaction holds
+
+
 class NoLedgerError(LedgerError):
     """A read command pointed at a ledger that does not exist: say where we looked."""
 
@@ -197,6 +200,10 @@ class Ledger:
             with self.engine.connect() as connection:
                 connection.execution_options(pmo_write=True)
                 with connection.begin():
+                    if connection.dialect.name == "postgresql":  # one writer at a time, as
+                        # SQLite's BEGIN IMMEDIATE: arrival numbers, duplicates and supersession
+                        # are decided against a ledger no one else is changing meanwhile
+                        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
                     yield connection
         except SQLAlchemyError as exc:
             raise LedgerError(

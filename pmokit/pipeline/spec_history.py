@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 from pmokit.base.settings import Settings
@@ -38,11 +40,16 @@ def keep_spec(settings: Settings, form: FormSpec) -> str:
     key = f"{form.id}-v{form.version}-{digest[:12]}"
     folder = settings.archive_dir() / SPECS / key
     if not folder.is_dir():
-        staging = folder.with_name(f".{key}.tmp")
-        staging.mkdir(parents=True, exist_ok=True)
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=folder.parent))  # ours alone
         for name, data in texts.items():
             write_bytes_atomically(staging / name, data)
-        os.replace(staging, folder)  # whole or not at all
+        try:
+            os.replace(staging, folder)  # whole or not at all
+        except OSError:
+            if not folder.is_dir():
+                raise
+            shutil.rmtree(staging, ignore_errors=True)  # another intake kept it first
     _kept[stamp] = key
     return key
 
