@@ -59,3 +59,23 @@ def test_a_stale_archive_temp_is_swept_at_start_and_a_fresh_one_kept(forms, blan
     os.utime(stale, (an_hour_ago, an_hour_ago))
     assert pmo("watch", str(share), "--once", "--settle", "0.2", cwd=tmp_path).returncode == 0
     assert not stale.exists() and fresh.exists()
+
+
+def test_a_stale_feedback_temp_is_swept_when_the_next_rejection_is_filed_there(
+    forms, blank_forms, tmp_path
+):
+    """A kill inside a feedback write leaves `.tmp-….xlsx` in the share's rejected folder, where
+    PMs look; the next rejection filed in that folder removes it once stale."""
+    share = tmp_path / "share"
+    (share / "inbox").mkdir(parents=True)
+    blank = blank_forms["zh"]["weekly"].read_bytes()  # a blank form is rejected
+    (share / "inbox" / "a.xlsx").write_bytes(blank)
+    assert pmo("watch", str(share), "--once", "--settle", "0.2", cwd=tmp_path).returncode == 0
+    (folder,) = (share / "rejected").iterdir()
+    stale = folder / ".tmp-killed.xlsx"
+    stale.write_bytes(b"half")
+    an_hour_ago = time.time() - 3600
+    os.utime(stale, (an_hour_ago, an_hour_ago))
+    (share / "inbox" / "b.xlsx").write_bytes(blank)
+    assert pmo("watch", str(share), "--once", "--settle", "0.2", cwd=tmp_path).returncode == 0
+    assert (folder / "b.xlsx").exists() and not stale.exists()

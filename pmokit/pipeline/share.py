@@ -26,7 +26,7 @@ from pmokit.ledger.submissions import IntakeResult, mark_filed
 from pmokit.pipeline.archive import Arrival
 from pmokit.pipeline.intake import intake
 from pmokit.utils.crash import crash_point
-from pmokit.utils.files import SAFE, free_name
+from pmokit.utils.files import SAFE, free_name, remove_stale_temps
 from pmokit.validation.validate import Checked
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -113,6 +113,8 @@ def file_away(
     target = filed_name(folder, source.name, result, lang)
     # Feedback before the move: a crash in between redoes both.
     if result.outcome == "rejected":
+        if folder.is_dir():  # a kill inside an earlier feedback write left its temporary file
+            remove_stale_temps(folder)
         write_feedback(arrival.data, result.report, target.parent, target.stem)
         crash_point("after-feedback")
     os.replace(source, target)
