@@ -46,12 +46,13 @@ def _pandas(what: str):
     try:
         import pandas
     except ImportError:
-        raise ConfigError(*_needs(what, "pandas")) from None
+        raise _needs(what, "pandas") from None
     return pandas
 
 
-def _needs(what: str, package: str) -> tuple[str, str]:
-    return tuple(NEEDS.text(lang).format(what=what, package=package) for lang in ("zh", "en"))
+def _needs(what: str, package: str) -> ConfigError:
+    said = NEEDS.format(what=what, package=package)
+    return ConfigError(said.zh, said.en)
 
 
 def frames(
@@ -70,8 +71,8 @@ def frames(
         raise ConfigError(*NAIVE_AS_OF)
     unknown = [name for name in tables if name not in TABLES]
     if unknown:
-        said = {"names": ", ".join(unknown), "tables": ", ".join(TABLES)}
-        raise ConfigError(*(UNKNOWN_TABLES.text(lang).format(**said) for lang in ("zh", "en")))
+        said = UNKNOWN_TABLES.format(names=", ".join(unknown), tables=", ".join(TABLES))
+        raise ConfigError(said.zh, said.en)
     found = datasets(ledger, settings, moment, tables, exact=False)  # whole columns convert
     return {name: to_frame(pandas, data) for name, data in found.items()}
 
@@ -142,7 +143,7 @@ def export_tables(
         try:
             import pyarrow  # noqa: F401  (pandas' Parquet engine)
         except ImportError:
-            raise ConfigError(*_needs("--format parquet", "pyarrow")) from None
+            raise _needs("--format parquet", "pyarrow") from None
     tables = frames(ledger, settings, as_of)
     try:
         out.mkdir(parents=True, exist_ok=True)

@@ -33,11 +33,18 @@ def project_moves(db, ledger: Ledger, code: str) -> list[tuple[dt.date, str]]:
     return [tuple(row) for row in db.execute(query)]
 
 
-def read_moves(db, ledger: Ledger) -> dict[str, list[tuple[dt.date, str]]]:
-    """Every project's state moves, (effective, state) in log order."""
+def read_moves(
+    db, ledger: Ledger, received_by: str | None = None
+) -> dict[str, list[tuple[dt.date, str]]]:
+    """Every project's state moves, (effective, state) in log order; with `received_by` (UTC,
+    ISO), only those made by forms received by then — a change received later but dated
+    earlier is not known yet."""
     t = ledger.table("transitions")
     moves: dict[str, list] = defaultdict(list)
     query = select(t.c.project_code, t.c.effective, t.c.to_state).order_by(t.c.id)
+    if received_by is not None:
+        s = ledger.table("submissions")
+        query = query.join(s, s.c.id == t.c.submission_id).where(s.c.received_utc <= received_by)
     for code, effective, state in fast_rows(db, query):
         moves[code].append((effective, state))
     return dict(moves)

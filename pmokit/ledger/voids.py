@@ -165,21 +165,22 @@ def accepted_arrival(ledger: Ledger, sha256: str, received_utc: str) -> int | No
 
 
 def _check_voidable(row, submission_id: int) -> None:
+    said = None
     if row is None:
-        raise PmoError(*(NOT_FOUND.text(lang).format(id=submission_id) for lang in ("zh", "en")))
-    if row.outcome == "void":
+        said = NOT_FOUND.format(id=submission_id)
+    elif row.outcome == "void":
         when = dt.datetime.fromisoformat(row.void_utc).astimezone(CHINA_TIME)
-        said = {"id": submission_id, "by": row.void_by, "reason": row.void_reason}
-        said["when"] = when.strftime("%Y-%m-%d %H:%M")
-        raise PmoError(*(ALREADY.text(lang).format(**said) for lang in ("zh", "en")))
-    if row.outcome != "accepted":
-        outcome = OUTCOME_NAMES.get(row.outcome, Label(row.outcome, row.outcome))
-        raise PmoError(
-            *(
-                NOT_ACCEPTED.text(lang).format(id=submission_id, outcome=outcome.text(lang))
-                for lang in ("zh", "en")
-            )
+        said = ALREADY.format(
+            id=submission_id,
+            when=when.strftime("%Y-%m-%d %H:%M"),
+            by=row.void_by,
+            reason=row.void_reason,
         )
+    elif row.outcome != "accepted":
+        outcome = OUTCOME_NAMES.get(row.outcome, Label(row.outcome, row.outcome))
+        said = NOT_ACCEPTED.format(id=submission_id, outcome=outcome)
+    if said is not None:
+        raise PmoError(said.zh, said.en)
 
 
 def _state(db: Connection, ledger: Ledger, code: str | None) -> str | None:

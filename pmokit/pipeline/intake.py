@@ -107,9 +107,13 @@ def _reader(settings: Settings, forms: dict[str, FormSpec], checked: dict | None
     spec it was read with when it arrived."""
     if checked is not None:
         return lambda sha256, received: getattr(checked.get((sha256, received)), "parsed", None)
-    arrivals = {(e.sha256, e.received_utc): e for e in indexed(settings) if isinstance(e, Indexed)}
+    arrivals: dict[tuple[str, str], Indexed] = {}
 
     def reread(sha256: str, received: str) -> Parsed | None:
+        if not arrivals:  # the index, read when a report is first read again (most voids: never)
+            arrivals.update(
+                ((e.sha256, e.received_utc), e) for e in indexed(settings) if isinstance(e, Indexed)
+            )
         entry = arrivals.get((sha256, received))
         if entry is None:
             return None

@@ -23,7 +23,7 @@ from pmokit.alerts.rules import open_alerts
 from pmokit.base.settings import Settings
 from pmokit.base.workdays import CHINA_TIME
 from pmokit.forms.schema import FieldSpec
-from pmokit.ledger.moves import state_on
+from pmokit.ledger.moves import read_moves, state_on
 from pmokit.ledger.store import Ledger, fast_rows
 from pmokit.ledger.tables import form_table_name
 from pmokit.rollup.kpis import KPIS
@@ -135,25 +135,9 @@ def _projects(db, ledger: Ledger, as_of: dt.datetime, moment: str) -> Dataset:
         .where(s.c.received_utc <= moment)
         .order_by(p.c.code)
     )
-    moves, day = _moves_known(db, ledger, moment), as_of.astimezone(CHINA_TIME).date()
+    moves, day = read_moves(db, ledger, moment), as_of.astimezone(CHINA_TIME).date()
     rows = [(*r, *state_on(moves.get(r[0], []), day)) for r in fast_rows(db, query)]
     return Dataset(REGISTER, rows)
-
-
-def _moves_known(db, ledger: Ledger, moment: str) -> dict[str, list]:
-    """Each project's moves made by the forms received by the moment, (effective, state) in log
-    order: a change received later but dated earlier is not known yet."""
-    t, s = ledger.table("transitions"), ledger.table("submissions")
-    query = (
-        select(t.c.project_code, t.c.effective, t.c.to_state)
-        .join(s, s.c.id == t.c.submission_id)
-        .where(s.c.received_utc <= moment)
-        .order_by(t.c.id)
-    )
-    moves: dict[str, list] = {}
-    for code, effective, state in fast_rows(db, query):
-        moves.setdefault(code, []).append((effective, state))
-    return moves
 
 
 def _current(s, later, moment: str):
