@@ -392,7 +392,7 @@ def first_sha(path):
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_a_version_1_ledger_is_migrated_in_place(sqlite_desk):  # through v2 … v5
+def test_a_version_1_ledger_is_migrated_in_place(sqlite_desk):  # through v2 … v6
     from sqlalchemy import text
 
     desk = sqlite_desk
@@ -400,9 +400,10 @@ def test_a_version_1_ledger_is_migrated_in_place(sqlite_desk):  # through v2 …
     with desk.ledger.write() as db:  # what a ledger from the previous release looks like
         db.execute(text("ALTER TABLE submissions DROP COLUMN move_pending"))
         db.execute(text("ALTER TABLE submissions DROP COLUMN saved_utc"))
-        for column in ("void_utc", "void_by", "void_reason"):
+        for column in ("void_utc", "void_by", "void_reason", "site", "void_after_seq"):
             db.execute(text(f"ALTER TABLE submissions DROP COLUMN {column}"))
         db.execute(text("DROP TABLE rollup_history"))
+        db.execute(text("DROP TABLE leases"))
         db.execute(text("DROP TABLE mail"))
         db.execute(text("UPDATE meta SET value = '1' WHERE key = 'schema_version'"))
     desk.ledger.close()
@@ -414,6 +415,8 @@ def test_a_version_1_ledger_is_migrated_in_place(sqlite_desk):  # through v2 …
     assert desk.rows("rollup_history", "moment_utc") == []  # v3's table was added
     assert desk.rows("mail", "message_id") == []  # and v4's
     assert desk.rows("submissions", "void_utc", "void_by", "void_reason") == [(None,) * 3]  # v5
+    assert desk.rows("submissions", "site", "void_after_seq") == [("", None)]  # v6
+    assert desk.rows("leases", "name") == []
     assert desk.submit("weekly", days=4).outcome == "accepted"
 
 

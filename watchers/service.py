@@ -255,7 +255,7 @@ class Watcher:
         """At start: a recorded file no longer in the inbox (moved or taken away before a crash
         let us say so) is filed as far as we are concerned; one still there is resumed by scan."""
         cleared = 0
-        for sid, digest, name in unfiled(self.ledger):
+        for sid, digest, name in unfiled(self.ledger, self.settings.site):
             path = self.inbox / name
             try:
                 still_there = content_hash(path.read_bytes()) == digest

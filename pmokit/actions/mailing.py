@@ -23,6 +23,7 @@ from pmokit.base.errors import ConfigError
 from pmokit.base.labels import Label
 from pmokit.base.settings import Settings
 from pmokit.base.workdays import CHINA_TIME
+from pmokit.ledger.leases import finish_lease, take_lease, this_holder
 from pmokit.ledger.store import Ledger
 from pmokit.ledger.submissions import IntakeResult
 from pmokit.mail.delivery import Delivery, deliver
@@ -144,6 +145,7 @@ class MailService:
     backoff (1, 2, 4 … minutes, at most an hour). Off without [mail] smtp_host and sender."""
 
     MAX_BACKOFF = 3600.0
+    RUN_SECONDS = 600.0  # a run whose watcher died is taken by another after this long
 
     def __init__(self, ledger: Ledger, settings: Settings, clock=None) -> None:
         self.ledger, self.settings = ledger, settings
@@ -152,6 +154,7 @@ class MailService:
         self.log = ScheduleLog(settings.mail_dir())
         self.failures, self.retry_at = 0, 0.0
         self.clock = clock or time.monotonic
+        self.holder = this_holder()
 
     def receipt(self, result: IntakeResult, target: Path, share: Path) -> Path | None:
         """Queue the receipt of a filed file (its feedback workbook attached if rejected)."""
@@ -187,15 +190,32 @@ class MailService:
         return self._run_schedule(now) + self._flush()
 
     def _run_schedule(self, now: dt.datetime) -> list[dict]:
-        """Each scheduled run that is due, queued and marked as run."""
+        """Each scheduled run that is due, queued and marked as run — by one watcher of a
+        group PMO's several: the first to take its lease (ledger/leases.py); the others mark
+        it run once it is done, and wait while its taker is still at it."""
         events = []
         for name, kind, moment in runs_due(
             self.settings.schedule, self.settings.calendar, now, self.log
         ):
+            lease = f"run:{name}@{moment.isoformat()}"
+            taken = take_lease(self.ledger, lease, self.holder, self.RUN_SECONDS)
+            if not taken.held_by(self.holder):
+                if taken.done_utc is not None:
+                    mark_run(self.log, name, moment)
+                    events.append(
+                        {
+                            "event": "mail",
+                            "kind": kind,
+                            "as_of": moment.isoformat(),
+                            "by": taken.holder,
+                        }
+                    )
+                continue
             batch = compose(kind, self.ledger, self.settings, moment)
             queued = [
                 p for m in batch.mails if (p := self.outbox.queue(m, self.settings.mail.sender))
             ]
+            finish_lease(self.ledger, lease, self.holder)
             mark_run(self.log, name, moment)
             events.append(
                 {

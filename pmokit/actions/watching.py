@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 from pathlib import Path
 
 from pmokit.actions.checking import feedback_writer
@@ -19,6 +20,7 @@ from pmokit.actions.reporting import report_on_closure
 from pmokit.base.errors import PmoError
 from pmokit.base.settings import Settings
 from pmokit.forms.schema import FormSpec
+from pmokit.ledger.leases import release_lease, take_lease, this_holder, watching_sites
 from pmokit.ledger.store import Ledger
 from pmokit.ledger.submissions import IntakeResult
 from pmokit.pipeline.archive import reconcile_index, sweep_archive
@@ -36,6 +38,47 @@ def refuse_while_watching(settings: Settings) -> None:
             f"监视进程（pid {holder}）正在使用台账：请先停止 pmo watch",
             f"a watcher (pid {holder}) is using the ledger: stop pmo watch first",
         )
+    for lease in watching_sites(settings.ledger_url()):  # another site's, into a shared ledger
+        site = lease.name.removeprefix("watch:") or "-"
+        raise PmoError(
+            f"站点「{site}」的监视进程（{lease.holder}）正在记录到这本台账：请先停止各站点的"
+            " pmo watch",
+            f"the watcher of site {site!r} ({lease.holder}) is recording into this ledger: stop"
+            " every site's pmo watch first",
+        )
+
+
+class SiteLease:
+    """This watcher's hold on its site in the shared ledger (ledger/leases.py), renewed between
+    scans: a second watcher of the same site — another machine, a copied pmo.toml — is refused,
+    and one that finds its hold taken stops."""
+
+    SECONDS = 120.0  # a killed watcher on another machine is taken over after this long
+
+    def __init__(self, ledger: Ledger, site: str, stop: threading.Event) -> None:
+        self.ledger, self.name, self.holder = ledger, f"watch:{site}", this_holder()
+        self.site, self.stop, self.renewed = site or "-", stop, time.monotonic()
+        lease = take_lease(ledger, self.name, self.holder, self.SECONDS)
+        if not lease.held_by(self.holder):
+            raise PmoError(
+                f"站点「{self.site}」已有监视进程（{lease.holder}）在记录到这本台账：同一站点只能"
+                " 有一个；各共享的 pmo.toml 请设不同的 site",
+                f"site {self.site!r} already has a watcher ({lease.holder}) recording into this"
+                " ledger: one per site; give each share's pmo.toml its own `site`",
+            )
+
+    def tick(self) -> list[dict]:
+        if time.monotonic() - self.renewed < self.SECONDS / 4:
+            return []
+        lease = take_lease(self.ledger, self.name, self.holder, self.SECONDS)
+        self.renewed = time.monotonic()
+        if lease.held_by(self.holder):
+            return []
+        self.stop.set()  # another watcher of this site took over while we stalled
+        return [{"event": "error", "error": f"site {self.site!r} taken by {lease.holder}"}]
+
+    def release(self) -> None:
+        release_lease(self.ledger, self.name, self.holder)
 
 
 def run_watcher(
@@ -59,6 +102,7 @@ def run_watcher(
 
     remote = network_filesystem(share)  # file events do not cross the network: poll there
     ledger = Ledger(settings.ledger_url(), forms)
+    site = SiteLease(ledger, settings.site, stop)  # one watcher per site, whatever the machine
     reconcile_index(settings, ledger)  # close the gap a crash after a commit may have left
     sweep_archive(settings)  # a kill inside an archive write left its temporary file
     checker = IsolatedChecker(settings)  # a hostile file costs a worker, never the service
@@ -75,7 +119,7 @@ def run_watcher(
             log_to_stdout,
             checker.check,
             follow_up(ledger, settings, share, mail),
-            lambda: prefills.tick() + mail.tick(),  # prefill answers for its own errors
+            lambda: site.tick() + prefills.tick() + mail.tick(),  # prefill says its own errors
         )
         for signum in (signal.SIGTERM, signal.SIGINT):  # a stop also wakes the scan loop
             signal.signal(signum, lambda *_: (stop.set(), watcher.wake.set()))
@@ -84,6 +128,7 @@ def run_watcher(
         watcher.run(stop, polling or remote is not None, why, once)
     finally:
         checker.close()
+        site.release()
         ledger.close()
         lock.release()
 

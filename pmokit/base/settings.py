@@ -90,6 +90,9 @@ class Settings:
     mail: MailSettings = field(default_factory=MailSettings)
     schedule: Schedule = field(default_factory=Schedule)
     workbooks: WorkbookSettings = field(default_factory=WorkbookSettings)
+    # A group PMO's site (one share and its watcher) among several recording into one ledger;
+    # "" for a PMO with one share. Each submission is recorded with the site it arrived at.
+    site: str = ""
 
     def spec_folder(self) -> Path:
         return self.forms_dir if self.forms_dir is not None else forms_dir()
@@ -146,6 +149,7 @@ _FILE_KEYS = {
     "closure_after_final": frozenset,
     "hours_per_day": float,
     "report_templates": Path,
+    "site": str,
 }
 # The range each number may take (inclusive); outside it a setting is refused, naming the
 # file, the key and the range, rather than quietly making every deadline or figure absurd.
@@ -189,6 +193,7 @@ _ENV = {
     "forms_dir": "PMO_FORMS_DIR",
     "ledger": "PMO_LEDGER",
     "max_weekly_hours": "PMO_MAX_WEEKLY_HOURS",
+    "site": "PMO_SITE",
 }
 
 
@@ -208,12 +213,24 @@ def _convert(key: str, value: Any, source: str) -> Any:
             if isinstance(value, str):  # "软件开发" would become its characters
                 raise TypeError(value)
             return frozenset(str(v) for v in value)
+        if kind is str and not isinstance(value, str):  # site = 3 is a mistake, not "3"
+            raise TypeError(value)
         converted = kind(value)
+        if key == "site":
+            converted = _site_name(converted)
     except (TypeError, ValueError):
         raise ConfigError(
             f"{source}：{key} 的值 {value!r} 无效", f"{source}: {key} cannot be {value!r}"
         ) from None
     return _in_range(key, converted, source)
+
+
+def _site_name(value: str) -> str:
+    """A site's name: a short line of text (it is kept on every submission and in logs)."""
+    name = value.strip()
+    if len(name) > 40 or any(not ch.isprintable() for ch in name):
+        raise ValueError(value)
+    return name
 
 
 def _from_file(path: Path) -> dict[str, Any]:

@@ -12,6 +12,7 @@ import click
 from pmokit.actions.watching import refuse_while_watching
 from pmokit.base.errors import ConfigError
 from pmokit.base.labels import Label
+from pmokit.base.settings import SETTINGS_FILE, Settings, load_settings
 from pmokit.cli.help import HelpGroup, option
 from pmokit.cli.progress import Progress
 from pmokit.cli.support import open_ledger, spec_forms
@@ -72,9 +73,24 @@ def ledger_backup(ctx: click.Context, target: Path | None) -> None:
         " changed).",
     ),
 )
+@option(
+    "--site-folder",
+    "site_folders",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help=Label(
+        "另一站点的 PMO 文件夹（其 pmo.toml 与 .pmo/ 所在处）：其归档与本站的一并按到达顺序重放；"
+        "每个站点给一次。",
+        "Another site's PMO folder (where its pmo.toml and .pmo/ are): its archive is replayed"
+        " with this one in arrival order; once per site.",
+    ),
+)
 @click.pass_context
-def ledger_rebuild(ctx: click.Context, yes: bool, accept_changes: bool) -> None:
+def ledger_rebuild(
+    ctx: click.Context, yes: bool, accept_changes: bool, site_folders: tuple[Path, ...]
+) -> None:
     settings, lang = ctx.obj, ctx.obj.lang
+    sites = tuple(site_settings(folder) for folder in site_folders)
     refuse_while_watching(settings)
     if not yes:
         if not sys.stdin.isatty():
@@ -88,8 +104,19 @@ def ledger_rebuild(ctx: click.Context, yes: bool, accept_changes: bool) -> None:
             spec_forms(ctx),
             progress.counter({"replay": REPLAYING.text(lang)}),
             accept_changes,
+            sites,
         )
     click.echo(REPLAYED.text(lang).format(count=count, url=settings.ledger_url()))
+
+
+def site_settings(folder: Path) -> Settings:
+    """Another site's settings, from the pmo.toml in its folder (its site name and archive)."""
+    if not (folder / SETTINGS_FILE).is_file():
+        raise ConfigError(
+            f"{folder} 里没有 pmo.toml：--site-folder 要给出站点的 PMO 文件夹",
+            f"no pmo.toml in {folder}: --site-folder takes a site's PMO folder",
+        )
+    return load_settings(environ={}, cwd=folder)
 
 
 REBUILD_ASK = Label(

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import MetaData, create_engine, inspect, select
+from sqlalchemy import MetaData, create_engine, inspect, literal, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from pmokit.base.errors import LedgerError
@@ -25,8 +25,8 @@ class OutcomeChange:
     after: str
 
 
-def recorded_outcomes(url: str) -> dict[Key, tuple[str, str]]:
-    """(sha256, received) -> (file name, outcome) of every submission the ledger at `url`
+def recorded_outcomes(url: str) -> dict[Key, tuple[str, str, str]]:
+    """(sha256, received) -> (file name, outcome, site) of every submission the ledger at `url`
     holds — read as it is, whatever its form tables; nothing when there is no ledger yet."""
     if url.startswith("sqlite") and not Path(url.removeprefix("sqlite:///")).exists():
         return {}
@@ -41,8 +41,11 @@ def recorded_outcomes(url: str) -> dict[Key, tuple[str, str]]:
             metadata = MetaData()
             metadata.reflect(db, only=["submissions"])
             s = metadata.tables["submissions"]
-            rows = db.execute(select(s.c.sha256, s.c.received_utc, s.c.original_name, s.c.outcome))
-            return {(r.sha256, r.received_utc): (r.original_name, r.outcome) for r in rows}
+            site = s.c.get("site", literal("").label("site"))  # a ledger before v6: one site
+            rows = db.execute(
+                select(s.c.sha256, s.c.received_utc, s.c.original_name, s.c.outcome, site)
+            )
+            return {(r.sha256, r.received_utc): (r.original_name, r.outcome, r.site) for r in rows}
     except SQLAlchemyError:
         return {}
     finally:
@@ -50,7 +53,7 @@ def recorded_outcomes(url: str) -> dict[Key, tuple[str, str]]:
 
 
 def outcome_changes(
-    before: dict[Key, tuple[str, str]], after: dict[Key, str]
+    before: dict[Key, tuple[str, str, str]], after: dict[Key, str]
 ) -> list[OutcomeChange]:
     """Each recorded arrival whose outcome the replay gives differently, in arrival order."""
     return [

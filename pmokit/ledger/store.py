@@ -57,12 +57,19 @@ def _v5_voids(db: Connection) -> None:
         db.execute(text(f"ALTER TABLE submissions ADD COLUMN {column}"))
 
 
+def _v6_sites_and_leases(db: Connection) -> None:
+    db.execute(text("ALTER TABLE submissions ADD COLUMN site VARCHAR(40) NOT NULL DEFAULT ''"))
+    db.execute(text("ALTER TABLE submissions ADD COLUMN void_after_seq INTEGER"))
+    build_metadata({}).tables["leases"].create(db, checkfirst=True)
+
+
 # Schema migrations by the version they lead to; each runs in the migrating transaction.
 MIGRATIONS: dict[int, object] = {
     2: _v2_filing_and_saved_time,
     3: _v3_rollup_history,
     4: _v4_mail,
     5: _v5_voids,
+    6: _v6_sites_and_leases,
 }
 
 

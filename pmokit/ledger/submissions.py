@@ -45,6 +45,7 @@ class IntakeResult:
     period: str | None = None  # what the file speaks for: a week's end, a month
     previous_name: str | None = None  # for a duplicate: the name the accepted copy came under
     resumed: bool = False  # recorded before a crash; only the filing is left to do
+    seq: int | None = None  # its place in the arrival order, when recorded now
 
 
 def _decision_issue(parsed: Parsed, code: str, decision: Decision, state: str | None, lang: str):
@@ -84,7 +85,7 @@ def record_submission(
     recorded twice."""
     digest, lang = content_hash(data), settings.lang
     with ledger.write() as db:
-        earlier = _earlier(db, ledger, digest, name)
+        earlier = _earlier(db, ledger, digest, name, settings.site)
         if earlier is not None:
             return earlier
         report, parsed, decision, state = checked.report, checked.parsed, None, None
@@ -109,11 +110,17 @@ def record_submission(
             "issues_json": json.dumps([i.to_dict() for i in report.issues], ensure_ascii=False),
             "move_pending": int(awaiting_move),
             "saved_utc": saved.isoformat(timespec="seconds") if saved else None,
+            "site": settings.site,
         }
         sid = db.execute(insert(submissions).values(**row)).inserted_primary_key[0]
         if not accepted:
             return IntakeResult(
-                "rejected", sid, report, project=row["project_code"], period=row["period"]
+                "rejected",
+                sid,
+                report,
+                project=row["project_code"],
+                period=row["period"],
+                seq=row["seq"],
             )
         _insert_form_data(db, ledger, sid, parsed)
         superseded = supersede(db, ledger, sid, row)
@@ -122,19 +129,30 @@ def record_submission(
             db, ledger, sid, parsed.form.id, parsed.record.fields, decision, state, today
         )
         return IntakeResult(
-            "accepted", sid, report, moves, superseded, row["project_code"], row["period"]
+            "accepted",
+            sid,
+            report,
+            moves,
+            superseded,
+            row["project_code"],
+            row["period"],
+            seq=row["seq"],
         )
 
 
-def _earlier(db: Connection, ledger: Ledger, digest: str, name: str) -> IntakeResult | None:
-    """What these bytes already came to: an unfiled submission of this very file (resumed), or
-    an accepted one (this is a duplicate). Refused bytes are checked again."""
+def _earlier(
+    db: Connection, ledger: Ledger, digest: str, name: str, site: str
+) -> IntakeResult | None:
+    """What these bytes already came to: an unfiled submission of this very file at this site
+    (resumed), or an accepted one at any site (this is a duplicate). Refused bytes are checked
+    again."""
     submissions = ledger.table("submissions")
     pending = db.execute(
         select(submissions).where(
             (submissions.c.sha256 == digest)
             & (submissions.c.original_name == name)
             & (submissions.c.move_pending == 1)
+            & (submissions.c.site == site)
         )
     ).first()
     if pending:
@@ -240,13 +258,14 @@ def mark_filed(ledger: Ledger, submission_id: int) -> None:
         )
 
 
-def unfiled(ledger: Ledger) -> list[tuple[int, str, str]]:
-    """(id, sha256, original name) of submissions whose original was never filed away."""
+def unfiled(ledger: Ledger, site: str = "") -> list[tuple[int, str, str]]:
+    """(id, sha256, original name) of this site's submissions whose original was never filed
+    away (another site's are its watcher's to settle)."""
     submissions = ledger.table("submissions")
     with ledger.read() as db:
         rows = db.execute(
             select(submissions.c.id, submissions.c.sha256, submissions.c.original_name).where(
-                submissions.c.move_pending == 1
+                (submissions.c.move_pending == 1) & (submissions.c.site == site)
             )
         ).all()
     return [tuple(r) for r in rows]

@@ -22,7 +22,7 @@ from sqlalchemy import (
 from pmokit.forms.layout import layout_form
 from pmokit.forms.schema import FieldSpec, FormSpec
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 COLUMN_TYPES = {
     "int": Integer,
     "decimal": lambda: Numeric(18, 4),
@@ -60,6 +60,10 @@ def _core(metadata: MetaData) -> None:
         Column("void_utc", String(32)),
         Column("void_by", Text),
         Column("void_reason", Text),
+        # v6. The site (share) it arrived at, of a group PMO's several; "" with one share.
+        Column("site", String(40), nullable=False, server_default=""),
+        # v6. A void's place among the arrivals (the last seq then): a rebuild replays it there
+        Column("void_after_seq", Integer),
     )
     Table(
         "projects",
@@ -111,6 +115,14 @@ def _core(metadata: MetaData) -> None:
         Column("reason", Text, nullable=False),
         Column("attempts", Integer, nullable=False),
         Column("updated_utc", String(32), nullable=False),
+    )
+    Table(  # v6. Who does what once for the whole PMO, and until when (ledger/leases.py)
+        "leases",
+        metadata,
+        Column("name", String(200), primary_key=True),
+        Column("holder", Text, nullable=False),  # host:pid (site)
+        Column("until_utc", String(32), nullable=False),
+        Column("done_utc", String(32)),  # a one-time job: done, never to be run again
     )
     Table(
         "baselines",

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import Connection, delete, func, select, update
 
 from pmokit.base.errors import ConfigError, PmoError
 from pmokit.base.issues import OUTCOME_NAMES
@@ -96,6 +96,7 @@ class Voided:
     reason: str
     state_before: str | None
     state_after: str | None  # None: the project is no longer registered
+    after_seq: int = 0  # the last arrival before it: where a rebuild of several sites replays it
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -122,10 +123,13 @@ def void_submission(
         row = db.execute(select(s).where(s.c.id == submission_id)).first()
         _check_voidable(row, submission_id)
         before = _state(db, ledger, row.project_code)
+        last = db.scalar(select(func.max(s.c.seq))) or 0
         db.execute(
             update(s)
             .where(s.c.id == submission_id)
-            .values(outcome="void", void_utc=moment, void_by=by, void_reason=reason)
+            .values(
+                outcome="void", void_utc=moment, void_by=by, void_reason=reason, void_after_seq=last
+            )
         )
         if row.project_code:
             # a weekly report sets no baseline and no spend: what came after it stands
@@ -148,6 +152,7 @@ def void_submission(
         reason,
         before,
         after,
+        last,
     )
 
 

@@ -64,6 +64,7 @@ class Indexed:
     name: str
     received_utc: str  # as written
     spec: str | None = None  # pipeline/spec_history.py
+    seq: int | None = None  # its place in the ledger's arrival order (absent in older lines)
 
 
 @dataclass(frozen=True)
@@ -75,10 +76,14 @@ class VoidLine:
     void_utc: str
     by: str
     reason: str
+    after_seq: int | None = None  # the last arrival before it, of any site
 
 
-def index(settings: Settings, arrival: Arrival, spec: str | None = None) -> None:
-    """Append the arrival to the index, flushed to disk before intake returns."""
+def index(
+    settings: Settings, arrival: Arrival, spec: str | None = None, seq: int | None = None
+) -> None:
+    """Append the arrival to the index, flushed to disk before intake returns; `seq` orders it
+    among every site's arrivals when a rebuild replays several archives."""
     _append(
         settings,
         {
@@ -86,6 +91,7 @@ def index(settings: Settings, arrival: Arrival, spec: str | None = None) -> None
             "name": arrival.name,
             "received_utc": arrival.received.isoformat(timespec="seconds"),
             **({"spec": spec} if spec else {}),
+            **({"seq": seq} if seq is not None else {}),
         },
     )
 
@@ -112,7 +118,13 @@ def indexed(settings: Settings) -> Iterator[Indexed | VoidLine]:
         if "void" in entry:
             yield VoidLine(**entry["void"])
         else:
-            yield Indexed(entry["sha256"], entry["name"], entry["received_utc"], entry.get("spec"))
+            yield Indexed(
+                entry["sha256"],
+                entry["name"],
+                entry["received_utc"],
+                entry.get("spec"),
+                entry.get("seq"),
+            )
 
 
 def archived(settings: Settings, digest: str, name: str, received_utc: str) -> Arrival:
@@ -122,24 +134,79 @@ def archived(settings: Settings, digest: str, name: str, received_utc: str) -> A
 
 
 def reconcile_index(settings: Settings, ledger: Ledger) -> int:
-    """Append to the archive index what the ledger recorded but the index missed (a crash
-    between the commit and the index line, of an arrival or a void); returns how many lines
-    were added."""
+    """Append to the archive index what the ledger recorded at this site but the index missed
+    (a crash between the commit and the index line, of an arrival or a void); returns how many
+    lines were added. Another site's arrivals are in its own archive."""
     lines = list(indexed(settings))
     listed = {(e.sha256, e.received_utc) for e in lines if isinstance(e, Indexed)}
     voids = {(e.sha256, e.received_utc) for e in lines if isinstance(e, VoidLine)}
     s = ledger.table("submissions")
-    columns = (s.c.sha256, s.c.original_name, s.c.received_utc, s.c.outcome, s.c.void_utc)
+    columns = (s.c.seq, s.c.sha256, s.c.original_name, s.c.received_utc, s.c.outcome)
     with ledger.read() as db:
-        rows = db.execute(select(*columns, s.c.void_by, s.c.void_reason).order_by(s.c.seq)).all()
+        rows = db.execute(
+            select(*columns, s.c.void_utc, s.c.void_by, s.c.void_reason, s.c.void_after_seq)
+            .where(s.c.site == settings.site)
+            .order_by(s.c.seq)
+        ).all()
     missing = [r for r in rows if (r.sha256, r.received_utc) not in listed]
     for row in missing:
-        index(settings, archived(settings, row.sha256, row.original_name, row.received_utc))
+        arrival = archived(settings, row.sha256, row.original_name, row.received_utc)
+        index(settings, arrival, seq=row.seq)
     unsaid = [r for r in rows if r.outcome == "void" and (r.sha256, r.received_utc) not in voids]
     for row in sorted(unsaid, key=lambda r: r.void_utc):
-        line = VoidLine(row.sha256, row.received_utc, row.void_utc, row.void_by, row.void_reason)
+        line = VoidLine(
+            row.sha256,
+            row.received_utc,
+            row.void_utc,
+            row.void_by,
+            row.void_reason,
+            row.void_after_seq,
+        )
         index_void(settings, line)
     return len(missing) + len(unsaid)
+
+
+def merged_index(
+    settings: Settings, sites: tuple[Settings, ...] = ()
+) -> list[tuple[Indexed | VoidLine, Settings]]:
+    """This archive's index with the other `sites`' as one, each line with the site it is from,
+    in the ledger's arrival order (each line's seq; a void after the arrival it followed). A void
+    said in two sites' indexes (made at one, caught up by the other's reconcile) is one."""
+    everyone = (settings, *sites)
+    for site in everyone:
+        require_index(site)
+    if not sites:  # one archive: its own order (lines written before seq was kept have none)
+        return [(entry, settings) for entry in indexed(settings)]
+    names = [site.site for site in everyone]
+    if len(set(names)) < len(names):
+        twice = next(name for name in names if names.count(name) > 1) or "-"
+        raise LedgerError(
+            f"站点名「{twice}」出现了两次：每个站点的 pmo.toml 需有自己的 site",
+            f"the site name {twice!r} comes twice: each site's pmo.toml needs its own `site`",
+        )
+    merged = []
+    for site in everyone:
+        for entry in indexed(site):
+            void = isinstance(entry, VoidLine)
+            order = entry.after_seq if void else entry.seq
+            if order is None:
+                path = site.archive_dir() / INDEX
+                raise LedgerError(
+                    f"{path} 有不带到达序号的旧记录，无法与其他站点的归档合并重放",
+                    f"{path} has lines without an arrival number (older pmokit): it cannot be"
+                    " merged with other sites' archives",
+                )
+            merged.append(((order, void, entry.void_utc if void else ""), entry, site))
+    merged.sort(key=lambda line: line[0])
+    voided: set[tuple[str, str]] = set()
+    ordered = []
+    for _, entry, site in merged:
+        key = (entry.sha256, entry.received_utc)
+        if isinstance(entry, VoidLine) and key in voided:
+            continue
+        voided |= {key} if isinstance(entry, VoidLine) else set()
+        ordered.append((entry, site))
+    return ordered
 
 
 def require_index(settings: Settings) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from pmokit.base.errors import LedgerError, OutputError, PmoError, os_reason
@@ -30,6 +31,7 @@ from pmokit.pipeline.archive import (
     index,
     index_void,
     indexed,
+    merged_index,
     reconcile_index,
     require_index,
 )
@@ -80,7 +82,7 @@ def intake(
     crash_point("after-archive")
     result = record(ledger, arrival, checked, settings, awaiting_move)
     if result.outcome != "duplicate" and not result.resumed:
-        index(settings, arrival, spec)
+        index(settings, arrival, spec, result.seq)
     return result
 
 
@@ -94,7 +96,12 @@ def void(settings: Settings, ledger: Ledger, submission_id: int, reason: str, by
         )
         crash_point("after-void-commit")
         line = VoidLine(
-            voided.sha256, voided.received_utc, voided.void_utc, voided.by, voided.reason
+            voided.sha256,
+            voided.received_utc,
+            voided.void_utc,
+            voided.by,
+            voided.reason,
+            voided.after_seq,
         )
         index_void(settings, line)
     except OSError as exc:  # the archive: the ledger is right, the index catches up next time
@@ -128,9 +135,12 @@ def rebuild_ledger(
     forms: dict[str, FormSpec],
     on_file: OnFile | None = None,
     accept_changes: bool = False,
+    sites: tuple[Settings, ...] = (),
 ) -> int:
     """Empty the ledger and replay the archive in arrival order, each file read with the spec
-    it was read with when it arrived; returns the files replayed.
+    it was read with when it arrived; returns the files replayed. `sites`: the other sites of
+    a group PMO recording into this ledger (each its own folder's settings), whose archives are
+    replayed with this one in the ledger's arrival order (merged_index).
 
     Refused with RebuildWouldChange, the ledger untouched, when a recorded outcome would come
     out differently (a rule or a form changed since), unless `accept_changes`. `on_file` hears
@@ -138,15 +148,16 @@ def rebuild_ledger(
     require_index(settings)
     _catch_up_index(settings, forms)
     before = recorded_outcomes(settings.ledger_url())
-    entries = list(indexed(settings))
-    arrivals = [entry for entry in entries if isinstance(entry, Indexed)]
+    entries = merged_index(settings, sites)
+    arrivals = [(entry, site) for entry, site in entries if isinstance(entry, Indexed)]
+    _require_every_site(before, {(e.sha256, e.received_utc) for e, _ in arrivals})
     checked: dict[int, Checked] = {}
-    for number, entry in enumerate(arrivals, start=1):
+    for number, (entry, site) in enumerate(arrivals, start=1):
         if on_file:
             on_file("replay", number, len(arrivals), entry.name)
-        arrival = archived(settings, entry.sha256, entry.name, entry.received_utc)
-        checked[id(entry)] = check(arrival, forms_for(settings, forms, entry.spec), settings)
-    replay = [(entry, checked.get(id(entry))) for entry in entries]
+        arrival = archived(site, entry.sha256, entry.name, entry.received_utc)
+        checked[id(entry)] = check(arrival, forms_for(site, forms, entry.spec), settings)
+    replay = [(entry, checked.get(id(entry)), site) for entry, site in entries]
     if before and not accept_changes:
         changed = outcome_changes(before, _trial(settings, forms, replay))
         if changed:
@@ -154,6 +165,19 @@ def rebuild_ledger(
     with Ledger(settings.ledger_url(), forms, rebuild=True) as ledger:
         _replay(settings, ledger, replay)
     return len(arrivals)
+
+
+def _require_every_site(before: dict, replayed: set[tuple[str, str]]) -> None:
+    """A rebuild must not lose what another site recorded: every recorded arrival must be in
+    an archive it replays."""
+    lost = sorted({site or "-" for key, (_, _, site) in before.items() if key not in replayed})
+    if lost:
+        raise LedgerError(
+            f"台账里有站点 {'、'.join(lost)} 的提交不在给出的归档中：请用 --site-folder 给出"
+            " 每个站点的文件夹，台账未改动",
+            f"the ledger holds submissions of site(s) {', '.join(lost)} that no given archive"
+            " has: name every site's folder with --site-folder; the ledger is untouched",
+        )
 
 
 def _catch_up_index(settings: Settings, forms: dict[str, FormSpec]) -> None:
@@ -169,16 +193,17 @@ def _catch_up_index(settings: Settings, forms: dict[str, FormSpec]) -> None:
 def _replay(settings: Settings, ledger: Ledger, replay: list) -> dict[tuple[str, str], str]:
     """Record each checked arrival and make each void; (sha256, received) -> outcome."""
     outcomes = {}
-    known = {(e.sha256, e.received_utc): c for e, c in replay if c is not None}
+    known = {(e.sha256, e.received_utc): c for e, c, _ in replay if c is not None}
     reread = _reader(settings, ledger.forms, known)
-    for entry, checked in replay:
+    for entry, checked, site in replay:
         key = (entry.sha256, entry.received_utc)
         if isinstance(entry, VoidLine):
             if _replay_void(settings, ledger, entry, reread):
                 outcomes[key] = "void"
             continue
-        arrival = archived(settings, entry.sha256, entry.name, entry.received_utc)
-        outcomes[key] = record(ledger, arrival, checked, settings).outcome
+        arrival = archived(site, entry.sha256, entry.name, entry.received_utc)
+        # the PMO's rules are this folder's; where it arrived is the archive's site
+        outcomes[key] = record(ledger, arrival, checked, replace(settings, site=site.site)).outcome
     return outcomes
 
 
