@@ -141,3 +141,16 @@ def test_a_scheduled_run_is_made_by_one_of_the_sites(desk, smtp):  # noqa: F811
     kinds = [m["X-PMO-Kind"] for _, m in inbox.messages]
     assert kinds.count("status") == made[0]["queued"]
     assert services[1].tick(tuesday + dt.timedelta(minutes=5)) == []  # marked as run there
+
+
+def test_each_share_gets_the_prefilled_forms_of_its_own_projects(desk):
+    from pmokit.reports.prefill import projects_owing
+
+    beijing, shanghai = site(desk, "北京"), site(desk, "上海")
+    assert arrive(desk, beijing, "initiation", 0).outcome == "accepted"
+    other = {"project_code": "PRJ-2026-002"}
+    assert arrive(desk, shanghai, "initiation", 1, **other).outcome == "accepted"
+    weekly = desk.forms["weekly"]
+    assert projects_owing(desk.ledger, weekly, "北京") == ["PRJ-2026-001"]
+    assert projects_owing(desk.ledger, weekly, "上海") == ["PRJ-2026-002"]
+    assert projects_owing(desk.ledger, weekly) == ["PRJ-2026-001", "PRJ-2026-002"]

@@ -102,10 +102,12 @@ class PrefillService:
             return []
         event: dict[str, Any] = {"event": "prefill", "as_of": moment.isoformat()}
         try:
+            weekly = self.ledger.forms["weekly"]
+            site = self.settings.site or None  # several sites: each share its own projects
             written = prefill_to_files(
                 self.ledger,
-                None,
-                self.ledger.forms["weekly"],
+                projects_owing(self.ledger, weekly, site) if site else None,
+                weekly,
                 self.share / "templates",
                 self.settings.lang,
                 moment.date(),  # in the week it was due: this_friday() gives that Friday

@@ -69,6 +69,7 @@ SUBMISSION = (
     ("void_at", "datetime"),
     ("void_by", "text"),
     ("void_reason", "text"),
+    ("site", "category"),
 )
 ALERT = (
     ("rule", "category"),
@@ -154,7 +155,14 @@ def _submissions(db, ledger: Ledger, moment: str) -> Dataset:
     later = aliased(s)
     current = _current(s, later, moment)
     columns = (s.c.id, s.c.project_code, s.c.form, s.c.period, s.c.received_utc, s.c.outcome)
-    extra = (s.c.superseded_by, s.c.original_name, s.c.void_utc, s.c.void_by, s.c.void_reason)
+    extra = (
+        s.c.superseded_by,
+        s.c.original_name,
+        s.c.void_utc,
+        s.c.void_by,
+        s.c.void_reason,
+        s.c.site,
+    )
     query = (
         select(*columns, current, *extra)
         .outerjoin(later, later.c.id == s.c.superseded_by)

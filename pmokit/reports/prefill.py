@@ -166,11 +166,15 @@ def _table(filed: Filed | None, table: str) -> list[dict[str, Any]]:
     return filed.tables.get(table, []) if filed else []
 
 
-def projects_owing(ledger: Ledger, form: FormSpec) -> list[str]:
+def projects_owing(ledger: Ledger, form: FormSpec, site: str | None = None) -> list[str]:
     """The projects whose state takes `form` (a weekly report: 实施; a budget: 实施 and 结项中);
-    for a form without such a rule, every project in 实施."""
-    projects = ledger.table("projects")
+    for a form without such a rule, every project in 实施. With `site`, those registered there
+    (a group PMO's share gets its own projects' forms)."""
+    projects, submissions = ledger.table("projects"), ledger.table("submissions")
     states = TAKES.get(form.id, frozenset({"实施"}))
     with ledger.read() as db:
         query = select(projects.c.code).where(projects.c.state.in_(states))
+        if site is not None:
+            registration = projects.join(submissions, submissions.c.id == projects.c.registered_by)
+            query = query.select_from(registration).where(submissions.c.site == site)
         return [row.code for row in db.execute(query.order_by(projects.c.code))]

@@ -109,6 +109,7 @@ def _submissions(ledger: Ledger, code: str) -> list[dict[str, Any]]:
                 "period": r.period,
                 "outcome": r.outcome,
                 "file": r.original_name,
+                "site": r.site,
                 "superseded_by": r.superseded_by,
                 "issues": json.loads(r.issues_json),
                 "void": {"at": r.void_utc, "by": r.void_by, "reason": r.void_reason}
