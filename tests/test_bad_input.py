@@ -27,6 +27,7 @@ BATTERY = [
     (("ingest",), ["--received", "2026-02-30", "{missing}"]),
     (("status",), ["somewhere"]),  # an argument it does not take
     (("ledger", "rebuild"), []),
+    (("ledger", "rebuild"), ["--yes", "--site-folder", "{missing}"]),  # no such site folder
     (("ledger", "backup"), ["--out", "{blocked}/backup.sqlite"]),
     (("watch",), ["{missing}"]),
     (("watch",), [".", "--scan-interval", "0"]),  # it would busy-loop
@@ -65,6 +66,7 @@ SETTINGS = {
     "a bad mail setting": ({}, '[mail]\nsecurity = "tls"\n'),
     "a bad schedule": ({}, '[schedule]\nstatus = "someday"\n'),
     "a bad workbooks setting": ({}, "[workbooks]\ninbox = 3\n"),
+    "a bad site name": ({}, "site = 3\n"),
 }
 NEEDS_NO_SETTINGS = {("codes",)}  # prints the registry: reads no settings at all
 READS_NO_FORMS = {("mail", "outbox")}  # lists .eml files: a wrong spec folder is not its concern

@@ -5,7 +5,9 @@ in the ledger's order, and leases make one watcher per site and one run per sche
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
+import time
 from dataclasses import replace
 
 import pytest
@@ -154,3 +156,49 @@ def test_each_share_gets_the_prefilled_forms_of_its_own_projects(desk):
     assert projects_owing(desk.ledger, weekly, "北京") == ["PRJ-2026-001"]
     assert projects_owing(desk.ledger, weekly, "上海") == ["PRJ-2026-002"]
     assert projects_owing(desk.ledger, weekly) == ["PRJ-2026-001", "PRJ-2026-002"]
+
+
+def test_another_ledgers_archive_or_an_old_index_is_handled_not_merged_blindly(desk):
+    beijing, shanghai = two_sites(desk)
+    rows = ledger_rows(desk)
+    stranger = site(desk, "广州")  # an archive of another ledger: its numbers clash with ours
+    (stranger.archive_dir()).mkdir(parents=True)
+    line = (shanghai.archive_dir() / "index.jsonl").read_text(encoding="utf-8").splitlines()[0]
+    (stranger.archive_dir() / "index.jsonl").write_text(
+        line.replace('"seq": 2', '"seq": 1') + "\n", encoding="utf-8"
+    )
+    with pytest.raises(LedgerError, match="another ledger"):
+        rebuild_ledger(beijing, desk.forms, sites=(shanghai, stranger))
+    with pytest.raises(LedgerError, match="given twice"):
+        rebuild_ledger(beijing, desk.forms, sites=(shanghai, shanghai))
+    # lines written before arrival numbers were kept are numbered from the ledger
+    index = beijing.archive_dir() / "index.jsonl"
+    old = [json.loads(x) for x in index.read_text(encoding="utf-8").splitlines()]
+    for entry in old:
+        entry.pop("seq", None)
+    index.write_text("".join(json.dumps(e) + "\n" for e in old), encoding="utf-8")
+    # and a line 上海's index missed (a kill after the commit) is caught up, not lost
+    theirs = shanghai.archive_dir() / "index.jsonl"
+    theirs.write_text(theirs.read_text(encoding="utf-8").splitlines()[0] + "\n", "utf-8")
+    assert rebuild_ledger(beijing, desk.forms, sites=(shanghai,)) == 4
+    assert ledger_rows(desk) == rows
+
+
+def test_a_folder_whose_site_recorded_files_it_does_not_keep_is_told_so(desk):
+    from pmokit.pipeline.archive import reconcile_index
+
+    beijing, _ = two_sites(desk)
+    copy = replace(beijing, home=desk.tmp_path / "copy")  # a copied pmo.toml, the same site
+    with pytest.raises(LedgerError, match="is `site` right here"):
+        reconcile_index(copy, desk.ledger)
+
+
+def test_the_site_lease_is_renewed_on_its_own_clock(desk, monkeypatch):
+    monkeypatch.setattr(SiteLease, "SECONDS", 0.4)
+    stop = threading.Event()
+    hold = SiteLease(desk.ledger, "北京", stop)
+    time.sleep(1.5)  # no scan, no tick: still held, renewed
+    lease = take_lease(desk.ledger, "watch:北京", "elsewhere:7", 0.4)
+    assert lease.holder == hold.holder and not stop.is_set()
+    hold.release()
+    assert take_lease(desk.ledger, "watch:北京", "elsewhere:7", 120).held_by("elsewhere:7")

@@ -7,9 +7,9 @@ feedback writer.
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import threading
-import time
 from pathlib import Path
 
 from pmokit.actions.checking import feedback_writer
@@ -57,28 +57,40 @@ class SiteLease:
 
     def __init__(self, ledger: Ledger, site: str, stop: threading.Event) -> None:
         self.ledger, self.name, self.holder = ledger, f"watch:{site}", this_holder()
-        self.site, self.stop, self.renewed = site or "-", stop, time.monotonic()
+        self.site, self.stop, self.lost_to = site or "-", stop, None
         lease = take_lease(ledger, self.name, self.holder, self.SECONDS)
         if not lease.held_by(self.holder):
             raise PmoError(
                 f"站点「{self.site}」已有监视进程（{lease.holder}）在记录到这本台账：同一站点只能"
-                " 有一个；各共享的 pmo.toml 请设不同的 site",
+                "有一个；各共享的 pmo.toml 请设不同的 site",
                 f"site {self.site!r} already has a watcher ({lease.holder}) recording into this"
                 " ledger: one per site; give each share's pmo.toml its own `site`",
             )
+        # renewed on its own clock: a long scan or a long scan interval must not let it run out
+        self.done = threading.Event()
+        threading.Thread(target=self._renew, name="site-lease", daemon=True).start()
+
+    def _renew(self) -> None:
+        while not self.done.wait(self.SECONDS / 4):
+            try:
+                lease = take_lease(self.ledger, self.name, self.holder, self.SECONDS)
+            except PmoError:  # the database away: tried again; the files wait on the share
+                continue
+            if not lease.held_by(self.holder):
+                self.lost_to = lease.holder  # another watcher of this site took over
+                self.stop.set()
+                return
 
     def tick(self) -> list[dict]:
-        if time.monotonic() - self.renewed < self.SECONDS / 4:
+        """Between scans: whether the hold was lost (the watcher then stops)."""
+        if self.lost_to is None:
             return []
-        lease = take_lease(self.ledger, self.name, self.holder, self.SECONDS)
-        self.renewed = time.monotonic()
-        if lease.held_by(self.holder):
-            return []
-        self.stop.set()  # another watcher of this site took over while we stalled
-        return [{"event": "error", "error": f"site {self.site!r} taken by {lease.holder}"}]
+        return [{"event": "error", "error": f"site {self.site!r} taken by {self.lost_to}"}]
 
     def release(self) -> None:
-        release_lease(self.ledger, self.name, self.holder)
+        self.done.set()
+        with contextlib.suppress(PmoError):  # the database away: the hold runs out by itself
+            release_lease(self.ledger, self.name, self.holder)
 
 
 def run_watcher(
@@ -102,13 +114,14 @@ def run_watcher(
 
     remote = network_filesystem(share)  # file events do not cross the network: poll there
     ledger = Ledger(settings.ledger_url(), forms)
-    site = SiteLease(ledger, settings.site, stop)  # one watcher per site, whatever the machine
-    reconcile_index(settings, ledger)  # close the gap a crash after a commit may have left
-    sweep_archive(settings)  # a kill inside an archive write left its temporary file
-    checker = IsolatedChecker(settings)  # a hostile file costs a worker, never the service
-    mail = MailService(ledger, settings)
-    prefills = PrefillService(ledger, settings, share)
+    hold = SiteLease(ledger, settings.site, stop)  # one watcher per site, whatever the machine
+    checker = None
     try:
+        reconcile_index(settings, ledger)  # close the gap a crash after a commit may have left
+        sweep_archive(settings)  # a kill inside an archive write left its temporary file
+        checker = IsolatedChecker(settings)  # a hostile file costs a worker, never the service
+        mail = MailService(ledger, settings)
+        prefills = PrefillService(ledger, settings, share)
         watcher = Watcher(
             share,
             settings,
@@ -119,7 +132,7 @@ def run_watcher(
             log_to_stdout,
             checker.check,
             follow_up(ledger, settings, share, mail),
-            lambda: site.tick() + prefills.tick() + mail.tick(),  # prefill says its own errors
+            lambda: hold.tick() + prefills.tick() + mail.tick(),  # prefill says its own errors
         )
         for signum in (signal.SIGTERM, signal.SIGINT):  # a stop also wakes the scan loop
             signal.signal(signum, lambda *_: (stop.set(), watcher.wake.set()))
@@ -127,8 +140,9 @@ def run_watcher(
         why = remote or ("--polling" if polling else None)
         watcher.run(stop, polling or remote is not None, why, once)
     finally:
-        checker.close()
-        site.release()
+        if checker is not None:
+            checker.close()
+        hold.release()
         ledger.close()
         lock.release()
 

@@ -25,8 +25,8 @@ class OutcomeChange:
     after: str
 
 
-def recorded_outcomes(url: str) -> dict[Key, tuple[str, str, str]]:
-    """(sha256, received) -> (file name, outcome, site) of every submission the ledger at `url`
+def recorded_outcomes(url: str) -> dict[Key, tuple[str, str, str, int]]:
+    """(sha256, received) -> (file name, outcome, site, seq) of every submission the ledger at `url`
     holds — read as it is, whatever its form tables; nothing when there is no ledger yet."""
     if url.startswith("sqlite") and not Path(url.removeprefix("sqlite:///")).exists():
         return {}
@@ -42,10 +42,12 @@ def recorded_outcomes(url: str) -> dict[Key, tuple[str, str, str]]:
             metadata.reflect(db, only=["submissions"])
             s = metadata.tables["submissions"]
             site = s.c.get("site", literal("").label("site"))  # a ledger before v6: one site
-            rows = db.execute(
-                select(s.c.sha256, s.c.received_utc, s.c.original_name, s.c.outcome, site)
-            )
-            return {(r.sha256, r.received_utc): (r.original_name, r.outcome, r.site) for r in rows}
+            columns = (s.c.sha256, s.c.received_utc, s.c.original_name, s.c.outcome, site, s.c.seq)
+            rows = db.execute(select(*columns))
+            return {
+                (r.sha256, r.received_utc): (r.original_name, r.outcome, r.site, r.seq)
+                for r in rows
+            }
     except SQLAlchemyError:
         return {}
     finally:
@@ -53,7 +55,7 @@ def recorded_outcomes(url: str) -> dict[Key, tuple[str, str, str]]:
 
 
 def outcome_changes(
-    before: dict[Key, tuple[str, str, str]], after: dict[Key, str]
+    before: dict[Key, tuple[str, str, str, int]], after: dict[Key, str]
 ) -> list[OutcomeChange]:
     """Each recorded arrival whose outcome the replay gives differently, in arrival order."""
     return [

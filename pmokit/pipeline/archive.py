@@ -150,7 +150,10 @@ def reconcile_index(settings: Settings, ledger: Ledger) -> int:
         ).all()
     missing = [r for r in rows if (r.sha256, r.received_utc) not in listed]
     for row in missing:
-        arrival = archived(settings, row.sha256, row.original_name, row.received_utc)
+        try:
+            arrival = archived(settings, row.sha256, row.original_name, row.received_utc)
+        except OSError:  # recorded as this site's, never kept here
+            raise _not_this_sites(settings, row.original_name) from None
         index(settings, arrival, seq=row.seq)
     unsaid = [r for r in rows if r.outcome == "void" and (r.sha256, r.received_utc) not in voids]
     for row in sorted(unsaid, key=lambda r: r.void_utc):
@@ -166,36 +169,40 @@ def reconcile_index(settings: Settings, ledger: Ledger) -> int:
     return len(missing) + len(unsaid)
 
 
+def _not_this_sites(settings: Settings, name: str) -> LedgerError:
+    site = settings.site or "-"
+    return LedgerError(
+        f"台账记有站点「{site}」收到的 {name}，但本文件夹的归档里没有它：本文件夹的 site 设对了吗？"
+        "两个文件夹不能用同一个 site",
+        f"the ledger has {name} as received at site {site!r}, but this folder's archive lacks"
+        " it: is `site` right here? Two folders cannot share one site name",
+    )
+
+
 def merged_index(
-    settings: Settings, sites: tuple[Settings, ...] = ()
+    settings: Settings, sites: tuple[Settings, ...] = (), seqs: dict | None = None
 ) -> list[tuple[Indexed | VoidLine, Settings]]:
     """This archive's index with the other `sites`' as one, each line with the site it is from,
-    in the ledger's arrival order (each line's seq; a void after the arrival it followed). A void
+    in the ledger's arrival order: each line's seq (`seqs`, the ledger's by (sha256, received),
+    numbers lines written before seq was kept); a void after the arrival it followed. A void
     said in two sites' indexes (made at one, caught up by the other's reconcile) is one."""
     everyone = (settings, *sites)
     for site in everyone:
         require_index(site)
-    if not sites:  # one archive: its own order (lines written before seq was kept have none)
+    if not sites:  # one archive: its own order
         return [(entry, settings) for entry in indexed(settings)]
-    names = [site.site for site in everyone]
-    if len(set(names)) < len(names):
-        twice = next(name for name in names if names.count(name) > 1) or "-"
-        raise LedgerError(
-            f"站点名「{twice}」出现了两次：每个站点的 pmo.toml 需有自己的 site",
-            f"the site name {twice!r} comes twice: each site's pmo.toml needs its own `site`",
-        )
-    merged = []
+    _require_distinct(everyone)
+    merged, numbers = [], {}
     for site in everyone:
+        last = 0
         for entry in indexed(site):
-            void = isinstance(entry, VoidLine)
-            order = entry.after_seq if void else entry.seq
+            void, key = isinstance(entry, VoidLine), (entry.sha256, entry.received_utc)
+            order = (entry.after_seq or last) if void else (entry.seq or (seqs or {}).get(key))
             if order is None:
-                path = site.archive_dir() / INDEX
-                raise LedgerError(
-                    f"{path} 有不带到达序号的旧记录，无法与其他站点的归档合并重放",
-                    f"{path} has lines without an arrival number (older pmokit): it cannot be"
-                    " merged with other sites' archives",
-                )
+                raise _unnumbered(site)
+            if not void and numbers.setdefault(order, key) != key:
+                raise _same_number(order)
+            last = order
             merged.append(((order, void, entry.void_utc if void else ""), entry, site))
     merged.sort(key=lambda line: line[0])
     voided: set[tuple[str, str]] = set()
@@ -207,6 +214,38 @@ def merged_index(
         voided |= {key} if isinstance(entry, VoidLine) else set()
         ordered.append((entry, site))
     return ordered
+
+
+def _require_distinct(everyone: tuple[Settings, ...]) -> None:
+    """Each site once: no folder given twice, no two folders of one site name."""
+    folders = [site.archive_dir().resolve() for site in everyone]
+    if len(set(folders)) < len(folders):
+        again = next(f for f in folders if folders.count(f) > 1)
+        raise LedgerError(f"归档 {again} 给了两次", f"the archive {again} is given twice")
+    names = [site.site for site in everyone]
+    if len(set(names)) < len(names):
+        twice = next(name for name in names if names.count(name) > 1) or "-"
+        raise LedgerError(
+            f"站点名「{twice}」出现了两次：每个站点的 pmo.toml 需有自己的 site",
+            f"the site name {twice!r} comes twice: each site's pmo.toml needs its own `site`",
+        )
+
+
+def _unnumbered(site: Settings) -> LedgerError:
+    path = site.archive_dir() / INDEX
+    return LedgerError(
+        f"{path} 有台账里找不到的旧记录（不带到达序号），无法与其他站点的归档合并重放",
+        f"{path} has lines the ledger does not know and without an arrival number: it cannot"
+        " be merged with other sites' archives",
+    )
+
+
+def _same_number(seq: int) -> LedgerError:
+    return LedgerError(
+        f"两个归档都有到达序号 {seq} 的文件：其中一个属于另一本台账吗？台账未改动",
+        f"two archives both hold arrival number {seq}: is one of them another ledger's? The"
+        " ledger is untouched",
+    )
 
 
 def require_index(settings: Settings) -> None:

@@ -146,9 +146,9 @@ def rebuild_ledger(
     out differently (a rule or a form changed since), unless `accept_changes`. `on_file` hears
     of each file as it is checked (the slow part)."""
     require_index(settings)
-    _catch_up_index(settings, forms)
+    _catch_up_index((settings, *sites), forms)
     before = recorded_outcomes(settings.ledger_url())
-    entries = merged_index(settings, sites)
+    entries = merged_index(settings, sites, {key: row[3] for key, row in before.items()})
     arrivals = [(entry, site) for entry, site in entries if isinstance(entry, Indexed)]
     _require_every_site(before, {(e.sha256, e.received_utc) for e, _ in arrivals})
     checked: dict[int, Checked] = {}
@@ -170,24 +170,27 @@ def rebuild_ledger(
 def _require_every_site(before: dict, replayed: set[tuple[str, str]]) -> None:
     """A rebuild must not lose what another site recorded: every recorded arrival must be in
     an archive it replays."""
-    lost = sorted({site or "-" for key, (_, _, site) in before.items() if key not in replayed})
+    lost = sorted({row[2] or "-" for key, row in before.items() if key not in replayed})
     if lost:
         raise LedgerError(
             f"台账里有站点 {'、'.join(lost)} 的提交不在给出的归档中：请用 --site-folder 给出"
-            " 每个站点的文件夹，台账未改动",
+            "每个站点的文件夹，台账未改动",
             f"the ledger holds submissions of site(s) {', '.join(lost)} that no given archive"
             " has: name every site's folder with --site-folder; the ledger is untouched",
         )
 
 
-def _catch_up_index(settings: Settings, forms: dict[str, FormSpec]) -> None:
-    """Index what the ledger recorded and the index missed (a crash, an archive that could not
-    be written), so the rebuild replays it; a ledger these forms cannot open has to go without."""
+def _catch_up_index(sites: tuple[Settings, ...], forms: dict[str, FormSpec]) -> None:
+    """Index what the ledger recorded and each site's index missed (a crash, an archive that
+    could not be written), so the rebuild replays it; a ledger these forms cannot open has to
+    go without. The first site's folder names the ledger."""
     try:
-        with Ledger(settings.ledger_url(), forms, create=False) as ledger:
-            reconcile_index(settings, ledger)
+        ledger = Ledger(sites[0].ledger_url(), forms, create=False)
     except LedgerError:
-        pass
+        return
+    with ledger:
+        for site in sites:
+            reconcile_index(site, ledger)
 
 
 def _replay(settings: Settings, ledger: Ledger, replay: list) -> dict[tuple[str, str], str]:
