@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from pmokit.base.issues import Issue
 from pmokit.forms.values import display_value
+from pmokit.ledger.statements import built_once
 from pmokit.ledger.store import Ledger
 from pmokit.ledger.tables import form_table_name
 from pmokit.validation.parsing import Parsed
@@ -72,24 +73,36 @@ def _baseline(
     db: Connection, ledger: Ledger, code: str, source: Baseline, upto: int | None = None
 ) -> dict:
     """key -> baseline value: the initiation's lines, then approved changes in order."""
-    lines = ledger.table(form_table_name("initiation", source.table))
+    planned, changed = _baseline_queries(ledger, source, upto is not None)
+    values = {"code": code, "upto": upto}
     baseline: dict = {}
-    for name, value in db.execute(
-        select(lines.c[source.key], lines.c[source.value]).where(
-            lines.c.submission_id.in_(_accepted(ledger, "initiation", code, upto))
-        )
-    ):
+    for name, value in db.execute(planned, values):
         baseline[name] = baseline.get(name, 0) + value if source.summed else value
-    changes = ledger.table(form_table_name("change", source.change_table))
-    for name, value in db.execute(
-        select(changes.c[source.key], changes.c[source.change_value])
-        .where(
-            changes.c.submission_id.in_(_approved_changes(ledger, code, source.change_type, upto))
-        )
-        .order_by(changes.c.submission_id)
-    ):
+    for name, value in db.execute(changed, values):
         baseline[name] = value
     return baseline
+
+
+def _baseline_queries(ledger: Ledger, source: Baseline, bounded: bool) -> tuple:
+    """The two queries of a baseline (initiation lines, approved changes' lines), for `:code`
+    (and `:upto`, when `bounded`), built once per ledger."""
+    upto = bindparam("upto") if bounded else None
+
+    def build() -> tuple:
+        code = bindparam("code")
+        lines = ledger.table(form_table_name("initiation", source.table))
+        changes = ledger.table(form_table_name("change", source.change_table))
+        approved = _approved_changes(ledger, code, source.change_type, upto)
+        return (
+            select(lines.c[source.key], lines.c[source.value]).where(
+                lines.c.submission_id.in_(_accepted(ledger, "initiation", code, upto))
+            ),
+            select(changes.c[source.key], changes.c[source.change_value])
+            .where(changes.c.submission_id.in_(approved))
+            .order_by(changes.c.submission_id),
+        )
+
+    return built_once(ledger, f"baseline-{source.table}-{bounded}", build)
 
 
 def current_baseline(ledger: Ledger, code: str, source: Baseline) -> dict:

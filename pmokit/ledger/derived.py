@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from pmokit.base.lifecycle import TAKES, Decision, decide
 from pmokit.base.settings import Settings
 from pmokit.base.workdays import CHINA_TIME
 from pmokit.ledger.moves import first_active, project_moves, state_on
+from pmokit.ledger.statements import built_once
 from pmokit.ledger.store import Ledger
 
 BASELINE_KINDS = ("budget", "procurement", "schedule")
@@ -33,11 +34,16 @@ def lifecycle_decision(
     was registered (UTC, as written) — from the register as it stands in `db`."""
     projects, s = ledger.table("projects"), ledger.table("submissions")
     code = fields["project_code"]
-    project = db.execute(
-        select(projects.c.state, projects.c.project_type, s.c.received_utc)
-        .join(s, s.c.id == projects.c.registered_by)
-        .where(projects.c.code == code)
-    ).first()
+    register = built_once(
+        ledger,
+        "register-row",
+        lambda: (
+            select(projects.c.state, projects.c.project_type, s.c.received_utc)
+            .join(s, s.c.id == projects.c.registered_by)
+            .where(projects.c.code == bindparam("code"))
+        ),
+    )
+    project = db.execute(register, {"code": code}).first()
     state, kind, registered = project or (None, None, None)
     if registered and received < dt.datetime.fromisoformat(registered):
         return state, Decision(refusal="received-before-registration"), registered
@@ -64,14 +70,16 @@ def supersede(db: Connection, ledger: Ledger, sid: int, row: dict[str, Any]) -> 
     way to this one; later ones are not touched (a void's derivation replays in order)."""
     submissions = ledger.table("submissions")
     same = (
-        (submissions.c.form == row["form"])
-        & (submissions.c.project_code == row["project_code"])
-        & (submissions.c.period == row["period"])
+        (submissions.c.form == bindparam("form"))
+        & (submissions.c.project_code == bindparam("code"))
+        & submissions.c.period.is_not_distinct_from(bindparam("period"))  # NULL: an initiation
         & (submissions.c.outcome == "accepted")
-        & (submissions.c.seq < row["seq"])
+        & (submissions.c.seq < bindparam("seq"))
         & submissions.c.superseded_by.is_(None)
     )
-    older = tuple(db.scalars(select(submissions.c.id).where(same)))
+    query = built_once(ledger, "same-key", lambda: select(submissions.c.id).where(same))
+    key = {"form": row["form"], "code": row["project_code"], "period": row["period"]}
+    older = tuple(db.scalars(query, {**key, "seq": row["seq"]}))
     if older:
         db.execute(update(submissions).where(submissions.c.id.in_(older)).values(superseded_by=sid))
     return older

@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
+from pmokit.ledger.statements import built_once
 from pmokit.ledger.store import Ledger, fast_rows
 
 
@@ -29,8 +30,16 @@ def first_active(moves) -> dt.date | None:
 def project_moves(db, ledger: Ledger, code: str) -> list[tuple[dt.date, str]]:
     """One project's state moves, (effective, state) in log order."""
     t = ledger.table("transitions")
-    query = select(t.c.effective, t.c.to_state).where(t.c.project_code == code).order_by(t.c.id)
-    return [tuple(row) for row in db.execute(query)]
+    query = built_once(
+        ledger,
+        "project-moves",
+        lambda: (
+            select(t.c.effective, t.c.to_state)
+            .where(t.c.project_code == bindparam("code"))
+            .order_by(t.c.id)
+        ),
+    )
+    return [tuple(row) for row in db.execute(query, {"code": code})]
 
 
 def read_moves(

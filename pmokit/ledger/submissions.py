@@ -12,7 +12,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, replace
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from pmokit.base.issues import Issue, Report
 from pmokit.base.labels import Label
@@ -21,6 +21,7 @@ from pmokit.base.settings import Settings
 from pmokit.base.workdays import CHINA_TIME
 from pmokit.ledger.baseline_checks import baseline_issues
 from pmokit.ledger.derived import apply_decision, lifecycle_decision, supersede
+from pmokit.ledger.statements import built_once
 from pmokit.ledger.store import Ledger
 from pmokit.ledger.tables import form_table_name
 from pmokit.utils.files import content_hash
@@ -76,14 +77,16 @@ def record_submission(
     received: dt.datetime,
     settings: Settings,
     awaiting_move: bool = False,
+    digest: str | None = None,
 ) -> IntakeResult:
     """Write the outcome of one file; a rejected file is recorded too, without its data.
+    `digest`: the bytes' content hash, when the caller has it already.
 
     `awaiting_move` marks the row (column move_pending) until `mark_filed()`: the promise to
     file the original away. The same bytes under the same name with that promise unkept are the
     file again after a crash: the recorded outcome is given back (resumed), and nothing is
     recorded twice."""
-    digest, lang = content_hash(data), settings.lang
+    digest, lang = digest or content_hash(data), settings.lang
     with ledger.write() as db:
         earlier = _earlier(db, ledger, digest, name, settings.site)
         if earlier is not None:
@@ -98,7 +101,7 @@ def record_submission(
         accepted = report.valid and parsed is not None
         submissions = ledger.table("submissions")
         row = {
-            "seq": (db.scalar(select(func.max(submissions.c.seq))) or 0) + 1,
+            "seq": (db.scalar(built_once(ledger, "last-seq", lambda: _last_seq(ledger))) or 0) + 1,
             "sha256": digest,
             "original_name": name,
             "form": report.form,
@@ -112,7 +115,8 @@ def record_submission(
             "saved_utc": saved.isoformat(timespec="seconds") if saved else None,
             "site": settings.site,
         }
-        sid = db.execute(insert(submissions).values(**row)).inserted_primary_key[0]
+        adding = built_once(ledger, "insert-submission", lambda: insert(submissions))
+        sid = db.execute(adding, row).inserted_primary_key[0]
         if not accepted:
             return IntakeResult(
                 "rejected",
@@ -148,12 +152,17 @@ def _earlier(
     again."""
     submissions = ledger.table("submissions")
     pending = db.execute(
-        select(submissions).where(
-            (submissions.c.sha256 == digest)
-            & (submissions.c.original_name == name)
-            & (submissions.c.move_pending == 1)
-            & (submissions.c.site == site)
-        )
+        built_once(
+            ledger,
+            "pending",
+            lambda: select(submissions).where(
+                (submissions.c.sha256 == bindparam("sha256"))
+                & (submissions.c.original_name == bindparam("name"))
+                & (submissions.c.move_pending == 1)
+                & (submissions.c.site == bindparam("site"))
+            ),
+        ),
+        {"sha256": digest, "name": name, "site": site},
     ).first()
     if pending:
         issues = tuple(Issue(**i) for i in json.loads(pending.issues_json))
@@ -167,9 +176,15 @@ def _earlier(
             resumed=True,
         )
     seen = db.execute(
-        select(submissions).where(
-            (submissions.c.sha256 == digest) & (submissions.c.outcome == "accepted")
-        )
+        built_once(
+            ledger,
+            "accepted-bytes",
+            lambda: select(submissions).where(
+                (submissions.c.sha256 == bindparam("sha256"))
+                & (submissions.c.outcome == "accepted")
+            ),
+        ),
+        {"sha256": digest},
     ).first()
     if seen:
         return IntakeResult(
@@ -219,14 +234,25 @@ def _newer_version(
         return []
     submissions = ledger.table("submissions")
     current = db.execute(
-        select(submissions.c.original_name, submissions.c.saved_utc).where(
-            (submissions.c.form == parsed.form.id)
-            & (submissions.c.project_code == parsed.record.fields["project_code"])
-            & (submissions.c.period == parsed.period)
-            & (submissions.c.outcome == "accepted")
-            & submissions.c.superseded_by.is_(None)
-            & (submissions.c.saved_utc > saved.isoformat(timespec="seconds"))
-        )
+        built_once(
+            ledger,
+            "newer-version",
+            lambda: select(submissions.c.original_name, submissions.c.saved_utc).where(
+                (submissions.c.form == bindparam("form"))
+                & (submissions.c.project_code == bindparam("code"))
+                # an initiation has no period: NULL must match NULL, as `== None` did
+                & submissions.c.period.is_not_distinct_from(bindparam("period"))
+                & (submissions.c.outcome == "accepted")
+                & submissions.c.superseded_by.is_(None)
+                & (submissions.c.saved_utc > bindparam("saved"))
+            ),
+        ),
+        {
+            "form": parsed.form.id,
+            "code": parsed.record.fields["project_code"],
+            "period": parsed.period,
+            "saved": saved.isoformat(timespec="seconds"),
+        },
     ).first()
     if current is None:
         return []
@@ -271,6 +297,10 @@ def unfiled(ledger: Ledger, site: str = "") -> list[tuple[int, str, str]]:
     return [tuple(r) for r in rows]
 
 
+def _last_seq(ledger: Ledger):
+    return select(func.max(ledger.table("submissions").c.seq))
+
+
 def _insert_form_data(db: Connection, ledger: Ledger, sid: int, parsed: Parsed) -> None:
     """The form's values into its tables. A file read with an earlier version of its spec (a
     rebuild) fills the columns today's spec has, its renamed fields under their new names; what
@@ -280,20 +310,30 @@ def _insert_form_data(db: Connection, ledger: Ledger, sid: int, parsed: Parsed) 
     migration = current.migration(form.version) if current and current is not form else None
     renamed = dict(migration.renamed) if migration else {}
 
-    def columns_of(table, values: dict) -> dict:
-        moved = {renamed.get(key, key): value for key, value in values.items()}
-        return {c.name: moved.get(c.name) for c in table.c if c.name not in OWN_COLUMNS}
+    def columns_of(names: list[str], values: dict) -> dict:
+        moved = {renamed.get(k, k): v for k, v in values.items()} if renamed else values
+        return {name: moved.get(name) for name in names}
 
-    fields = ledger.table(form_table_name(form.id))
-    db.execute(insert(fields), {"submission_id": sid, **columns_of(fields, parsed.record.fields)})
+    insert_fields, names = _inserting(ledger, form_table_name(form.id))
+    db.execute(insert_fields, {"submission_id": sid, **columns_of(names, parsed.record.fields)})
     for table_id, rows in parsed.record.tables.items():
         name = form_table_name(form.id, table_id)
         if rows and name in ledger.metadata.tables:
-            table = ledger.table(name)
+            insert_rows, names = _inserting(ledger, name)
             db.execute(
-                insert(table),
+                insert_rows,
                 [
-                    {"submission_id": sid, "row_number": n, **columns_of(table, values)}
+                    {"submission_id": sid, "row_number": n, **columns_of(names, values)}
                     for n, values in enumerate(rows, start=1)
                 ],
             )
+
+
+def _inserting(ledger: Ledger, name: str) -> tuple:
+    """A form table's INSERT and the names of its form columns, built once per ledger."""
+    table = ledger.table(name)
+    return built_once(
+        ledger,
+        f"insert-{name}",
+        lambda: (insert(table), [c.name for c in table.c if c.name not in OWN_COLUMNS]),
+    )

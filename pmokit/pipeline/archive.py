@@ -13,6 +13,7 @@ import json
 import os
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from pathlib import Path
 
 from sqlalchemy import select
@@ -33,6 +34,11 @@ class Arrival:
     name: str
     received: dt.datetime
 
+    @cached_property
+    def sha256(self) -> str:
+        """Its content hash, computed once: the archive, the ledger and the index all key on it."""
+        return content_hash(self.data)
+
 
 def arrival_from_path(path: Path) -> Arrival:
     """A file received now; one that cannot be read raises InputError."""
@@ -43,7 +49,7 @@ def archive(settings: Settings, arrival: Arrival) -> Path:
     """Keep the bytes under their hash (once: the same bytes are the same file)."""
     folder = settings.archive_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / content_hash(arrival.data)
+    path = folder / arrival.sha256
     if not path.exists():
         write_bytes_atomically(path, arrival.data)
     return path
@@ -87,7 +93,7 @@ def index(
     _append(
         settings,
         {
-            "sha256": content_hash(arrival.data),
+            "sha256": arrival.sha256,
             "name": arrival.name,
             "received_utc": arrival.received.isoformat(timespec="seconds"),
             **({"spec": spec} if spec else {}),

@@ -59,7 +59,14 @@ def record(
 ) -> IntakeResult:
     """Check against the ledger and record the outcome, in one transaction."""
     return record_submission(
-        ledger, arrival.data, arrival.name, checked, arrival.received, settings, awaiting_move
+        ledger,
+        arrival.data,
+        arrival.name,
+        checked,
+        arrival.received,
+        settings,
+        awaiting_move,
+        arrival.sha256,
     )
 
 
