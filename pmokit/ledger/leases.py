@@ -31,6 +31,8 @@ def this_holder() -> str:
 
 @dataclass(frozen=True)
 class Lease:
+    """One row of the leases table: what, who holds it, until when, and whether it is done."""
+
     name: str
     holder: str
     until_utc: str

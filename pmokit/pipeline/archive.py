@@ -214,10 +214,11 @@ def merged_index(
     voided: set[tuple[str, str]] = set()
     ordered = []
     for _, entry, site in merged:
-        key = (entry.sha256, entry.received_utc)
-        if isinstance(entry, VoidLine) and key in voided:
-            continue
-        voided |= {key} if isinstance(entry, VoidLine) else set()
+        if isinstance(entry, VoidLine):
+            key = (entry.sha256, entry.received_utc)
+            if key in voided:
+                continue
+            voided.add(key)
         ordered.append((entry, site))
     return ordered
 
