@@ -26,7 +26,6 @@ from pmokit.ledger.store import Ledger
 from pmokit.ledger.tables import form_table_name
 from pmokit.utils.files import content_hash
 from pmokit.validation.parsing import Parsed
-from pmokit.validation.reading import saved_time
 from pmokit.validation.validate import Checked
 
 OWN_COLUMNS = ("submission_id", "row_number")  # a form table's own, not a field's
@@ -92,7 +91,7 @@ def record_submission(
         if earlier is not None:
             return earlier
         report, parsed, decision, state = checked.report, checked.parsed, None, None
-        saved = saved_time(data) if report.valid else None
+        saved = checked.saved if report.valid else None
         if report.valid and parsed is not None:
             found = _newer_version(db, ledger, parsed, saved, lang)
             if not found:

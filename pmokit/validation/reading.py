@@ -13,6 +13,7 @@ import io
 import re
 import zipfile
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -91,10 +92,7 @@ class Opened:
         return self.cache[sheet]
 
     def value(self, sheet: str, row: int, col: int) -> Any:
-        rows = self.rows(sheet)
-        if row < len(rows) and col < len(rows[row]):
-            return rows[row][col]
-        return None
+        return _at(self.rows(sheet), row, col)
 
     def close(self) -> None:
         self.book.close()
@@ -117,11 +115,14 @@ def _unreadable(name: str, data: bytes) -> WorkbookReadError:
     return WorkbookReadError(name, structure_fault(data))
 
 
-def read_workbook_xml(data: bytes, name: str) -> tuple[dict[str, str], bool]:
+def read_workbook_xml(
+    data: bytes, name: str, package: zipfile.ZipFile | None = None
+) -> tuple[dict[str, str], bool]:
     """Workbook-level defined names, and whether dates count from 1904, from the workbook part
-    (xl/workbook.xml, or wherever the package's relationships put it)."""
+    (xl/workbook.xml, or wherever the package's relationships put it). `package`: the bytes'
+    zip, when the caller has it open already."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with nullcontext(package) if package else zipfile.ZipFile(io.BytesIO(data)) as archive:
             root = ElementTree.fromstring(archive.read(workbook_part(archive) or "xl/workbook.xml"))
     except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, ValueError):
         raise _unreadable(name, data) from None
@@ -137,14 +138,12 @@ def read_workbook_xml(data: bytes, name: str) -> tuple[dict[str, str], bool]:
 CORE_NS = "{http://purl.org/dc/terms/}"
 
 
-def saved_time(data: bytes) -> dt.datetime | None:
+def saved_time(package: zipfile.ZipFile) -> dt.datetime | None:
     """When the workbook was last saved, as its docProps/core.xml says (dcterms:modified, UTC):
     the content's own age, which copying never changes. None when absent or unreadable."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            node = ElementTree.fromstring(archive.read("docProps/core.xml")).find(
-                f"{CORE_NS}modified"
-            )
+        core = ElementTree.fromstring(package.read("docProps/core.xml"))
+        node = core.find(f"{CORE_NS}modified")
         moment = dt.datetime.fromisoformat((node.text or "").strip().replace("Z", "+00:00"))
     except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, ValueError, AttributeError):
         return None
@@ -171,8 +170,11 @@ def _metadata(book: Any, name: str) -> dict[str, str]:
     return meta
 
 
-def open_workbook(source: Path | bytes, name: str | None = None) -> Opened:
-    """Open a workbook (a path or its bytes) and read its metadata sheet."""
+def open_workbook(
+    source: Path | bytes, name: str | None = None, package: zipfile.ZipFile | None = None
+) -> Opened:
+    """Open a workbook (a path or its bytes) and read its metadata sheet; `package` as for
+    read_workbook_xml."""
     if isinstance(source, (str, Path)):
         name = name or Path(source).name
         try:
@@ -181,7 +183,7 @@ def open_workbook(source: Path | bytes, name: str | None = None) -> Opened:
             reason = str(exc.strerror or exc)
             raise WorkbookReadError(name, Label(reason, reason)) from None
     name = name or "workbook.xlsx"
-    names, date1904 = read_workbook_xml(source, name)
+    names, date1904 = read_workbook_xml(source, name, package)
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(source))
     except (python_calamine.CalamineError, ValueError, OSError):
@@ -239,16 +241,26 @@ def _read_rows(
     found = []
     held = max(len(opened.rows(sheet)) - first for _, (sheet, first, *_) in columns)
     length = max(last - first + 1 for _, (_, first, _, last, _) in columns)
+    # per column: its sheet's grid, first row, column index and letter, looked up once
+    grids = [
+        (opened.rows(s), s, first, col, column_letter(col)) for _, (s, first, col, *_) in columns
+    ]
+    ids = [column_id for column_id, _ in columns]
     for offset in range(min(length, held)):
-        raws = [opened.value(sheet, first + offset, col) for _, (sheet, first, col, *_) in columns]
+        raws = [_at(grid, first + offset, col) for grid, _, first, col, _ in grids]
         if all(is_blank(raw) for raw in raws):
             continue
         cells = {
-            column_id: CellValue(raw, sheet, f"{column_letter(col)}{first + offset + 1}")
-            for raw, (column_id, (sheet, first, col, *_)) in zip(raws, columns, strict=True)
+            column_id: CellValue(raw, sheet, f"{letter}{first + offset + 1}")
+            for column_id, raw, (_, sheet, first, _, letter) in zip(ids, raws, grids, strict=True)
         }
         found.append(TableRow(columns[0][1][1] + offset + 1, cells))
     return tuple(found), _spill(opened, columns, length)
+
+
+def _at(grid: list[list[Any]], row: int, col: int) -> Any:
+    """The value at (row, col) of a sheet's grid; None outside what the sheet holds."""
+    return grid[row][col] if row < len(grid) and col < len(grid[row]) else None
 
 
 def _spill(opened: Opened, columns: list[tuple[str, Where]], length: int) -> CellValue | None:

@@ -3,6 +3,7 @@ cross-field rules, giving one Report per file. Ledger checks join in the ledger 
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from pmokit.validation.cross_field import RuleContext, check_rules
 from pmokit.validation.macro_conf import macro_conf_issues
 from pmokit.validation.package import check_package
 from pmokit.validation.parsing import Parsed, parse
-from pmokit.validation.reading import Opened, open_workbook, read_form
+from pmokit.validation.reading import Opened, open_workbook, read_form, saved_time
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Checked:
 
     report: Report
     parsed: Parsed | None = None
+    saved: dt.datetime | None = None  # when the workbook says it was saved (reading.saved_time)
 
 
 def _known(forms: dict[str, FormSpec], lang: str) -> str:
@@ -72,9 +74,8 @@ def _position_key(form: FormSpec):
     return key
 
 
-def _has_vba(data: bytes) -> bool:
-    with zipfile.ZipFile(io.BytesIO(data)) as package:  # checked by check_package already
-        return any(n.lower().endswith("vbaproject.bin") for n in package.namelist())
+def _has_vba(package: zipfile.ZipFile) -> bool:
+    return any(n.lower().endswith("vbaproject.bin") for n in package.namelist())
 
 
 def check_bytes(data: bytes, name: str, forms: dict[str, FormSpec], settings: Settings) -> Checked:
@@ -83,25 +84,30 @@ def check_bytes(data: bytes, name: str, forms: dict[str, FormSpec], settings: Se
     issues = check_package(data, settings.limits, lang, settings.trusted_vba(), name)
     if issues:
         return Checked(Report(name, issues=tuple(issues)))
-    try:
-        opened = open_workbook(data, name)
-    except WorkbookReadError as exc:
-        issue = make_issue(exc.code, lang, detail=exc.reason.text(lang), forms=_known(forms, lang))
-        return Checked(Report(name, issues=(issue,)))
-    try:
-        refused = macro_conf_issues(opened, _has_vba(data), settings)
-        if refused:
-            return Checked(Report(name, issues=tuple(refused)))
-        form, migration, issues = _identify(opened, forms, lang)
-        if form is None:
-            return Checked(Report(name, issues=tuple(issues)))
-        parsed = parse(read_form(opened, form, migration))
-    finally:
-        opened.close()
+    # cleared by check_package: its zip is opened once more, for every part read below
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        try:
+            opened = open_workbook(data, name, package)
+        except WorkbookReadError as exc:
+            known = _known(forms, lang)
+            issue = make_issue(exc.code, lang, detail=exc.reason.text(lang), forms=known)
+            return Checked(Report(name, issues=(issue,)))
+        try:
+            refused = macro_conf_issues(opened, _has_vba(package), settings)
+            if refused:
+                return Checked(Report(name, issues=tuple(refused)))
+            form, migration, issues = _identify(opened, forms, lang)
+            if form is None:
+                return Checked(Report(name, issues=tuple(issues)))
+            parsed = parse(read_form(opened, form, migration))
+        finally:
+            opened.close()
+        saved = saved_time(package)
     ctx = RuleContext(parsed, lang, settings.max_weekly_hours, settings.max_duration_years)
     found = cell_issues(parsed, lang) + table_issues(parsed, lang) + check_rules(ctx)
     issues += sorted(found, key=_position_key(form))
-    return Checked(Report(name, form.id, int(opened.meta["form_version"]), tuple(issues)), parsed)
+    report = Report(name, form.id, int(opened.meta["form_version"]), tuple(issues))
+    return Checked(report, parsed, saved)
 
 
 def check_workbook(
