@@ -10,6 +10,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from pmokit.forms.schema import FieldSpec, FormSpec, Section, SheetSpec, TableSpec
 
@@ -124,7 +125,7 @@ class FormLayout:
     def table(self, table_id: str) -> TablePos:
         return next(p for p in self.tables if p.table.id == table_id)
 
-    @property
+    @cached_property  # compared with every submitted workbook's
     def structure_hash(self) -> str:
         """A fingerprint of ids, types, choices and positions; labels and language excluded."""
         shape = {
@@ -156,7 +157,24 @@ class FormLayout:
 
 
 def layout_form(form: FormSpec) -> FormLayout:
-    """Place every section, field and table of a form on its sheet."""
+    """Place every section, field and table of a form on its sheet (once per spec: every file
+    read asks for its form's layout)."""
+    known = _LAYOUTS.get(id(form))
+    if known is not None and known.form is form:
+        return known
+    if len(_LAYOUTS) >= KEPT_LAYOUTS:  # the oldest goes: a process reads with a few specs
+        del _LAYOUTS[next(iter(_LAYOUTS))]
+    layout = _LAYOUTS[id(form)] = _place(form)
+    return layout
+
+
+# By the spec's identity (hashing a whole spec would cost what the layout saves); each layout
+# holds its spec, so an id is not reused while its entry lives.
+_LAYOUTS: dict[int, FormLayout] = {}
+KEPT_LAYOUTS = 64
+
+
+def _place(form: FormSpec) -> FormLayout:
     fields: list[FieldPos] = []
     sections: list[SectionPos] = []
     tables: list[TablePos] = []

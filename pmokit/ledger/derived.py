@@ -69,15 +69,19 @@ def supersede(db: Connection, ledger: Ledger, sid: int, row: dict[str, Any]) -> 
     """Earlier accepted submissions (by arrival, `seq`) of the same project, form and key give
     way to this one; later ones are not touched (a void's derivation replays in order)."""
     submissions = ledger.table("submissions")
-    same = (
-        (submissions.c.form == bindparam("form"))
-        & (submissions.c.project_code == bindparam("code"))
-        & submissions.c.period.is_not_distinct_from(bindparam("period"))  # NULL: an initiation
-        & (submissions.c.outcome == "accepted")
-        & (submissions.c.seq < bindparam("seq"))
-        & submissions.c.superseded_by.is_(None)
+    query = built_once(
+        ledger,
+        "same-key",
+        lambda: select(submissions.c.id).where(
+            (submissions.c.form == bindparam("form"))
+            & (submissions.c.project_code == bindparam("code"))
+            # as in _newer_version: NULL matches NULL (an initiation's period is blank)
+            & submissions.c.period.is_not_distinct_from(bindparam("period"))
+            & (submissions.c.outcome == "accepted")
+            & (submissions.c.seq < bindparam("seq"))
+            & submissions.c.superseded_by.is_(None)
+        ),
     )
-    query = built_once(ledger, "same-key", lambda: select(submissions.c.id).where(same))
     key = {"form": row["form"], "code": row["project_code"], "period": row["period"]}
     older = tuple(db.scalars(query, {**key, "seq": row["seq"]}))
     if older:

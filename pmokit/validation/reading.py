@@ -15,7 +15,7 @@ import zipfile
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +98,7 @@ class Opened:
         self.book.close()
 
 
+@lru_cache(maxsize=4096)  # a form's defined names are the same in every file of it
 def parse_reference(text: str) -> Where | None:
     """'周报'!$B$4:$B$9 -> (sheet, first_row, col, last_row, col), 0-based; None if not a range."""
     match = REFERENCE.match(text.strip())
