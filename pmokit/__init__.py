@@ -34,7 +34,7 @@ PUBLIC = {
     "Record": "pmokit.forms.record",
     "Arrival": "pmokit.pipeline.archive",
     "intake": "pmokit.pipeline.intake",
-    "rebuild_ledger": "pmokit.pipeline.intake",
+    "rebuild_ledger": "pmokit.pipeline.rebuild",
     "void": "pmokit.pipeline.intake",
     "frames": "pmokit.actions.exporting",
     "export_tables": "pmokit.actions.exporting",

@@ -12,7 +12,8 @@ from sqlalchemy import MetaData, select
 
 from pmokit.ledger.store import Ledger
 from pmokit.ledger.tables import SCHEMA_VERSION
-from pmokit.pipeline.intake import Arrival, intake, rebuild_ledger
+from pmokit.pipeline.intake import Arrival, intake
+from pmokit.pipeline.rebuild import rebuild_ledger
 
 
 def codes(recorded):

@@ -20,7 +20,8 @@ from pmokit.base.errors import LedgerError, PmoError
 from pmokit.base.workdays import CHINA_TIME
 from pmokit.ledger.leases import finish_lease, take_lease, this_holder
 from pmokit.pipeline.archive import Arrival, Indexed, indexed, merged_index
-from pmokit.pipeline.intake import intake, rebuild_ledger, void
+from pmokit.pipeline.intake import intake, void
+from pmokit.pipeline.rebuild import rebuild_ledger
 
 START = dt.datetime(2026, 3, 16, 9, tzinfo=dt.timezone.utc)
 T0 = dt.datetime(2026, 11, 2, 1, tzinfo=dt.timezone.utc)

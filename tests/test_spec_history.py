@@ -15,7 +15,7 @@ from pmokit.cli.main import cli
 from pmokit.forms.load import load_forms
 from pmokit.ledger.rebuild_check import RebuildWouldChange, recorded_outcomes
 from pmokit.ledger.store import Ledger
-from pmokit.pipeline.intake import rebuild_ledger
+from pmokit.pipeline.rebuild import rebuild_ledger
 from pmokit.pipeline.spec_history import SPECS
 
 MIGRATION = """

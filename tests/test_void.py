@@ -20,7 +20,8 @@ from pmokit.base.errors import ConfigError, PmoError
 from pmokit.ledger.store import Ledger
 from pmokit.ledger.voids import VoidRefused
 from pmokit.pipeline.archive import VoidLine, indexed, reconcile_index
-from pmokit.pipeline.intake import rebuild_ledger, void
+from pmokit.pipeline.intake import void
+from pmokit.pipeline.rebuild import rebuild_ledger
 
 D = dt.date
 WEEK = {"week_ending": dt.datetime(2026, 3, 20)}

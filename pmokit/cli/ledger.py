@@ -17,7 +17,7 @@ from pmokit.cli.help import HelpGroup, option
 from pmokit.cli.progress import Progress
 from pmokit.cli.support import open_ledger, spec_forms
 from pmokit.ledger.store import backup_ledger
-from pmokit.pipeline.intake import rebuild_ledger
+from pmokit.pipeline.rebuild import rebuild_ledger
 
 
 @click.group(cls=HelpGroup, help=Label("维护台账。", "Maintain the ledger."))

@@ -35,42 +35,9 @@ from sqlalchemy.pool import NullPool
 
 from pmokit.base.errors import LedgerError, OutputError, os_reason
 from pmokit.forms.schema import FormSpec
+from pmokit.ledger.migrations import MIGRATIONS
 from pmokit.ledger.tables import SCHEMA_VERSION, build_metadata, forms_fingerprint
 from pmokit.utils.mounts import network_filesystem
-
-
-def _v2_filing_and_saved_time(db: Connection) -> None:
-    db.execute(text("ALTER TABLE submissions ADD COLUMN move_pending INTEGER NOT NULL DEFAULT 0"))
-    db.execute(text("ALTER TABLE submissions ADD COLUMN saved_utc VARCHAR(32)"))
-
-
-def _v3_rollup_history(db: Connection) -> None:
-    build_metadata({}).tables["rollup_history"].create(db, checkfirst=True)
-
-
-def _v4_mail(db: Connection) -> None:
-    build_metadata({}).tables["mail"].create(db, checkfirst=True)
-
-
-def _v5_voids(db: Connection) -> None:
-    for column in ("void_utc VARCHAR(32)", "void_by TEXT", "void_reason TEXT"):
-        db.execute(text(f"ALTER TABLE submissions ADD COLUMN {column}"))
-
-
-def _v6_sites_and_leases(db: Connection) -> None:
-    db.execute(text("ALTER TABLE submissions ADD COLUMN site VARCHAR(40) NOT NULL DEFAULT ''"))
-    db.execute(text("ALTER TABLE submissions ADD COLUMN void_after_seq INTEGER"))
-    build_metadata({}).tables["leases"].create(db, checkfirst=True)
-
-
-# Schema migrations by the version they lead to; each runs in the migrating transaction.
-MIGRATIONS: dict[int, object] = {
-    2: _v2_filing_and_saved_time,
-    3: _v3_rollup_history,
-    4: _v4_mail,
-    5: _v5_voids,
-    6: _v6_sites_and_leases,
-}
 
 
 def read_only_access(path: Path) -> str | None:
@@ -170,11 +137,19 @@ class Ledger:
     """The ledger of one PMO: tables built from the form specs, migrated on open."""
 
     def __init__(
-        self, url: str, forms: dict[str, FormSpec], rebuild: bool = False, create: bool = True
+        self,
+        url: str,
+        forms: dict[str, FormSpec],
+        rebuild: bool = False,
+        create: bool = True,
+        prepare: bool = True,
     ) -> None:
         """Open (and migrate) the ledger at `url`; with `create` off, a SQLite ledger that does
-        not exist yet is a NoLedgerError rather than a new empty one (read commands)."""
+        not exist yet is a NoLedgerError rather than a new empty one (read commands). With
+        `rebuild`, it is emptied and made anew at once; with `prepare` off, what it holds is
+        neither read nor changed until rebuilding() (it may be of specs since changed)."""
         self.url, self.forms = url, forms
+        self._joined: Connection | None = None  # rebuilding()'s transaction, while it runs
         self.metadata = build_metadata(forms)
         sqlite = url.startswith("sqlite")
         # a new SQLite file is said to the user (pmo ingest, pmo watch): never a silent new PMO
@@ -188,8 +163,10 @@ class Ledger:
             raise _cannot_open(url, exc) from None
         try:
             if rebuild:
-                self._drop_everything()
-            self._prepare()
+                with self.rebuilding():
+                    pass
+            elif prepare:
+                self._prepare()
         except (SQLAlchemyError, LedgerError) as exc:
             self.engine.dispose()
             if isinstance(exc, LedgerError):
@@ -202,7 +179,11 @@ class Ledger:
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """One write transaction: committed on success, rolled back on any exception; a database
-        failure becomes a LedgerError (one line for the user, exit 3), not a traceback."""
+        failure becomes a LedgerError (one line for the user, exit 3), not a traceback.
+        Inside rebuilding(), every write is part of its one transaction."""
+        if self._joined is not None:
+            yield self._joined
+            return
         try:
             with self.engine.connect() as connection:
                 connection.execution_options(pmo_write=True)
@@ -218,8 +199,31 @@ class Ledger:
                 f"the ledger could not be written: {database_reason(exc)}",
             ) from exc
 
-    def read(self) -> Connection:
-        return self.engine.connect()
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A connection to read with (inside rebuilding(), its transaction: what it has written
+        so far is what a rebuild's checks must see)."""
+        if self._joined is not None:
+            yield self._joined
+            return
+        with self.engine.connect() as connection:
+            yield connection
+
+    @contextmanager
+    def rebuilding(self) -> Iterator[Connection]:
+        """One transaction in which the ledger is emptied, made anew from today's specs and
+        filled: it commits whole or not at all, so a crash, or a rebuild that would change
+        history, leaves the ledger as it was."""
+        with self.write() as db:
+            existing = MetaData()
+            existing.reflect(db)  # every table, form tables of specs since changed included
+            existing.drop_all(db)
+            self._create(db)
+            self._joined = db
+            try:
+                yield db
+            finally:
+                self._joined = None
 
     def _prepare(self) -> None:
         if self.read_only:
@@ -227,15 +231,7 @@ class Ledger:
         fingerprint = forms_fingerprint(self.forms)
         with self.write() as db:
             if not inspect(db).has_table("meta"):
-                self.metadata.create_all(db)
-                db.execute(
-                    insert(self.table("meta")),
-                    [
-                        {"key": "schema_version", "value": str(SCHEMA_VERSION)},
-                        {"key": "forms", "value": fingerprint},
-                    ],
-                )
-                return
+                return self._create(db)
             meta = dict(
                 db.execute(select(self.table("meta").c.key, self.table("meta").c.value)).all()
             )
@@ -245,6 +241,16 @@ class Ledger:
                     "表单定义已变更，台账需重建：请运行 pmo ledger rebuild",
                     "the form specs changed since this ledger was built; run `pmo ledger rebuild`",
                 )
+
+    def _create(self, db: Connection) -> None:
+        self.metadata.create_all(db)
+        db.execute(
+            insert(self.table("meta")),
+            [
+                {"key": "schema_version", "value": str(SCHEMA_VERSION)},
+                {"key": "forms", "value": forms_fingerprint(self.forms)},
+            ],
+        )
 
     def _check_read_only(self) -> None:
         """A ledger opened read-only is read as it is: it must be of this pmokit and these forms."""
@@ -277,13 +283,6 @@ class Ledger:
             text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
             {"v": str(SCHEMA_VERSION)},
         )
-
-    def _drop_everything(self) -> None:
-        """Every table in the database, including form tables of specs since changed."""
-        with self.write() as db:
-            existing = MetaData()
-            existing.reflect(db)
-            existing.drop_all(db)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -1,6 +1,6 @@
 """The archive: every submitted file kept by its content hash, and an index that keeps our
 arrival order (and the voids among them), so the ledger can be rebuilt by replaying them
-(intake.rebuild_ledger).
+(pipeline/rebuild.py).
 
 The archive and index stages of intake(); the index is completed from the ledger after a crash
 between the ledger's commit and the index line (reconcile_index).

@@ -1,0 +1,206 @@
+"""`pmo ledger rebuild`: the archive replayed through the check and record stages, in the
+ledger's arrival order (every site's, merged), into a ledger made anew in one transaction
+(Ledger.rebuilding): it commits whole, or, when a recorded outcome would come out differently
+and that was not accepted, not at all.
+
+Checking is most of a replay's time and each file's check stands alone, so a large archive is
+checked in worker processes, one per processor, in order, while this process records; a file's
+check waits in memory only until its turn, so memory stays flat however large the archive.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+import signal
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import replace
+
+from pmokit.base.errors import LedgerError, PmoError
+from pmokit.base.settings import Settings
+from pmokit.forms.schema import FormSpec
+from pmokit.ledger.rebuild_check import RebuildWouldChange, outcome_changes, recorded_outcomes
+from pmokit.ledger.store import Ledger
+from pmokit.ledger.voids import Reread, accepted_arrival, void_submission
+from pmokit.pipeline.archive import (
+    Indexed,
+    VoidLine,
+    archived,
+    merged_index,
+    reconcile_index,
+    require_index,
+)
+from pmokit.pipeline.intake import OnFile, archive_reader, check, record
+from pmokit.pipeline.spec_history import forms_for
+from pmokit.utils.crash import crash_point
+from pmokit.validation.validate import Checked
+
+Arrivals = list[tuple[Indexed, Settings]]
+# (folder's place among the sites, sha256, name, received, spec): a file for a worker to check
+Task = tuple[int, str, str, str, str | None]
+IN_PROCESS_BELOW = 200  # fewer files are checked here: a worker takes a second to start
+BATCH = 8  # files a worker checks per task: fewer round trips between the processes
+AHEAD = 4  # batches in flight per worker
+
+
+def rebuild_ledger(
+    settings: Settings,
+    forms: dict[str, FormSpec],
+    on_file: OnFile | None = None,
+    accept_changes: bool = False,
+    sites: tuple[Settings, ...] = (),
+) -> int:
+    """Make the ledger anew from the archive, each file read with the spec it was read with
+    when it arrived; returns the files replayed. `sites`: the other sites of a group PMO
+    recording into this ledger (each its own folder's settings), whose archives are replayed
+    with this one in the ledger's arrival order (merged_index).
+
+    Refused with RebuildWouldChange, the ledger untouched, when a recorded outcome would come
+    out differently (a rule or a form changed since), unless `accept_changes`. `on_file` hears
+    of each file as it is replayed."""
+    require_index(settings)
+    _catch_up_index((settings, *sites), forms)
+    before = recorded_outcomes(settings.ledger_url())
+    entries = merged_index(settings, sites, {key: row[3] for key, row in before.items()})
+    arrivals = [(entry, site) for entry, site in entries if isinstance(entry, Indexed)]
+    _require_every_site(before, {(e.sha256, e.received_utc) for e, _ in arrivals})
+    workers = (os.cpu_count() or 1) if len(arrivals) >= IN_PROCESS_BELOW else 1
+    with Ledger(settings.ledger_url(), forms, prepare=False) as ledger, ledger.rebuilding():
+        checks = checked_in_order(arrivals, forms, settings, (settings, *sites), workers)
+        try:
+            outcomes = _replay(settings, ledger, entries, checks, on_file)
+        finally:
+            checks.close()  # workers stopped, whatever happened
+        changed = outcome_changes(before, outcomes) if not accept_changes else []
+        if changed:
+            raise RebuildWouldChange(changed)  # the transaction rolls back: nothing changed
+    return len(arrivals)
+
+
+def _require_every_site(before: dict, replayed: set[tuple[str, str]]) -> None:
+    """A rebuild must not lose what another site recorded: every recorded arrival must be in
+    an archive it replays."""
+    lost = sorted({row[2] or "-" for key, row in before.items() if key not in replayed})
+    if lost:
+        raise LedgerError(
+            f"台账里有站点 {'、'.join(lost)} 的提交不在给出的归档中：请用 --site-folder 给出"
+            "每个站点的文件夹，台账未改动",
+            f"the ledger holds submissions of site(s) {', '.join(lost)} that no given archive"
+            " has: name every site's folder with --site-folder; the ledger is untouched",
+        )
+
+
+def _catch_up_index(sites: tuple[Settings, ...], forms: dict[str, FormSpec]) -> None:
+    """Index what the ledger recorded and each site's index missed (a crash, an archive that
+    could not be written), so the rebuild replays it; a ledger these forms cannot open has to
+    go without. The first site's folder names the ledger."""
+    try:
+        ledger = Ledger(sites[0].ledger_url(), forms, create=False)
+    except LedgerError:
+        return
+    with ledger:
+        for site in sites:
+            reconcile_index(site, ledger)
+
+
+def _replay(
+    settings: Settings,
+    ledger: Ledger,
+    entries: list,
+    checks: Iterator[Checked],
+    on_file: OnFile | None,
+) -> dict[tuple[str, str], str]:
+    """Record each arrival with its check and make each void; (sha256, received) -> outcome."""
+    outcomes = {}
+    arrivals = [(e, site) for e, site in entries if isinstance(e, Indexed)]
+    reread = archive_reader(settings, ledger.forms, arrivals)
+    number = 0
+    for entry, site in entries:
+        key = (entry.sha256, entry.received_utc)
+        if isinstance(entry, VoidLine):
+            if _replay_void(settings, ledger, entry, reread):
+                outcomes[key] = "void"
+            continue
+        number += 1
+        if on_file:
+            on_file("replay", number, len(arrivals), entry.name)
+        arrival = archived(site, entry.sha256, entry.name, entry.received_utc)
+        # the PMO's rules are this folder's; where it arrived is the archive's site
+        checked = next(checks)
+        outcomes[key] = record(ledger, arrival, checked, replace(settings, site=site.site)).outcome
+        crash_point("rebuild-recorded")
+    return outcomes
+
+
+def _replay_void(settings: Settings, ledger: Ledger, line: VoidLine, reread: Reread) -> bool:
+    """The void again, as it was made; False when it no longer can be (the outcome differs,
+    which the rebuild's check reports)."""
+    sid = accepted_arrival(ledger, line.sha256, line.received_utc)
+    if sid is None:
+        return False
+    when = dt.datetime.fromisoformat(line.void_utc)
+    try:
+        void_submission(ledger, settings, sid, line.reason, line.by, reread, when)
+    except PmoError:
+        return False
+    return True
+
+
+def checked_in_order(
+    arrivals: Arrivals,
+    forms: dict[str, FormSpec],
+    settings: Settings,
+    folders: tuple[Settings, ...],
+    workers: int = 1,
+) -> Iterator[Checked]:
+    """Each arrival's check, in order: in this process, or in `workers` worker processes.
+    `folders`: the sites the arrivals are from (each arrival's site is one of them)."""
+    if workers < 2:
+        for entry, site in arrivals:
+            arrival = archived(site, entry.sha256, entry.name, entry.received_utc)
+            yield check(arrival, forms_for(site, forms, entry.spec), settings)
+        return
+    place = {id(folder): n for n, folder in enumerate(folders)}
+    tasks: list[Task] = [
+        (place[id(site)], e.sha256, e.name, e.received_utc, e.spec) for e, site in arrivals
+    ]
+    pool = ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("spawn"),  # no inherited state, as on Windows
+        initializer=_start_checker,
+        initargs=(forms, settings, folders),
+    )
+    try:
+        waiting: deque[Future] = deque()
+        for start in range(0, len(tasks), BATCH):
+            waiting.append(pool.submit(_check_batch, tasks[start : start + BATCH]))
+            if len(waiting) >= AHEAD * workers:
+                yield from waiting.popleft().result()
+        while waiting:
+            yield from waiting.popleft().result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+_CHECKER: dict = {}  # in a worker: the forms, the rules' settings and the sites' folders
+
+
+def _start_checker(
+    forms: dict[str, FormSpec], settings: Settings, folders: tuple[Settings, ...]
+) -> None:
+    # Ctrl-C reaches the whole process group; the rebuild stops its workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _CHECKER.update(forms=forms, settings=settings, folders=folders)
+
+
+def _check_batch(tasks: list[Task]) -> list[Checked]:
+    forms, settings, folders = _CHECKER["forms"], _CHECKER["settings"], _CHECKER["folders"]
+    checks = []
+    for folder, sha256, name, received, spec in tasks:
+        site = folders[folder]
+        arrival = archived(site, sha256, name, received)
+        checks.append(check(arrival, forms_for(site, forms, spec), settings))
+    return checks
