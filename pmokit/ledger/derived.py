@@ -101,34 +101,33 @@ def apply_decision(
 ) -> tuple[tuple[str | None, str], ...]:
     """The project's register entry, its state moves and its baselines."""
     projects, code = ledger.table("projects"), fields["project_code"]
+    # the register's row by code: what it changes are the keys given beside `b_code`
+    changing = built_once(
+        ledger,
+        "project-update",
+        lambda: update(projects).where(projects.c.code == bindparam("b_code")),
+    )
     if state is None:  # only an initiation registers a project (decide() sees to it)
+        row = {"code": code, "state": "启动", "state_since": today, "registered_by": sid}
         db.execute(
-            insert(projects).values(
-                code=code, state="启动", state_since=today, registered_by=sid, **decision.register
-            )
+            built_once(ledger, "project-insert", lambda: insert(projects)),
+            {
+                **row,
+                **decision.register,
+            },
         )
     elif decision.register:
-        db.execute(update(projects).where(projects.c.code == code).values(**decision.register))
+        db.execute(changing, {"b_code": code, **decision.register})
     moves = []
     current = state
+    moving = built_once(ledger, "transition", lambda: insert(ledger.table("transitions")))
     for target, effective in decision.moves:
         if target == current:
             continue
-        db.execute(
-            insert(ledger.table("transitions")).values(
-                project_code=code,
-                from_state=current,
-                to_state=target,
-                effective=effective or today,
-                form=form_id,
-                submission_id=sid,
-            )
-        )
-        db.execute(
-            update(projects)
-            .where(projects.c.code == code)
-            .values(state=target, state_since=effective or today)
-        )
+        row = {"project_code": code, "from_state": current, "to_state": target}
+        when = effective or today
+        db.execute(moving, {**row, "effective": when, "form": form_id, "submission_id": sid})
+        db.execute(changing, {"b_code": code, "state": target, "state_since": when})
         moves.append((current, target))
         current = target
     _baselines(db, ledger, sid, code, decision.baseline)
@@ -140,17 +139,16 @@ def _baselines(db: Connection, ledger: Ledger, sid: int, code: str, kind: str | 
     if kind is None:
         return
     baselines = ledger.table("baselines")
+    latest = built_once(
+        ledger,
+        "baseline-latest",
+        lambda: select(func.max(baselines.c.version)).where(
+            (baselines.c.project_code == bindparam("code"))
+            & (baselines.c.kind == bindparam("kind"))
+        ),
+    )
+    adding = built_once(ledger, "baseline-insert", lambda: insert(baselines))
     for each in BASELINE_KINDS if kind == "initiation" else (kind,):
-        latest = (
-            db.scalar(
-                select(func.max(baselines.c.version)).where(
-                    (baselines.c.project_code == code) & (baselines.c.kind == each)
-                )
-            )
-            or 0
-        )
-        db.execute(
-            insert(baselines).values(
-                project_code=code, kind=each, version=latest + 1, submission_id=sid
-            )
-        )
+        version = (db.scalar(latest, {"code": code, "kind": each}) or 0) + 1
+        row = {"project_code": code, "kind": each, "version": version, "submission_id": sid}
+        db.execute(adding, row)

@@ -17,6 +17,7 @@ import signal
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 
 from pmokit.base.errors import LedgerError, PmoError
@@ -158,15 +159,30 @@ def checked_in_order(
 ) -> Iterator[Checked]:
     """Each arrival's check, in order: in this process, or in `workers` worker processes.
     `folders`: the sites the arrivals are from (each arrival's site is one of them)."""
-    if workers < 2:
-        for entry, site in arrivals:
-            arrival = archived(site, entry.sha256, entry.name, entry.received_utc)
-            yield check(arrival, forms_for(site, forms, entry.spec), settings)
-        return
-    place = {id(folder): n for n, folder in enumerate(folders)}
-    tasks: list[Task] = [
-        (place[id(site)], e.sha256, e.name, e.received_utc, e.spec) for e, site in arrivals
-    ]
+    done = 0
+    if workers >= 2:
+        place = {id(folder): n for n, folder in enumerate(folders)}
+        tasks: list[Task] = [
+            (place[id(site)], e.sha256, e.name, e.received_utc, e.spec) for e, site in arrivals
+        ]
+        try:
+            for checked in _checked_by_workers(tasks, forms, settings, folders, workers):
+                done += 1
+                yield checked
+        except BrokenProcessPool:  # a worker that could not start or died: the rest here
+            pass
+    for entry, site in arrivals[done:]:
+        arrival = archived(site, entry.sha256, entry.name, entry.received_utc)
+        yield check(arrival, forms_for(site, forms, entry.spec), settings)
+
+
+def _checked_by_workers(
+    tasks: list[Task],
+    forms: dict[str, FormSpec],
+    settings: Settings,
+    folders: tuple[Settings, ...],
+    workers: int,
+) -> Iterator[Checked]:
     pool = ProcessPoolExecutor(
         workers,
         mp_context=multiprocessing.get_context("spawn"),  # no inherited state, as on Windows
