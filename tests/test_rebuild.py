@@ -14,7 +14,8 @@ from sqlalchemy import MetaData, select
 from pmokit.ledger.store import Ledger
 from pmokit.pipeline import rebuild
 from pmokit.pipeline.archive import Indexed, indexed
-from pmokit.pipeline.rebuild import checked_in_order, rebuild_ledger
+from pmokit.pipeline.rebuild import rebuild_ledger
+from pmokit.pipeline.replay_checks import checked_in_order
 
 
 def _history(desk):
@@ -45,6 +46,8 @@ def test_checks_in_worker_processes_are_the_checks_made_here_in_the_same_order(d
         c.parsed.record if c.parsed else None for c in here
     ]
     assert [c.report.valid for c in here] == [True, True, True, True, False]
+    # each spec comes back by name, as the rebuild's own object, not a copy
+    assert all(c.parsed.form is desk.forms[c.parsed.form.id] for c in there if c.parsed)
 
 
 def test_a_rebuild_with_its_checks_in_workers_reaches_the_same_state(desk, monkeypatch):

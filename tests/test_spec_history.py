@@ -15,6 +15,7 @@ from pmokit.cli.main import cli
 from pmokit.forms.load import load_forms
 from pmokit.ledger.rebuild_check import RebuildWouldChange, recorded_outcomes
 from pmokit.ledger.store import Ledger
+from pmokit.pipeline import rebuild
 from pmokit.pipeline.rebuild import rebuild_ledger
 from pmokit.pipeline.spec_history import SPECS
 
@@ -53,7 +54,12 @@ def history(desk):
     return before
 
 
-def test_a_version_bump_replays_earlier_reports_with_their_own_spec(desk, tmp_path):
+@pytest.mark.parametrize("checked_in", ["here", "workers"])
+def test_a_version_bump_replays_earlier_reports_with_their_own_spec(
+    desk, tmp_path, monkeypatch, checked_in
+):
+    if checked_in == "workers":  # the kept spec goes to a worker and comes back by its name
+        monkeypatch.setattr(rebuild, "IN_PROCESS_BELOW", 0)
     before = history(desk)
     kept = sorted(p.name.split("-v")[0] for p in (desk.settings.archive_dir() / SPECS).iterdir())
     assert kept == ["initiation", "weekly"]  # each spec a file was read with, kept

@@ -4,20 +4,14 @@ ledger's arrival order (every site's, merged), into a ledger made anew in one tr
 and that was not accepted, not at all.
 
 Checking is most of a replay's time and each file's check stands alone, so a large archive is
-checked in worker processes, one per processor, in order, while this process records; a file's
-check waits in memory only until its turn, so memory stays flat however large the archive.
+checked in worker processes, one per processor, while this process records (replay_checks.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 import os
-import signal
-from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 
 from pmokit.base.errors import LedgerError, PmoError
@@ -34,17 +28,12 @@ from pmokit.pipeline.archive import (
     reconcile_index,
     require_index,
 )
-from pmokit.pipeline.intake import OnFile, archive_reader, check, record
-from pmokit.pipeline.spec_history import forms_for
+from pmokit.pipeline.intake import OnFile, archive_reader, record
+from pmokit.pipeline.replay_checks import checked_in_order
 from pmokit.utils.crash import crash_point
 from pmokit.validation.validate import Checked
 
-Arrivals = list[tuple[Indexed, Settings]]
-# (folder's place among the sites, sha256, name, received, spec): a file for a worker to check
-Task = tuple[int, str, str, str, str | None]
 IN_PROCESS_BELOW = 200  # fewer files are checked here: a worker takes a second to start
-BATCH = 8  # files a worker checks per task: fewer round trips between the processes
-AHEAD = 4  # batches in flight per worker
 
 
 def rebuild_ledger(
@@ -148,75 +137,3 @@ def _replay_void(settings: Settings, ledger: Ledger, line: VoidLine, reread: Rer
     except PmoError:
         return False
     return True
-
-
-def checked_in_order(
-    arrivals: Arrivals,
-    forms: dict[str, FormSpec],
-    settings: Settings,
-    folders: tuple[Settings, ...],
-    workers: int = 1,
-) -> Iterator[Checked]:
-    """Each arrival's check, in order: in this process, or in `workers` worker processes.
-    `folders`: the sites the arrivals are from (each arrival's site is one of them)."""
-    done = 0
-    if workers >= 2:
-        place = {id(folder): n for n, folder in enumerate(folders)}
-        tasks: list[Task] = [
-            (place[id(site)], e.sha256, e.name, e.received_utc, e.spec) for e, site in arrivals
-        ]
-        try:
-            for checked in _checked_by_workers(tasks, forms, settings, folders, workers):
-                done += 1
-                yield checked
-        except BrokenProcessPool:  # a worker that could not start or died: the rest here
-            pass
-    for entry, site in arrivals[done:]:
-        arrival = archived(site, entry.sha256, entry.name, entry.received_utc)
-        yield check(arrival, forms_for(site, forms, entry.spec), settings)
-
-
-def _checked_by_workers(
-    tasks: list[Task],
-    forms: dict[str, FormSpec],
-    settings: Settings,
-    folders: tuple[Settings, ...],
-    workers: int,
-) -> Iterator[Checked]:
-    pool = ProcessPoolExecutor(
-        workers,
-        mp_context=multiprocessing.get_context("spawn"),  # no inherited state, as on Windows
-        initializer=_start_checker,
-        initargs=(forms, settings, folders),
-    )
-    try:
-        waiting: deque[Future] = deque()
-        for start in range(0, len(tasks), BATCH):
-            waiting.append(pool.submit(_check_batch, tasks[start : start + BATCH]))
-            if len(waiting) >= AHEAD * workers:
-                yield from waiting.popleft().result()
-        while waiting:
-            yield from waiting.popleft().result()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-_CHECKER: dict = {}  # in a worker: the forms, the rules' settings and the sites' folders
-
-
-def _start_checker(
-    forms: dict[str, FormSpec], settings: Settings, folders: tuple[Settings, ...]
-) -> None:
-    # Ctrl-C reaches the whole process group; the rebuild stops its workers itself.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _CHECKER.update(forms=forms, settings=settings, folders=folders)
-
-
-def _check_batch(tasks: list[Task]) -> list[Checked]:
-    forms, settings, folders = _CHECKER["forms"], _CHECKER["settings"], _CHECKER["folders"]
-    checks = []
-    for folder, sha256, name, received, spec in tasks:
-        site = folders[folder]
-        arrival = archived(site, sha256, name, received)
-        checks.append(check(arrival, forms_for(site, forms, spec), settings))
-    return checks
