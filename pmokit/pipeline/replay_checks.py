@@ -24,6 +24,7 @@ from pmokit.forms.schema import FormSpec
 from pmokit.pipeline.archive import Indexed, archived
 from pmokit.pipeline.intake import check
 from pmokit.pipeline.spec_history import forms_for
+from pmokit.utils.gc_pause import paused_gc
 from pmokit.validation.validate import Checked
 
 Arrivals = list[tuple[Indexed, Settings]]
@@ -86,9 +87,9 @@ def _checked_by_workers(
         for start in range(0, len(tasks), BATCH):
             waiting.append(pool.submit(_check_batch, tasks[start : start + BATCH]))
             if len(waiting) >= AHEAD * workers:
-                yield from _ChecksUnpickler(waiting.popleft().result(), spec_named).load()
+                yield from _unpickled(waiting.popleft().result(), spec_named)
         while waiting:
-            yield from _ChecksUnpickler(waiting.popleft().result(), spec_named).load()
+            yield from _unpickled(waiting.popleft().result(), spec_named)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -104,6 +105,7 @@ def _start_checker(
     _CHECKER.update(forms=forms, settings=settings, folders=folders)
 
 
+@paused_gc()  # thousands of objects a file, no cycles: the collector would only walk them
 def _check_batch(tasks: list[Task]) -> bytes:
     """In a worker: the tasks' checks, pickled with each spec by its key (_spec_named)."""
     forms, settings, folders = _CHECKER["forms"], _CHECKER["settings"], _CHECKER["folders"]
@@ -126,6 +128,11 @@ def _check_batch(tasks: list[Task]) -> bytes:
 def _spec_named(key: SpecKey) -> FormSpec:
     """Stands for a spec in a pickled batch; the parent's _ChecksUnpickler resolves it."""
     raise RuntimeError(f"form spec {key} read outside a rebuild")
+
+
+@paused_gc()
+def _unpickled(data: bytes, spec_named: Callable[[SpecKey], FormSpec]) -> list[Checked]:
+    return _ChecksUnpickler(data, spec_named).load()
 
 
 class _ChecksUnpickler(pickle.Unpickler):
