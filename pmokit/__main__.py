@@ -2,4 +2,5 @@
 
 from pmokit.cli.main import main
 
-main()
+if __name__ == "__main__":  # a rebuild's worker processes import this module again
+    main()

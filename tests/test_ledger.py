@@ -321,7 +321,7 @@ def test_a_ledger_from_a_newer_pmokit_is_refused(desk):
 
 def test_online_backup_is_a_consistent_copy(sqlite_desk, tmp_path):
     from pmokit.base.errors import LedgerError
-    from pmokit.ledger.store import backup_ledger
+    from pmokit.ledger.backup import backup_ledger
 
     desk = sqlite_desk
     desk.submit("initiation")

@@ -9,10 +9,12 @@ import os
 import subprocess
 import sys
 
-from sqlalchemy import MetaData, select
+import pytest
+from sqlalchemy import MetaData, insert, select
 
+from pmokit.base.errors import PmoError
 from pmokit.ledger.store import Ledger
-from pmokit.pipeline import rebuild
+from pmokit.pipeline import rebuild, replay_checks
 from pmokit.pipeline.archive import Indexed, indexed
 from pmokit.pipeline.rebuild import rebuild_ledger
 from pmokit.pipeline.replay_checks import checked_in_order
@@ -88,3 +90,31 @@ def test_a_rebuild_killed_half_way_leaves_the_ledger_as_it_was(desk):
     done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and "rebuilt" in done.stdout, done.stderr
     assert _dump(desk.ledger) == before
+
+
+def test_a_write_that_fails_inside_a_rebuild_leaves_nothing_of_itself(desk):
+    # a void the rebuild finds refused has written its row before it is refused: it must go
+    meta = desk.ledger.table("meta")
+    with desk.ledger.rebuilding():
+        with pytest.raises(PmoError), desk.ledger.write() as db:
+            db.execute(insert(meta).values(key="half", value="-"))
+            raise PmoError("拒绝", "refused")
+        with desk.ledger.write() as db:
+            db.execute(insert(meta).values(key="whole", value="-"))
+    keys = {key for key, _ in desk.rows("meta", "key", "value")}
+    assert "whole" in keys and "half" not in keys
+
+
+def _no_worker_starts(*_args):
+    raise SystemExit(1)  # as a worker that cannot import, or is killed at once
+
+
+def test_workers_that_cannot_start_leave_the_checks_to_this_process(desk, monkeypatch):
+    _history(desk)
+    arrivals = [(e, desk.settings) for e in indexed(desk.settings) if isinstance(e, Indexed)]
+    here = list(checked_in_order(arrivals, desk.forms, desk.settings, (desk.settings,)))
+    monkeypatch.setattr(replay_checks, "_start_checker", _no_worker_starts)
+    broken = list(
+        checked_in_order(arrivals, desk.forms, desk.settings, (desk.settings,), workers=2)
+    )
+    assert [c.report for c in broken] == [c.report for c in here]

@@ -16,7 +16,7 @@ from pmokit.base.settings import SETTINGS_FILE, Settings, load_settings
 from pmokit.cli.help import HelpGroup, option
 from pmokit.cli.progress import Progress
 from pmokit.cli.support import open_ledger, spec_forms
-from pmokit.ledger.store import backup_ledger
+from pmokit.ledger.backup import backup_ledger
 from pmokit.pipeline.rebuild import rebuild_ledger
 
 

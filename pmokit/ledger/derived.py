@@ -108,14 +108,9 @@ def apply_decision(
         lambda: update(projects).where(projects.c.code == bindparam("b_code")),
     )
     if state is None:  # only an initiation registers a project (decide() sees to it)
-        row = {"code": code, "state": "启动", "state_since": today, "registered_by": sid}
-        db.execute(
-            built_once(ledger, "project-insert", lambda: insert(projects)),
-            {
-                **row,
-                **decision.register,
-            },
-        )
+        registering = built_once(ledger, "project-insert", lambda: insert(projects))
+        entry = {"code": code, "state": "启动", "state_since": today, "registered_by": sid}
+        db.execute(registering, {**entry, **decision.register})
     elif decision.register:
         db.execute(changing, {"b_code": code, **decision.register})
     moves = []
@@ -124,9 +119,9 @@ def apply_decision(
     for target, effective in decision.moves:
         if target == current:
             continue
-        row = {"project_code": code, "from_state": current, "to_state": target}
+        move = {"project_code": code, "from_state": current, "to_state": target}
         when = effective or today
-        db.execute(moving, {**row, "effective": when, "form": form_id, "submission_id": sid})
+        db.execute(moving, {**move, "effective": when, "form": form_id, "submission_id": sid})
         db.execute(changing, {"b_code": code, "state": target, "state_since": when})
         moves.append((current, target))
         current = target

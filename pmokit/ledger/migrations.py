@@ -3,6 +3,8 @@ steps a ledger lacks, in the migrating transaction, when it is opened."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import Connection, text
 
 from pmokit.ledger.tables import build_metadata
@@ -33,7 +35,7 @@ def _v6_sites_and_leases(db: Connection) -> None:
 
 
 # Schema migrations by the version they lead to; each runs in the migrating transaction.
-MIGRATIONS: dict[int, object] = {
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _v2_filing_and_saved_time,
     3: _v3_rollup_history,
     4: _v4_mail,

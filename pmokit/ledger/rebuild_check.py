@@ -1,6 +1,7 @@
 """What a rebuild would change: the outcomes a ledger has recorded, read before it is emptied,
-against the outcomes a trial replay gives. History is never rewritten without being asked
-(pipeline/rebuild.rebuild_ledger refuses, listing each change, unless told to accept them)."""
+against the outcomes its replay gives, before the replay's transaction commits. History is
+never rewritten without being asked (pipeline/rebuild.rebuild_ledger refuses, listing each
+change, unless told to accept them)."""
 
 from __future__ import annotations
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
@@ -33,7 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
-from pmokit.base.errors import LedgerError, OutputError, os_reason
+from pmokit.base.errors import LedgerError
 from pmokit.forms.schema import FormSpec
 from pmokit.ledger.migrations import MIGRATIONS
 from pmokit.ledger.tables import SCHEMA_VERSION, build_metadata, forms_fingerprint
@@ -101,6 +100,7 @@ def _sqlite_engine(url: str, create: bool = True) -> Engine:
 
 
 WRITE_LOCK = 0x706D6F6B  # "pmok": the PostgreSQL advisory lock every write transaction holds
+REBUILD_LOCK_WAIT = "30s"  # how long a rebuild waits for PostgreSQL readers to let go
 
 
 class NoLedgerError(LedgerError):
@@ -180,9 +180,10 @@ class Ledger:
     def write(self) -> Iterator[Connection]:
         """One write transaction: committed on success, rolled back on any exception; a database
         failure becomes a LedgerError (one line for the user, exit 3), not a traceback.
-        Inside rebuilding(), every write is part of its one transaction."""
+        Inside rebuilding(), each write is a savepoint of its one transaction."""
         if self._joined is not None:
-            yield self._joined
+            with self._joined.begin_nested():  # a write that fails leaves nothing of itself
+                yield self._joined
             return
         try:
             with self.engine.connect() as connection:
@@ -215,6 +216,8 @@ class Ledger:
         filled: it commits whole or not at all, so a crash, or a rebuild that would change
         history, leaves the ledger as it was."""
         with self.write() as db:
+            if db.dialect.name == "postgresql":  # dropping waits for readers: not for ever
+                db.exec_driver_sql(f"SET LOCAL lock_timeout = '{REBUILD_LOCK_WAIT}'")
             existing = MetaData()
             existing.reflect(db)  # every table, form tables of specs since changed included
             existing.drop_all(db)
@@ -243,6 +246,7 @@ class Ledger:
                 )
 
     def _create(self, db: Connection) -> None:
+        """Today's tables, and the meta rows that say which pmokit and specs built them."""
         self.metadata.create_all(db)
         db.execute(
             insert(self.table("meta")),
@@ -278,7 +282,7 @@ class Ledger:
                 f"the ledger is schema version {version}, newer than this pmokit",
             )
         for step in range(version + 1, SCHEMA_VERSION + 1):
-            MIGRATIONS[step](db)  # type: ignore[operator]
+            MIGRATIONS[step](db)
         db.execute(
             text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
             {"v": str(SCHEMA_VERSION)},
@@ -362,34 +366,3 @@ def ledger_summary(ledger: Ledger, day_start: dt.datetime) -> dict[str, dict[str
         "today": dict(sorted(today)),
         "projects": dict(sorted(states)),
     }
-
-
-def backup_ledger(ledger: Ledger, target: Path) -> Path:
-    """An online, transactionally consistent copy of a SQLite ledger (VACUUM INTO), never a file
-    copy of a live database; checked with integrity_check before it is reported."""
-    if not ledger.url.startswith("sqlite"):
-        raise LedgerError(
-            "PostgreSQL 台账请用 pg_dump 备份", "back up a PostgreSQL ledger with pg_dump"
-        )
-    if target.exists():
-        raise LedgerError(f"{target} 已存在", f"{target} already exists")
-    raw = ledger.engine.raw_connection()  # VACUUM runs outside any transaction
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        raw.cursor().execute("VACUUM INTO ?", (str(target),))
-    except (OSError, sqlite3.Error) as exc:
-        raise OutputError(target, os_reason(exc)) from None
-    finally:
-        raw.close()
-    copy = create_engine(f"sqlite:///{target}")
-    try:
-        with copy.connect() as db:
-            verdict = db.exec_driver_sql("PRAGMA integrity_check").scalar()
-    finally:
-        copy.dispose()
-    if verdict != "ok":
-        raise LedgerError(
-            f"备份 {target} 完整性检查未通过：{verdict}",
-            f"the backup {target} failed its integrity check: {verdict}",
-        )
-    return target

@@ -34,6 +34,7 @@ from pmokit.utils.crash import crash_point
 from pmokit.validation.validate import Checked
 
 IN_PROCESS_BELOW = 200  # fewer files are checked here: a worker takes a second to start
+MOST_WORKERS = 8  # a worker holds ~100 MB; beyond a few, recording is the limit anyway
 
 
 def rebuild_ledger(
@@ -57,7 +58,7 @@ def rebuild_ledger(
     entries = merged_index(settings, sites, {key: row[3] for key, row in before.items()})
     arrivals = [(entry, site) for entry, site in entries if isinstance(entry, Indexed)]
     _require_every_site(before, {(e.sha256, e.received_utc) for e, _ in arrivals})
-    workers = (os.cpu_count() or 1) if len(arrivals) >= IN_PROCESS_BELOW else 1
+    workers = _processors() if len(arrivals) >= IN_PROCESS_BELOW else 1
     with Ledger(settings.ledger_url(), forms, prepare=False) as ledger, ledger.rebuilding():
         checks = checked_in_order(arrivals, forms, settings, (settings, *sites), workers)
         try:
@@ -68,6 +69,13 @@ def rebuild_ledger(
         if changed:
             raise RebuildWouldChange(changed)  # the transaction rolls back: nothing changed
     return len(arrivals)
+
+
+def _processors() -> int:
+    """The processors this process may run on (a container's or an affinity's, not the host's),
+    as many workers, within MOST_WORKERS."""
+    usable = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+    return min(len(usable) if usable else os.cpu_count() or 1, MOST_WORKERS)
 
 
 def _require_every_site(before: dict, replayed: set[tuple[str, str]]) -> None:

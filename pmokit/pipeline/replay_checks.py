@@ -54,8 +54,8 @@ def checked_in_order(
             for checked in _checked_by_workers(tasks, forms, settings, folders, workers):
                 done += 1
                 yield checked
-        except BrokenProcessPool:  # a worker that could not start or died: the rest here
-            pass
+        except (BrokenProcessPool, OSError):  # no worker could start, or one died: the rest
+            pass  # here (a file that cannot be read raises here again, in its place)
     for entry, site in arrivals[done:]:
         arrival = archived(site, entry.sha256, entry.name, entry.received_utc)
         yield check(arrival, forms_for(site, forms, entry.spec), settings)
@@ -68,6 +68,7 @@ def _checked_by_workers(
     folders: tuple[Settings, ...],
     workers: int,
 ) -> Iterator[Checked]:
+    """The tasks' checks in order, from `workers` spawned processes, a few batches ahead."""
     pool = ProcessPoolExecutor(
         workers,
         mp_context=multiprocessing.get_context("spawn"),  # no inherited state, as on Windows

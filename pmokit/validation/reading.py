@@ -98,9 +98,14 @@ class Opened:
         self.book.close()
 
 
-@lru_cache(maxsize=4096)  # a form's defined names are the same in every file of it
 def parse_reference(text: str) -> Where | None:
-    """'周报'!$B$4:$B$9 -> (sheet, first_row, col, last_row, col), 0-based; None if not a range."""
+    """'周报'!$B$4:$B$9 -> (sheet, first_row, col, last_row, col), 0-based; None if not a range.
+    A form's defined names are the same in every file of it: short ones are parsed once."""
+    return _parsed_reference(text) if len(text) <= 200 else _parsed_reference.__wrapped__(text)
+
+
+@lru_cache(maxsize=4096)
+def _parsed_reference(text: str) -> Where | None:
     match = REFERENCE.match(text.strip())
     if not match:
         return None
@@ -123,7 +128,8 @@ def read_workbook_xml(
     (xl/workbook.xml, or wherever the package's relationships put it). `package`: the bytes'
     zip, when the caller has it open already."""
     try:
-        with nullcontext(package) if package else zipfile.ZipFile(io.BytesIO(data)) as archive:
+        opened = package is None
+        with zipfile.ZipFile(io.BytesIO(data)) if opened else nullcontext(package) as archive:
             root = ElementTree.fromstring(archive.read(workbook_part(archive) or "xl/workbook.xml"))
     except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, ValueError):
         raise _unreadable(name, data) from None
