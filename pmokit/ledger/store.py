@@ -231,7 +231,6 @@ class Ledger:
     def _prepare(self) -> None:
         if self.read_only:
             return self._check_read_only()
-        fingerprint = forms_fingerprint(self.forms)
         with self.write() as db:
             if not inspect(db).has_table("meta"):
                 return self._create(db)
@@ -239,7 +238,7 @@ class Ledger:
                 db.execute(select(self.table("meta").c.key, self.table("meta").c.value)).all()
             )
             self._migrate(db, int(meta.get("schema_version", "0")))
-            if meta.get("forms") != fingerprint:
+            if meta.get("forms") != forms_fingerprint(self.forms):
                 raise LedgerError(
                     "表单定义已变更，台账需重建：请运行 pmo ledger rebuild",
                     "the form specs changed since this ledger was built; run `pmo ledger rebuild`",

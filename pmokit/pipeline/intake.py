@@ -44,6 +44,15 @@ def check(arrival: Arrival, forms: dict[str, FormSpec], settings: Settings) -> C
     return check_workbook(arrival.data, forms, settings, name=arrival.name)
 
 
+def check_archived(
+    site: Settings, entry: Indexed, forms: dict[str, FormSpec], settings: Settings
+) -> Checked:
+    """An archived arrival checked again with the spec it was read with when it arrived; `site`
+    is the folder whose archive holds it, `settings` the PMO's rules."""
+    arrival = archived(site, entry.sha256, entry.name, entry.received_utc)
+    return check(arrival, forms_for(site, forms, entry.spec), settings)
+
+
 def record(
     ledger: Ledger,
     arrival: Arrival,
@@ -132,7 +141,6 @@ def archive_reader(
         if (sha256, received) not in found:
             return None
         entry, site = found[(sha256, received)]
-        arrival = archived(site, entry.sha256, entry.name, entry.received_utc)
-        return check(arrival, forms_for(site, forms, entry.spec), settings).parsed
+        return check_archived(site, entry, forms, settings).parsed
 
     return reread

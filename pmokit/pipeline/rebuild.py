@@ -29,7 +29,7 @@ from pmokit.pipeline.archive import (
     require_index,
 )
 from pmokit.pipeline.intake import OnFile, archive_reader, record
-from pmokit.pipeline.replay_checks import checked_in_order
+from pmokit.pipeline.replay_checks import Arrivals, checked_in_order
 from pmokit.utils.crash import crash_point
 from pmokit.validation.validate import Checked
 
@@ -62,7 +62,7 @@ def rebuild_ledger(
     with Ledger(settings.ledger_url(), forms, prepare=False) as ledger, ledger.rebuilding():
         checks = checked_in_order(arrivals, forms, settings, (settings, *sites), workers)
         try:
-            outcomes = _replay(settings, ledger, entries, checks, on_file)
+            outcomes = _replay(settings, ledger, (entries, arrivals), checks, on_file)
         finally:
             checks.close()  # workers stopped, whatever happened
         changed = outcome_changes(before, outcomes) if not accept_changes else []
@@ -107,13 +107,14 @@ def _catch_up_index(sites: tuple[Settings, ...], forms: dict[str, FormSpec]) -> 
 def _replay(
     settings: Settings,
     ledger: Ledger,
-    entries: list,
+    listed: tuple[list, Arrivals],
     checks: Iterator[Checked],
     on_file: OnFile | None,
 ) -> dict[tuple[str, str], str]:
-    """Record each arrival with its check and make each void; (sha256, received) -> outcome."""
+    """Record each arrival with its check and make each void, in the order of `listed` (every
+    index line, and the arrivals among them); (sha256, received) -> outcome."""
     outcomes = {}
-    arrivals = [(e, site) for e, site in entries if isinstance(e, Indexed)]
+    entries, arrivals = listed
     reread = archive_reader(settings, ledger.forms, arrivals)
     number = 0
     for entry, site in entries:

@@ -22,14 +22,13 @@ from concurrent.futures.process import BrokenProcessPool
 from pmokit.base.settings import Settings
 from pmokit.forms.schema import FormSpec
 from pmokit.pipeline.archive import Indexed, archived
-from pmokit.pipeline.intake import check
+from pmokit.pipeline.intake import check, check_archived
 from pmokit.pipeline.spec_history import forms_for
 from pmokit.utils.gc_pause import paused_gc
 from pmokit.validation.validate import Checked
 
 Arrivals = list[tuple[Indexed, Settings]]
-# (folder's place among the sites, sha256, name, received, spec): a file for a worker to check
-Task = tuple[int, str, str, str, str | None]
+Task = tuple[int, Indexed]  # a file for a worker to check: its folder's place among the sites
 SpecKey = tuple[int, str | None, str]  # (folder's place, the file's spec key, form id)
 BATCH = 8  # files a worker checks per task: fewer round trips between the processes
 AHEAD = 4  # batches in flight per worker
@@ -47,9 +46,7 @@ def checked_in_order(
     done = 0
     if workers >= 2:
         place = {id(folder): n for n, folder in enumerate(folders)}
-        tasks: list[Task] = [
-            (place[id(site)], e.sha256, e.name, e.received_utc, e.spec) for e, site in arrivals
-        ]
+        tasks: list[Task] = [(place[id(site)], entry) for entry, site in arrivals]
         try:
             for checked in _checked_by_workers(tasks, forms, settings, folders, workers):
                 done += 1
@@ -57,8 +54,7 @@ def checked_in_order(
         except (BrokenProcessPool, OSError):  # no worker could start, or one died: the rest
             pass  # here (a file that cannot be read raises here again, in its place)
     for entry, site in arrivals[done:]:
-        arrival = archived(site, entry.sha256, entry.name, entry.received_utc)
-        yield check(arrival, forms_for(site, forms, entry.spec), settings)
+        yield check_archived(site, entry, forms, settings)
 
 
 def _checked_by_workers(
@@ -111,12 +107,13 @@ def _check_batch(tasks: list[Task]) -> bytes:
     """In a worker: the tasks' checks, pickled with each spec by its key (_spec_named)."""
     forms, settings, folders = _CHECKER["forms"], _CHECKER["settings"], _CHECKER["folders"]
     checks, keys, used = [], {}, []
-    for folder, sha256, name, received, spec in tasks:
+    for folder, entry in tasks:
         site = folders[folder]
-        checking = forms_for(site, forms, spec)
+        checking = forms_for(site, forms, entry.spec)
         used.append(checking)  # alive while pickled: the keys are by id()
-        keys.update((id(form), (folder, spec, form.id)) for form in checking.values())
-        checks.append(check(archived(site, sha256, name, received), checking, settings))
+        keys.update((id(form), (folder, entry.spec, form.id)) for form in checking.values())
+        arrival = archived(site, entry.sha256, entry.name, entry.received_utc)
+        checks.append(check(arrival, checking, settings))
     table = copyreg.dispatch_table.copy()
     table[FormSpec] = lambda form: (_spec_named, (keys[id(form)],))
     out = io.BytesIO()
