@@ -63,18 +63,24 @@ def build_form(
     *,
     macros: MacroParts | None = None,
     locked: frozenset[str] = frozenset(),
+    saved: dt.datetime | None = None,
 ) -> Path:
     """Write the blank (or, with a record, prefilled) workbook of one form to `path`.
 
     With `macros` the workbook is the macro-enabled variant (`.xlsm`): the same sheets, names
     and metadata, plus the VBA project, a button bar on every sheet a person sees, and the
     hidden xlwings.conf sheet; its instructions send people to the Submit button. `locked`
-    fields (a pre-filled form's register values) are written read-only."""
+    fields (a pre-filled form's register values) are written read-only. `saved` is when the
+    workbook says it was saved (aware; now if not given): the same record saved at the same
+    moment is the same file, byte for byte."""
     layout = layout_form(form)
     options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
     with writing(path):
         workbook = xlsxwriter.Workbook(str(path), options)
         _FormWriter(workbook, layout, lang, record, macros, locked).write()
+        if saved is not None:  # XlsxWriter writes it as UTC
+            utc = saved.astimezone(dt.timezone.utc).replace(tzinfo=None)
+            workbook.set_properties({**workbook.doc_properties, "created": utc})
         workbook.close()
     return path
 
