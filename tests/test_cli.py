@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import FORM_IDS, REPO
+from conftest import REPO
 
 from pmokit.cli.main import cli
 from pmokit.forms.describe import describe_form, forms_markdown
@@ -102,20 +102,6 @@ def test_forms_read_prints_values_and_exit_code(forms, tmp_path):
     assert json.loads(result.output)["fields"]["budget_month"] == "2026-04-01"
 
 
-def test_demo_builds_forms_and_samples(tmp_path):
-    result = run("demo", "--out", str(tmp_path / "demo"))
-    assert result.exit_code == 0, result.output
-    assert len(list((tmp_path / "demo" / "forms").glob("*.xlsx"))) == len(FORM_IDS)
-    assert result.output.count(" 校验通过 ") == len(FORM_IDS)
-    assert "weekly-with-mistakes.feedback.xlsx" in result.output
-    assert (tmp_path / "demo" / "feedback" / "weekly-with-mistakes.feedback.xlsx").exists()
-    assert "已接收 initiation.xlsx  -→启动 启动→实施" in result.output
-    assert "R6   错误 领导处理意见 PRJ-2026-001-I01" in result.output
-    assert (tmp_path / "demo" / ".pmo" / "ledger.sqlite").exists()
-    assert (tmp_path / "demo" / "rollups" / "项目组合周报 2026-04-17.xlsx").exists()
-    assert "截至 2026-04-20 的汇总（10 个工作表" in result.output
-
-
 def test_rollup_from_the_ledger_never_overwrites(tmp_path):
     demo = tmp_path / "demo"
     assert run("demo", "--out", str(demo)).exit_code == 0
@@ -123,15 +109,15 @@ def test_rollup_from_the_ledger_never_overwrites(tmp_path):
     folder = tmp_path / "rollups"
     results = [
         subprocess.run(
-            [sys.executable, "-m", "pmokit", "rollup", "--as-of", "2026-04-20"],
+            [sys.executable, "-m", "pmokit", "rollup", "--as-of", "2026-09-30"],
             cwd=tmp_path, env={**os.environ, **env}, capture_output=True, text=True,
         )
         for _ in range(2)
     ]  # fmt: skip
     assert [r.returncode for r in results] == [0, 0], results[0].stderr
     names = sorted(p.name for p in folder.iterdir())
-    assert names == ["项目组合周报 2026-04-17 (2).xlsx", "项目组合周报 2026-04-17.xlsx"]
-    assert results[0].stdout.startswith(str(folder / "项目组合周报 2026-04-17.xlsx"))
+    assert names == ["项目组合周报 2026-09-25 (2).xlsx", "项目组合周报 2026-09-25.xlsx"]
+    assert results[0].stdout.startswith(str(folder / "项目组合周报 2026-09-25.xlsx"))
     blocker = tmp_path / "file"
     blocker.write_text("x")
     bad = subprocess.run(
@@ -344,3 +330,21 @@ def test_every_code_the_source_raises_is_registered():
     used |= set(TYPE_CODES.values())
     assert used and used <= set(ISSUE_TYPES), used - set(ISSUE_TYPES)
     assert len(used) >= 30
+
+
+def test_demo_refuses_a_folder_it_did_not_make(tmp_path):
+    (tmp_path / "预算.xlsx").write_text("someone's file")
+    result = run("demo", "--out", str(tmp_path))
+    assert result.exit_code == 3
+    assert result.output.strip().count("\n") == 0 and "不是空的，也不是之前的演示" in result.output
+    assert [p.name for p in tmp_path.iterdir()] == ["预算.xlsx"]  # untouched
+
+
+def test_demo_makes_an_earlier_demo_anew(tmp_path):
+    from pmokit.actions.demo import MARK, prepare_folder
+
+    (tmp_path / MARK).write_text("made by pmo demo")
+    (tmp_path / "share").mkdir()
+    (tmp_path / "share" / "old.xlsx").write_text("x")
+    prepare_folder(tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == [MARK]

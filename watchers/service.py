@@ -100,6 +100,7 @@ class Watcher:
         check: Callable[[bytes, str], Checked] | None = None,
         after_filing: Callable[[IntakeResult, Path], list[tuple[str, Path]]] | None = None,
         between_scans: Callable[[], list[dict]] | None = None,
+        clock: Callable[[], dt.datetime] | None = None,
     ) -> None:
         self.share, self.inbox = share, share / "inbox"
         self.settings, self.forms, self.ledger = settings, forms, ledger
@@ -109,6 +110,8 @@ class Watcher:
         # what the service does once a file is filed (its receipt, a closed project's report)
         self.after_filing = after_filing
         self.between_scans = between_scans  # the mail schedule and the outbox, between scans
+        # when a file counts as received: now, or the demo's quarter as it is played
+        self.clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
         self.stabilizer = Stabilizer(timing.settle, timing.grace)
         self.wake = threading.Event()
         self.outage: tuple[float, int] | None = None  # (since, failed looks)
@@ -188,7 +191,7 @@ class Watcher:
         """Intake and filing away (pmokit.pipeline.share): a crash anywhere redoes what is left."""
         path = item.path
         try:
-            arrival = Arrival(item.data, path.name, dt.datetime.now(dt.timezone.utc))
+            arrival = Arrival(item.data, path.name, self.clock())
             recorded, target = take_from_inbox(
                 path,
                 arrival,

@@ -107,7 +107,7 @@ def _project(n: int, rng: random.Random, used: set[str]) -> Project:
     else:
         approved = QUARTER_START + dt.timedelta(days=n % 3)
         start = approved
-    end = dt.date(2026, 9, 11) if closing else dt.date(2026, 11 + n % 2, 30 + n % 2)
+    end = dt.date(2026, 9, 15) if closing else dt.date(2026, 11 + n % 2, 30 + n % 2)
     team = tuple(rng.sample(department.engineers, 2))
     if n in (0, 4, 8) and SHARED_ENGINEER not in team:  # three projects share one engineer
         team = (SHARED_ENGINEER, team[0])

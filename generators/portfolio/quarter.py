@@ -181,11 +181,13 @@ def monthly_budget(p: Project, day: dt.date, spent: float = 0.95, **lines) -> Re
     rows = tuple(
         {
             "category": c,
-            "next_month_budget": p.monthly[c],
-            "this_month_actual": (p.monthly[c] * Decimal(str(spent))).quantize(MONEY),
+            "next_month_budget": p.monthly.get(c, Decimal(0)),
+            "this_month_actual": (p.monthly.get(c, Decimal(0)) * Decimal(str(spent))).quantize(
+                MONEY
+            ),
             **lines.get(c, {}),
         }
-        for c in CATEGORIES
+        for c in CATEGORIES + tuple(c for c in lines if c not in CATEGORIES)
     )
     fields = {
         "project_code": p.code,
@@ -221,9 +223,29 @@ def ordinary_quarter(seed: int = 7) -> Quarter:
         for month in (7, 8, 9):
             day = CALENDAR.last_workday_on_or_before(dt.date(2026, month, 25))
             if day > p.approved:
-                record = monthly_budget(p, day, spent=rng.choice((0.88, 0.93, 0.97)))
+                spent = 0.95 if p.closing else rng.choice((0.88, 0.93, 0.97))
+                record = monthly_budget(p, day, spent, **_spend(p, month, spent))
                 quarter.drops.append(drop(record, at(day, 15, rng.randrange(60))))
     return quarter
+
+
+def _spend(p: Project, month: int, spent: float) -> dict[str, dict]:
+    """What a month's budget says beyond the plan: the equipment paid for in July; and for a
+    project closing in September, June's spend in July's actuals and the rest of its budget
+    spent in August, with nothing planned for September but acceptance."""
+    lines: dict[str, dict] = {}
+    if month == 7 and p.purchases:
+        lines["采购(含外包)"] = {"this_month_actual": p.procurement_total()}
+    if not p.closing or month == 9:
+        return lines
+    for c in CATEGORIES:
+        before_august = (p.monthly[c] * len(p.months()[:-2]) * Decimal(str(spent))).quantize(MONEY)
+        if month == 7:
+            lines[c] = {"this_month_actual": before_august}
+        else:
+            rest = p.baseline(c) - before_august - (p.baseline(c) * Decimal("0.03")).quantize(MONEY)
+            lines[c] = {"this_month_actual": rest, "next_month_budget": Decimal(0)}
+    return lines
 
 
 def with_fields(record: Record, **fields) -> Record:

@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from generators.portfolio.plan import FRIDAYS
-from generators.portfolio.quarter import CALENDAR, Quarter, at
+from generators.portfolio.quarter import CALENDAR, END, Quarter, at
 from pmokit.base.workdays import weekly_deadlines
 
 SUSPENDED = (dt.date(2026, 7, 27), dt.date(2026, 8, 17))
@@ -25,6 +25,7 @@ class Truth:
     outcomes: Counter  # accepted / rejected / duplicate
     end_states: Counter  # state -> projects
     alerts: frozenset[tuple[str, str]]  # (rule, project) open at the quarter's end
+    on_time: float  # of the closed projects, those accepted by their planned end
 
 
 def truth(q: Quarter) -> Truth:
@@ -32,7 +33,13 @@ def truth(q: Quarter) -> Truth:
     alerts = {("R2", code) for code, _ in q.missing}
     alerts |= {("R10", q.roles["overspend"]), ("R6", q.roles["trouble"])}
     alerts.add(("R18", q.roles["closed-initial"]))
-    return Truth(Counter(d.expect for d in q.drops), states, frozenset(alerts))
+    accepted = {  # each closed project's latest acceptance
+        d.project: d.record.fields["acceptance_date"]
+        for d in q.drops
+        if d.record.form_id == "closure"
+    }
+    on_time = sum(day <= q.project(code).end for code, day in accepted.items()) / len(accepted)
+    return Truth(Counter(d.expect for d in q.drops), states, frozenset(alerts), on_time)
 
 
 def active_on(q: Quarter, code: str, day: dt.date) -> bool:
@@ -48,10 +55,11 @@ def active_on(q: Quarter, code: str, day: dt.date) -> bool:
 
 def reminder_moments() -> list[dt.datetime]:
     """The Friday reminders (14:00 on the week's last working day) and the budget reminders
-    (14:00 on the 25th, or the first working day after it)."""
-    fridays = [at(CALENDAR.last_workday_on_or_before(f), 14) for f in FRIDAYS]
+    (14:00 on the 25th, or the first working day after it), up to the quarter's end."""
+    weeks = (*FRIDAYS, FRIDAYS[-1] + dt.timedelta(weeks=1))  # National Day: 2 Oct's on 30 Sep
+    fridays = [at(CALENDAR.last_workday_on_or_before(f), 14) for f in weeks]
     budgets = [at(CALENDAR.first_workday_on_or_after(dt.date(2026, m, 25)), 14) for m in (7, 8, 9)]
-    return sorted(fridays + budgets)
+    return sorted(m for m in fridays + budgets if m <= END)
 
 
 def owing(q: Quarter, moment: dt.datetime) -> frozenset[str]:

@@ -68,21 +68,26 @@ class MailRun:
         }
 
 
-def compose(kind: str, ledger: Ledger, settings: Settings, moment: dt.datetime) -> Batch:
-    """The messages of `kind` as of `moment`."""
+def compose(
+    kind: str, ledger: Ledger, settings: Settings, moment: dt.datetime, keep: Path | None = None
+) -> Batch:
+    """The messages of `kind` as of `moment`; the roll-up or briefing they attach is also
+    written into `keep`, if given."""
     if kind == "reminders":
         return reminder_mails(ledger, settings, moment)
     if kind == "escalations":
         return escalation_mails(ledger, settings, moment)
     lang_settings = replace(settings, lang=settings.mail_lang())  # the attachments' too
     with tempfile.TemporaryDirectory() as tmp:
+        folder = keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
         if kind == "status":
             built = build_rollup(ledger, lang_settings, moment)
-            path = free_rollup_name(Path(tmp), built)
+            path = free_rollup_name(folder, built)
             write_rollup(built, path)
             return status_mails(built, settings, Attachment(path.name, path.read_bytes()))
         name = briefing_file_name(moment, lang_settings.lang)
-        written = briefing_to_file(ledger, lang_settings, moment, Path(tmp) / name)
+        written = briefing_to_file(ledger, lang_settings, moment, folder / name)
         document = Attachment(name, written.path.read_bytes())
         return briefing_mails(written.briefing, settings, document)
 
@@ -147,8 +152,8 @@ class MailService:
     MAX_BACKOFF = 3600.0
     RUN_SECONDS = 600.0  # a run whose watcher died is taken by another after this long
 
-    def __init__(self, ledger: Ledger, settings: Settings, clock=None) -> None:
-        self.ledger, self.settings = ledger, settings
+    def __init__(self, ledger: Ledger, settings: Settings, clock=None, keep=None) -> None:
+        self.ledger, self.settings, self.keep = ledger, settings, keep  # keep: compose()'s
         self.enabled = bool(settings.mail.smtp_host and settings.mail.sender)
         self.outbox = Outbox(settings.mail_dir())
         self.log = ScheduleLog(settings.mail_dir())
@@ -187,9 +192,9 @@ class MailService:
         if not self.enabled:
             return []
         now = now or dt.datetime.now(CHINA_TIME)
-        return self._run_schedule(now) + self._flush()
+        return self.run_schedule(now) + self._flush()
 
-    def _run_schedule(self, now: dt.datetime) -> list[dict]:
+    def run_schedule(self, now: dt.datetime) -> list[dict]:
         """Each scheduled run that is due, queued and marked as run — by one watcher of a
         group PMO's several: the first to take its lease (ledger/leases.py); the others mark
         it run once it is done, and wait while its taker is still at it."""
@@ -211,7 +216,7 @@ class MailService:
                         }
                     )
                 continue
-            batch = compose(kind, self.ledger, self.settings, moment)
+            batch = compose(kind, self.ledger, self.settings, moment, self.keep)
             queued = [
                 p for m in batch.mails if (p := self.outbox.queue(m, self.settings.mail.sender))
             ]

@@ -1,107 +1,128 @@
-"""`pmo demo`: the pipeline on built-in sample data, start to finish, in a folder of its own:
-forms built and filled, validation and feedback, intake into a ledger, alerts and the roll-up.
-"""
+"""`pmo demo`: a PMO's whole quarter (pmokit/actions/demo.py) played in a folder of its own, a
+progress line while it runs, then what a PMO lead wants to know: what came in, what was
+refused and why, where each output is, and the five alerts to read first."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
-from dataclasses import replace
+import time
+from collections import Counter
 from pathlib import Path
 
-from generators.forms import build_form, build_forms, form_filename
-from pmokit.actions.checking import check_file
-from pmokit.actions.rollups import rollup_to_file
-from pmokit.alerts.rules import open_alerts
-from pmokit.base.issues import VALID
+import click
+
+from mailer.sink import LocalSink
+from pmokit.actions.demo import DemoRun, outcome_counts, run_demo
+from pmokit.actions.mailing import flush_outbox, outbox_listing
 from pmokit.base.labels import Label
-from pmokit.base.settings import Settings
-from pmokit.base.workdays import end_of_day
+from pmokit.base.settings import Settings, load_settings
+from pmokit.cli.progress import Progress
 from pmokit.cli.support import outcome_text, severity_text
-from pmokit.forms.record import Record, example_record
 from pmokit.forms.schema import FormSpec
 from pmokit.ledger.store import Ledger
-from pmokit.pipeline.intake import Arrival, intake
-from pmokit.validation.validate import check_workbook
+from pmokit.utils.columns import display_width, pad
 
-
-def run_demo(
-    settings: Settings, all_forms: dict[str, FormSpec], out_dir: Path, echo: Callable[[str], None]
-) -> bool:
-    """Build the forms, fill samples and validate them, show feedback, ingest, list alerts."""
-    lang = settings.lang
-    blank = build_forms(all_forms, out_dir / "forms", lang)
-    echo(SAY["blank"].text(lang).format(n=len(blank), to=out_dir / "forms"))
-    (out_dir / "samples").mkdir(parents=True, exist_ok=True)
-    for form in all_forms.values():
-        record = example_record(form)
-        path = out_dir / "samples" / form_filename(form, settings.lang)
-        checked = check_workbook(build_form(form, path, settings.lang, record), all_forms, settings)
-        ok = checked.report.valid and checked.parsed.record == record
-        rows = sum(len(r) for r in record.tables.values())
-        said = (VALID if ok else MISMATCH).text(lang)
-        shown = SAY["sample"].text(lang).format(form=form.id, n=len(record.fields), rows=rows)
-        echo(f"{shown}  {said}  -> {path}")
-        if not ok:
-            return False
-    _demo_rejected(all_forms, settings, out_dir, echo)
-    _demo_ledger(all_forms, settings, out_dir, echo)
-    return True
-
-
-MISMATCH = Label("读回不一致", "MISMATCH")
-SAY = {
-    "blank": Label("{n} 份空白表单  -> {to}", "{n} blank forms  -> {to}"),
-    "sample": Label(
-        "示例 {form:<11} {n:>3} 个字段 {rows:>3} 行",
-        "sample {form:<11} {n:>3} fields {rows:>3} rows",
-    ),
-    "ledger": Label("\n台账 -> {url}", "\nledger -> {url}"),
-    "alerts": Label("\n截至 {day} 的预警：", "\nalerts as of {day}:"),
-    "rollup": Label(
-        "\n截至 {day} 的汇总（{sheets} 个工作表，{cells} 个单元格） -> {path}",
-        "\nroll-up as of {day} ({sheets} sheets, {cells} cells) -> {path}",
-    ),
-    "feedback": Label("反馈 -> {path}", "feedback -> {path}"),
+STEPS = {
+    "build": Label("填写", "filling"),
+    "drop": Label("投递", "dropping"),
 }
-DEMO_RECEIVED = dt.datetime(2026, 3, 16, 9, 0, tzinfo=dt.timezone.utc)
 
 
-def _demo_ledger(
-    all_forms: dict[str, FormSpec], settings: Settings, out_dir: Path, echo: Callable[[str], None]
+def demo_command(
+    settings: Settings, forms: dict[str, FormSpec], out: Path, smtp_sink: bool
 ) -> None:
-    """The samples through intake into a ledger of the demo's own, then its open alerts."""
-    demo, lang = replace(settings, home=out_dir.resolve(), ledger=None), settings.lang
-    with Ledger(demo.ledger_url(), all_forms, rebuild=True) as ledger:
-        echo(SAY["ledger"].text(lang).format(url=demo.ledger_url()))
-        for form_id in ("initiation", "weekly", "budget", "instruction", "change"):
-            path = out_dir / "samples" / form_filename(all_forms[form_id], settings.lang)
-            # The samples are dated March 2026, so the demo's clock is too.
-            arrival = Arrival(path.read_bytes(), path.name, DEMO_RECEIVED)
-            recorded = intake(arrival, demo, ledger, all_forms)
-            moves = " ".join(f"{a or '-'}→{b}" for a, b in recorded.moves)
-            echo(f"{outcome_text(recorded.outcome, lang)} {path.name}  {moves}".rstrip())
-        as_of = dt.date(2026, 4, 20)
-        echo(SAY["alerts"].text(lang).format(day=as_of))
-        for a in open_alerts(ledger, demo, as_of):
-            echo(f"  {a.since}  {a.rule:<4} {severity_text(a.severity, lang)} {a.message}")
-        written = rollup_to_file(ledger, demo, end_of_day(as_of), folder=out_dir / "rollups")
-        echo(SAY["rollup"].text(lang).format(day=as_of, **written.to_dict()))
+    lang, started = settings.lang, time.monotonic()
+    sink = LocalSink(out / "delivered") if smtp_sink else None
+    with Progress() as progress:
+        steps = {k: v.text(lang) for k, v in STEPS.items()}
+        run = run_demo(out, forms, lang, sink.port if sink else 2525, progress.counter(steps))
+    delivered = _deliver(run, forms, sink) if sink else None
+    for line in summary_lines(run, lang, delivered, time.monotonic() - started):
+        click.echo(line)
 
 
-def _demo_rejected(
-    all_forms: dict[str, FormSpec], settings: Settings, out_dir: Path, echo: Callable[[str], None]
-) -> None:
-    """A weekly report with the mistakes people make, and the feedback they get back."""
-    form = all_forms["weekly"]
-    good = example_record(form)
-    task = {**good.tables["tasks"][0], "remaining_days": "约5", "percent_complete": 80}
-    record = Record(
-        form.id, {**good.fields, "week_ending": "下周五"}, {**good.tables, "tasks": (task,)}
-    )
-    path = build_form(
-        form, out_dir / "samples" / "weekly-with-mistakes.xlsx", settings.lang, record
-    )
-    done = check_file(path, all_forms, settings, out_dir / "feedback")
-    said = SAY["feedback"].text(settings.lang).format(path=done.feedback[-1])
-    echo(f"\n{done.report.summary(settings.lang)}{said}")
+def _deliver(run: DemoRun, forms: dict[str, FormSpec], sink: LocalSink) -> int:
+    """Everything the quarter queued, sent to the sink; how many it received."""
+    settings = load_settings(environ={}, cwd=run.folder)
+    with sink, Ledger(settings.ledger_url(), forms) as ledger:
+        flush_outbox(ledger, settings)
+    return sink.received
+
+
+def summary_lines(run: DemoRun, lang: str, delivered: int | None, seconds: float) -> list[str]:
+    q, say = run.quarter, {k: v.text(lang) for k, v in SAY.items()}
+    first, last = q.drops[0].at.date(), q.end.date()
+    counts = outcome_counts(run)
+    lines = [
+        say["head"].format(folder=run.folder, seconds=seconds),
+        say["quarter"].format(
+            first=first, last=last, projects=len(q.projects), files=len(run.taken)
+        ),
+        "  " + "  ".join(f"{outcome_text(o, lang).strip()} {n}" for o, n in sorted(counts.items())),
+        say["refused"],
+    ]  # fmt: skip
+    for t in run.taken:
+        if t.result.outcome == "rejected":
+            errors = [i for i in t.result.report.issues if i.severity == "error"]
+            said = errors[0].message if errors else ""
+            lines.append(f"    {t.drop.name}  {t.drop.why}：{said}")
+    lines.append(say["outputs"])
+    lines += _outputs(run, lang, delivered)
+    lines.append(say["alerts"].format(n=len(run.alerts), day=last))
+    for a in run.alerts[:5]:
+        lines.append(
+            f"  {a.since}  {a.rule:<4} {severity_text(a.severity, lang)} {a.project}  {a.message}"
+        )
+    return lines
+
+
+def _outputs(run: DemoRun, lang: str, delivered: int | None) -> list[str]:
+    folder, share = run.folder, run.share
+    reports = folder / "reports"
+    mail = Counter(q.kind for q in outbox_listing(load_settings(environ={}, cwd=folder)))
+    rows = [
+        (OUT["share"], share, ""),
+        (OUT["workbooks"], folder / "workbooks", ""),
+        (OUT["rollups"], reports, len(list(reports.glob("*.xlsx")))),
+        (OUT["briefings"], reports, len(list(reports.glob("*.docx")))),
+        (OUT["closures"], share / "reports", len(list((share / "reports").rglob("*.docx")))),
+        (OUT["feedback"], share / "rejected", len(list(share.rglob("*.feedback.xlsx")))),
+        (OUT["latest"], run.rollup, ""),
+    ]
+    width = max(display_width(label.text(lang)) for label in OUT.values())
+    lines = [f"  {pad(label.text(lang), width)}  {path}  {n}".rstrip() for label, path, n in rows]
+    kinds = "  ".join(f"{kind} {n}" for kind, n in sorted(mail.items()))
+    mail_dir = folder / ".pmo" / "mail"
+    if delivered is None:
+        lines.append(f"  {pad(OUT['outbox'].text(lang), width)}  {mail_dir / 'outbox'}  {kinds}")
+    else:
+        shown = pad(OUT["delivered"].text(lang), width)
+        lines.append(f"  {shown}  {folder / 'delivered'}  {delivered}")
+    return lines
+
+
+SAY = {
+    "head": Label(
+        "演示 PMO -> {folder}（用时 {seconds:.0f} 秒）", "demo PMO -> {folder} ({seconds:.0f} s)"
+    ),
+    "quarter": Label(
+        "一个季度 {first} 至 {last}：{projects} 个项目，{files} 份文件按时间顺序放入收件夹",
+        "one quarter, {first} to {last}: {projects} projects, {files} files dropped in time order",
+    ),
+    "refused": Label("退回的文件及原因：", "refused, and why:"),
+    "outputs": Label("产出：", "outputs:"),
+    "alerts": Label(
+        "截至 {day} 共 {n} 条预警，最该先看的五条：",
+        "{n} alerts open on {day}; read these five first:",
+    ),
+}
+OUT = {
+    "share": Label("共享文件夹", "share"),
+    "workbooks": Label("带按钮的表单", "macro forms"),
+    "rollups": Label("汇总工作簿", "roll-ups"),
+    "briefings": Label("综合简报", "briefings"),
+    "closures": Label("结项报告", "closure reports"),
+    "feedback": Label("退回反馈", "feedback"),
+    "latest": Label("季末汇总", "quarter end"),
+    "outbox": Label("待发邮件", "outbox"),
+    "delivered": Label("已送达邮件", "delivered"),
+}

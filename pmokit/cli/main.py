@@ -25,7 +25,7 @@ from pmokit.base.issue_codes import codes_markdown
 from pmokit.base.labels import LANGS, Label
 from pmokit.base.settings import Settings, load_settings
 from pmokit.base.version import __version__
-from pmokit.cli.demo import run_demo
+from pmokit.cli.demo import demo_command
 from pmokit.cli.export import export
 from pmokit.cli.forms import forms
 from pmokit.cli.help import HelpOption, option
@@ -262,8 +262,10 @@ def validate(
 
 @cli.command(
     help=Label(
-        "用内置的示例数据演示 pmokit：表单、校验、反馈、台账、预警、汇总。",
-        "Run pmokit on built-in sample data: forms, validation, feedback, ledger, alerts, roll-up.",
+        "演示一个 PMO 的完整季度：40 个项目的文件按时间顺序交给真实的服务处理，生成汇总、简报、"
+        "结项报告和邮件。",
+        "Play a PMO's whole quarter: 40 projects' files taken by the real service in time "
+        "order, with the roll-ups, briefings, closure reports and emails they make.",
     )
 )
 @lang_option
@@ -273,12 +275,23 @@ def validate(
     type=click.Path(path_type=Path),
     default=Path("pmo-demo"),
     show_default=True,
-    help=Label("演示输出的文件夹。", "Folder for the demo's output."),
+    help=Label(
+        "演示 PMO 的文件夹（须为空，或是之前的演示）。",
+        "The demo PMO's folder (empty, or an earlier demo).",
+    ),
+)
+@option(
+    "--smtp-sink",
+    is_flag=True,
+    help=Label(
+        "在本机启动邮件服务器接收演示的邮件（存为 .eml）；否则邮件留在待发箱。",
+        "Deliver the demo's mail to a server on this machine (saved as .eml); "
+        "otherwise it waits in the outbox.",
+    ),
 )
 @click.pass_context
-def demo(ctx: click.Context, out_dir: Path) -> None:
-    if not run_demo(ctx.obj, spec_forms(ctx), out_dir, click.echo):
-        sys.exit(1)
+def demo(ctx: click.Context, out_dir: Path, smtp_sink: bool) -> None:
+    demo_command(ctx.obj, spec_forms(ctx), out_dir, smtp_sink)
 
 
 def main() -> None:
