@@ -4,6 +4,7 @@ takes them, and progress on a terminal only."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -122,3 +123,36 @@ def test_ingest_and_rebuild_show_progress_on_a_terminal_only(forms, blank_forms,
     assert rebuilt.returncode == 0 and rebuilt.stderr == "" and "2/2" not in rebuilt.stdout
     code, seen = in_terminal("ingest", str(inbox), "--json", cwd=tmp_path)
     assert code == 0 and "1/2" not in seen and json.loads(seen)["counts"] == {"duplicate": 2}
+
+
+def test_closure_reports_for_all_show_progress_on_a_terminal_only(forms, tmp_path):
+    from generators.forms import build_form
+    from generators.portfolio import make_quarter
+    from generators.portfolio.closures import closure
+    from generators.portfolio.plan import initiation
+    from generators.portfolio.quarter import at
+    from pmokit.base.settings import Settings
+    from pmokit.ledger.store import Ledger
+    from pmokit.pipeline.intake import Arrival, intake
+
+    quarter = make_quarter()
+    p = quarter.project(quarter.roles["closed-final"])
+    day = dt.date(2026, 9, 14)
+    settings = Settings(home=tmp_path)
+    with Ledger(settings.ledger_url(), forms, create=True) as ledger:
+        for record, moment in (
+            (initiation(p), at(p.approved, 10)),
+            (closure(p, "终验", day), at(day, 15)),
+        ):
+            path = build_form(
+                forms[record.form_id], tmp_path / f"{record.form_id}.xlsx", "zh", record
+            )
+            done = intake(Arrival(path.read_bytes(), path.name, moment), settings, ledger, forms)
+            assert done.outcome == "accepted", done.report.issues
+    name = f"{p.code} 结项总结报告.docx"
+    code, seen = in_terminal("report", "closure", "--all", "--out", "r1", cwd=tmp_path)
+    assert code == 0 and f"生成 1/1 {name}" in seen, seen
+    assert (tmp_path / "r1" / name).exists()
+    piped = pmo("report", "closure", "--all", "--out", "r2", cwd=tmp_path)
+    assert piped.returncode == 0 and piped.stderr == "" and "1/1" not in piped.stdout
+    assert piped.stdout.strip() == str(Path("r2") / name)

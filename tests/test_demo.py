@@ -36,6 +36,7 @@ def demo(tmp_path_factory):
         capture_output=True, text=True, timeout=900, cwd=folder.parent,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
+    assert done.stderr == ""  # piped: no progress line, no noise
     settings = load_settings(environ={}, cwd=folder)
     return folder, done.stdout, settings, make_quarter()
 

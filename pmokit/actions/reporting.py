@@ -19,6 +19,7 @@ from pmokit.base.labels import Label
 from pmokit.base.settings import Settings
 from pmokit.base.workdays import CHINA_TIME
 from pmokit.ledger.store import Ledger
+from pmokit.pipeline.intake import OnFile
 from pmokit.reports.briefing import Briefing, build_briefing
 from pmokit.reports.briefing_context import briefing_context
 from pmokit.reports.closure import closure_report
@@ -86,15 +87,23 @@ def closed_projects(ledger: Ledger) -> list[str]:
 
 
 def missing_closure_reports(
-    ledger: Ledger, settings: Settings, folder: Path, pdf: bool = False
+    ledger: Ledger,
+    settings: Settings,
+    folder: Path,
+    pdf: bool = False,
+    on_file: OnFile | None = None,
 ) -> list[ReportFile]:
     """`pmo report closure --all`: a report for every closing or closed project whose report
-    is not in `folder` yet; the ones there are left as they are."""
+    is not in `folder` yet; the ones there are left as they are. `on_file` is told of each
+    report as it is written."""
+    codes = closed_projects(ledger)
+    missing = [c for c in codes if not (folder / closure_file_name(c, settings.lang)).exists()]
     written = []
-    for code in closed_projects(ledger):
+    for number, code in enumerate(missing, 1):
         target = folder / closure_file_name(code, settings.lang)
-        if not target.exists():
-            written.append(closure_report_to_file(ledger, code, settings, target, pdf=pdf))
+        if on_file:
+            on_file("report", number, len(missing), target.name)
+        written.append(closure_report_to_file(ledger, code, settings, target, pdf=pdf))
     return written
 
 

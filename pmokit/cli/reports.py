@@ -17,6 +17,7 @@ from pmokit.actions.reporting import (
 )
 from pmokit.base.labels import Label
 from pmokit.cli.help import HelpGroup, option
+from pmokit.cli.progress import Progress
 from pmokit.cli.support import (
     as_of_moment,
     as_of_option,
@@ -93,10 +94,14 @@ def closure(
         raise click.UsageError(USAGE.text(settings.lang))
     if every and out is not None and out.exists() and not out.is_dir():
         raise click.UsageError(ALL_NEEDS_FOLDER.text(settings.lang).format(path=out))
-    with open_ledger(ctx) as ledger:
+    with open_ledger(ctx) as ledger, Progress(shown=not as_json) as progress:
         closing = closed_projects(ledger)
         if every:
-            written = missing_closure_reports(ledger, settings, out or Path.cwd(), pdf)
+            steps = {"report": WRITING.text(settings.lang)}
+            folder = out or Path.cwd()
+            written = missing_closure_reports(
+                ledger, settings, folder, pdf, progress.counter(steps)
+            )
         else:
             target = report_target(out, closure_file_name(project, settings.lang))
             written = [closure_report_to_file(ledger, project, settings, target, draft, pdf)]
@@ -109,6 +114,7 @@ def closure(
         click.echo((NONE_MISSING if closing else NONE_CLOSING).text(settings.lang))
 
 
+WRITING = Label("生成", "writing")
 USAGE = Label(
     "请给出一个项目编号，或用 --all（二者取一）", "give one project code, or --all (not both)"
 )
