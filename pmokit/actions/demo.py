@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -64,6 +65,7 @@ class DemoRun:
     alerts: list[Alert] = field(default_factory=list)
     rollup: Path | None = None
     mail_runs: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)  # each phase's wall time
 
     @property
     def share(self) -> Path:
@@ -168,9 +170,10 @@ def run_demo(folder: Path, forms: dict[str, FormSpec], lang: str, port: int, ste
     prepare_folder(folder)
     settings = demo_pmo(folder, lang, port)
     quarter = make_quarter()
-    run = DemoRun(folder, quarter)
+    run, clock = DemoRun(folder, quarter), time.perf_counter()
     build_workbooks(forms, folder / "workbooks", settings, lang)
     built = build_drops(quarter, settings.spec_folder(), folder / ".pmo" / "drops", lang, step)
+    run.seconds["build"], clock = time.perf_counter() - clock, time.perf_counter()
     now = [dt.datetime.combine(QUARTER_START, dt.time(0), CHINA_TIME)]
     log = folder / ".pmo" / "watch.log"
     with (
@@ -193,6 +196,7 @@ def run_demo(folder: Path, forms: dict[str, FormSpec], lang: str, port: int, ste
         named = QUARTER_ROLLUP.text(lang).format(day=quarter.end.date())
         run.rollup = rollup_to_file(ledger, settings, quarter.end, folder / "reports" / named).path
     shutil.rmtree(folder / ".pmo" / "drops", ignore_errors=True)
+    run.seconds["play"] = time.perf_counter() - clock
     return run
 
 
