@@ -64,6 +64,7 @@ class Project:
     milestones: tuple[Milestone, ...]
     closing: bool = False  # due to close within the quarter
     hours: tuple[Decimal, ...] = ()  # each team member's weekly hours on it
+    manager_hours: Decimal = Decimal(0)  # the PM's weekly hours on it
 
     def months(self) -> list[dt.date]:
         first, months = self.start.replace(day=1), []
@@ -154,7 +155,11 @@ def _milestones(start: dt.date, end: dt.date, kind: str) -> tuple[Milestone, ...
 def make_projects(seed: int = 7) -> tuple[Project, ...]:
     rng, used = random.Random(seed), set()
     projects = [_project(n, rng, used) for n in range(40)]
-    return tuple(replace(p, hours=_hours(p, projects)) for p in projects)
+    managed = Counter(p.manager for p in projects)
+    return tuple(
+        replace(p, hours=_hours(p, projects), manager_hours=Decimal(36 // managed[p.manager]))
+        for p in projects
+    )
 
 
 def _hours(p: Project, projects: list[Project]) -> tuple[Decimal, ...]:

@@ -129,6 +129,9 @@ def weekly(p: Project, friday: dt.date, **fields) -> Record:
     for n, (person, spent) in enumerate(zip(p.team, p.hours, strict=True)):
         task = tasks[min(n + (1 if len(tasks) > 1 else 0), len(tasks) - 1)]["task_name"]
         hours.append({"task_name": task, "person": person.name, "hours": spent})
+    if p.manager_hours:  # the PM's own time, on the task at hand
+        first = tasks[-1 if len(tasks) == 1 else 1]["task_name"]
+        hours.append({"task_name": first, "person": p.manager.name, "hours": p.manager_hours})
     record = {
         "project_code": p.code,
         "project_short": p.short,
