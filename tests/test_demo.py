@@ -7,13 +7,12 @@ by LibreOffice."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections import defaultdict
 
 import pytest
 from python_calamine import CalamineWorkbook
 from sqlalchemy import select
+from terminal import in_terminal
 
 from generators.portfolio import make_quarter
 from generators.portfolio.cast import DEPARTMENTS, EXECUTIVES
@@ -30,15 +29,15 @@ WORDS = {"accepted": "已接收", "duplicate": "重复", "rejected": "已退回"
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
+    """The demo as a person runs it, in a terminal (a pty): its progress line, then its
+    summary — what the terminal showed, with the progress line's redrawing left out."""
     folder = tmp_path_factory.mktemp("demo") / "pmo"
-    done = subprocess.run(
-        [sys.executable, "-m", "pmokit", "demo", "--out", str(folder), "--smtp-sink"],
-        capture_output=True, text=True, timeout=900, cwd=folder.parent,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    assert done.stderr == ""  # piped: no progress line, no noise
+    code, seen = in_terminal("demo", "--out", str(folder), "--smtp-sink", cwd=folder.parent)
+    assert code == 0, seen
+    assert "填写 667/667" in seen and "投递 667/667" in seen  # both phases show their progress
+    summary = seen.replace("\r\n", "\n").rpartition("\r")[2]  # after the last redraw
     settings = load_settings(environ={}, cwd=folder)
-    return folder, done.stdout, settings, make_quarter()
+    return folder, summary, settings, make_quarter()
 
 
 def test_every_file_is_accepted_or_refused_as_generated(demo, forms):

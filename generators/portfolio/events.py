@@ -140,7 +140,7 @@ def hand_over(q: Quarter, code: str) -> None:
             why="项目经理变更",
         )
     )
-    successor = replace(p, manager=new)
+    successor = replace(p, manager=new, manager_hours=Decimal(4))  # fits beside their own
     for d in list(q.drops):
         if d.project == code and d.record.form_id in ("weekly", "budget") and d.at.date() > day:
             rebuilt = (
