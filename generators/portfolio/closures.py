@@ -10,7 +10,8 @@ from decimal import Decimal
 from generators.portfolio.cast import APPROVER
 from generators.portfolio.events import header, stop_reports
 from generators.portfolio.plan import Project
-from generators.portfolio.quarter import Quarter, at, drop
+from generators.portfolio.quarter import NO_WHY, Quarter, at, drop
+from pmokit.base.labels import Label
 from pmokit.forms.record import Record
 
 
@@ -48,7 +49,9 @@ def closure(p: Project, kind: str, day: dt.date, final_due: dt.date | None = Non
     return Record("closure", fields, tables)
 
 
-def close(q: Quarter, code: str, kind: str, day: dt.date, final_due=None, why="") -> None:
+def close(
+    q: Quarter, code: str, kind: str, day: dt.date, final_due=None, why: Label = NO_WHY
+) -> None:
     moment = at(day, 14, 30)
     q.drops.append(drop(closure(q.project(code), kind, day, final_due), moment, why=why))
     stop_reports(q, code, moment)
@@ -59,14 +62,34 @@ def closures(q: Quarter, codes: list[str]) -> None:
     final one due in October (R18 calls it), one on its initial acceptance with the final one
     two weeks later."""
     final, initial, later = codes
-    close(q, final, "终验", dt.date(2026, 9, 14), why="终验后结项")
-    close(q, initial, "初验", dt.date(2026, 9, 16), dt.date(2026, 10, 20), why="初验后结项")
-    close(q, later, "初验", dt.date(2026, 9, 4), dt.date(2026, 9, 25), why="初验后结项")
+    close(
+        q,
+        final,
+        "终验",
+        dt.date(2026, 9, 14),
+        why=Label("终验后结项", "closed on final acceptance"),
+    )
+    close(
+        q,
+        initial,
+        "初验",
+        dt.date(2026, 9, 16),
+        dt.date(2026, 10, 20),
+        why=Label("初验后结项", "closed on initial acceptance"),
+    )
+    close(
+        q,
+        later,
+        "初验",
+        dt.date(2026, 9, 4),
+        dt.date(2026, 9, 25),
+        why=Label("初验后结项", "closed on initial acceptance"),
+    )
     q.drops.append(
         drop(
             closure(q.project(later), "终验", dt.date(2026, 9, 22)),
             at(dt.date(2026, 9, 22), 16, 0),
-            why="结项后终验",
+            why=Label("结项后终验", "final acceptance after closure"),
             suffix="_终验",
         )
     )

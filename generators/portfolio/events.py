@@ -12,6 +12,7 @@ from decimal import Decimal
 from generators.portfolio.cast import APPROVER
 from generators.portfolio.plan import Project
 from generators.portfolio.quarter import Quarter, at, drop, monthly_budget, weekly
+from pmokit.base.labels import Label
 from pmokit.forms.record import Record
 
 
@@ -82,7 +83,7 @@ def raise_budget(q: Quarter, code: str) -> None:
                 impact="实施费用增加 30%，工期不变。",
             ),
             at(day, 10, 20),
-            why="费用预算变更获批",
+            why=Label("费用预算变更获批", "budget change approved"),
         )
     )
     for month in (8, 9):  # the larger spend, now within the raised baseline
@@ -109,7 +110,10 @@ def overspend(q: Quarter, code: str) -> list[str]:
                 old,
                 record=record,
                 warns=frozenset({"over-budget"}),
-                why="实际支出超出立项预算，未提变更",
+                why=Label(
+                    "实际支出超出立项预算，未提变更",
+                    "spend over the initiation budget, no change requested",
+                ),
             ),
         )
     q.roles["overspend"] = code
@@ -137,7 +141,7 @@ def hand_over(q: Quarter, code: str) -> None:
                 handover_done=True,
             ),
             at(day, 9, 40),
-            why="项目经理变更",
+            why=Label("项目经理变更", "PM handed over"),
         )
     )
     successor = replace(p, manager=new, manager_hours=Decimal(4))  # fits beside their own
@@ -171,7 +175,7 @@ def suspend_and_resume(q: Quarter, code: str) -> None:
                 dept_head_confirmed=head,
             ),
             at(stop, 9, 15),
-            why="项目暂停",
+            why=Label("项目暂停", "project suspended"),
         )
     )
     q.drops.append(
@@ -187,7 +191,7 @@ def suspend_and_resume(q: Quarter, code: str) -> None:
                 dept_head_confirmed=head,
             ),
             at(start, 9, 5),
-            why="项目恢复实施",
+            why=Label("项目恢复实施", "project resumed"),
         )
     )
     q.drops = [
@@ -221,7 +225,7 @@ def cancel(q: Quarter, code: str) -> None:
                 finance_asset_review=True,
             ),
             at(day, 11, 10),
-            why="项目撤项",
+            why=Label("项目撤项", "project cancelled"),
         )
     )
     stop_reports(q, code, at(day, 11, 10))

@@ -20,10 +20,12 @@ from generators.portfolio.plan import (
     initiation,
     make_projects,
 )
+from pmokit.base.labels import Label
 from pmokit.base.workdays import CHINA_TIME, WorkCalendar
 from pmokit.forms.record import Record
 
 CALENDAR = WorkCalendar()
+NO_WHY = Label("", "")  # an ordinary file: nothing happened worth saying
 END = dt.datetime.combine(QUARTER_END, dt.time(23, 59, 59), CHINA_TIME)  # the last moment
 NAMES = {
     "initiation": "立项申请表",
@@ -45,7 +47,7 @@ class Drop:
     record: Record
     name: str
     expect: str = "accepted"
-    why: str = ""
+    why: Label = field(default_factory=lambda: NO_WHY)
     warns: frozenset[str] = frozenset()
     saved: dt.datetime | None = None  # when its author saved it: some minutes before it arrives
 

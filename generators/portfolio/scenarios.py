@@ -20,6 +20,7 @@ from generators.portfolio.events import (
 from generators.portfolio.plan import FRIDAYS, initiation
 from generators.portfolio.quarter import CALENDAR, Quarter, at, drop, ordinary_quarter, with_fields
 from generators.portfolio.trouble import trouble
+from pmokit.base.labels import Label
 
 # The projects each scenario happens to, by their place among the 40.
 ROLES = {
@@ -72,7 +73,11 @@ def make_quarter(seed: int = 7) -> Quarter:
         again = first.at + dt.timedelta(hours=1)
         q.drops.append(
             replace(
-                first, at=again, saved=first.saved_at, expect="duplicate", why="同一文件重复提交"
+                first,
+                at=again,
+                saved=first.saved_at,
+                expect="duplicate",
+                why=Label("同一文件重复提交", "the same file sent twice"),
             )
         )
     q.drops.sort(key=lambda d: (d.at, d.name))
@@ -85,7 +90,14 @@ def _sent_back(q: Quarter, code: str) -> None:
     first = p.approved - dt.timedelta(days=7)
     comment = "预算测算依据不足，请补充后重新提交。"
     record = initiation(p, "退回", first, comment)
-    q.drops.append(drop(record, at(first, 10, 30), why="立项申请被退回", suffix="_退回"))
+    q.drops.append(
+        drop(
+            record,
+            at(first, 10, 30),
+            why=Label("立项申请被退回", "initiation sent back"),
+            suffix="_退回",
+        )
+    )
 
 
 def _mistaken(q: Quarter, code: str, friday: dt.date, mistake: str, issue: str) -> None:
@@ -109,17 +121,26 @@ def _mistaken(q: Quarter, code: str, friday: dt.date, mistake: str, issue: str) 
     )
     morning = at(CALENDAR.first_workday_on_or_after(good.at.date() + dt.timedelta(days=1)), 9, 20)
     q.swap(good, wrong)
-    q.drops.append(replace(good, at=morning, why="更正后重新提交"))
+    q.drops.append(
+        replace(good, at=morning, why=Label("更正后重新提交", "corrected and sent again"))
+    )
 
 
 WHY = {
-    "rag": "状态为黄灯却未填写原因",
-    "thursday": "周报截止日期填成了周四",
-    "hours": "工时填成了文字",
+    "rag": Label("状态为黄灯却未填写原因", "amber with no reason given"),
+    "thursday": Label("周报截止日期填成了周四", "the week's end given as a Thursday"),
+    "hours": Label("工时填成了文字", "hours typed as words"),
 }
 
 
 def _late(q: Quarter, code: str, friday: dt.date) -> None:
     d = q.find(code, "weekly", friday)
     monday = CALENDAR.first_workday_on_or_after(friday + dt.timedelta(days=3))
-    q.swap(d, replace(d, at=at(monday, 10, 15), why="周一上午补交（迟交）"))
+    q.swap(
+        d,
+        replace(
+            d,
+            at=at(monday, 10, 15),
+            why=Label("周一上午补交（迟交）", "sent late, on Monday morning"),
+        ),
+    )

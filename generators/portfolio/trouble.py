@@ -10,7 +10,8 @@ from dataclasses import replace
 from generators.portfolio.cast import EXECUTIVES
 from generators.portfolio.events import change
 from generators.portfolio.plan import FRIDAYS, Milestone, Project
-from generators.portfolio.quarter import Quarter, at, drop, report_day, weekly
+from generators.portfolio.quarter import NO_WHY, Quarter, at, drop, report_day, weekly
+from pmokit.base.labels import Label
 from pmokit.forms.record import Record
 
 
@@ -41,7 +42,15 @@ def trouble(q: Quarter, code: str) -> None:
         if red:
             record = _escalated(record, p, friday)
         warns = frozenset({"milestone-late"}) if 6 <= week < 10 else frozenset()
-        q.swap(old, replace(old, record=record, warns=warns, why="里程碑预计延期" if warns else ""))
+        q.swap(
+            old,
+            replace(
+                old,
+                record=record,
+                warns=warns,
+                why=Label("里程碑预计延期", "milestone forecast late") if warns else NO_WHY,
+            ),
+        )
     day = report_day(FRIDAYS[10]) - dt.timedelta(days=4)
     rows = (
         {
@@ -63,7 +72,7 @@ def trouble(q: Quarter, code: str) -> None:
                 impact="系统上线推迟四周，终验日期不变。",
             ),
             at(day, 10, 0),
-            why="进度计划变更获批",
+            why=Label("进度计划变更获批", "schedule change approved"),
         )
     )
     _instructions(q, p)
@@ -168,4 +177,11 @@ def _instructions(q: Quarter, p: Project) -> None:
             "_3",
         ),
     ):
-        q.drops.append(drop(record, moment, why="领导批示跟踪", suffix=suffix))
+        q.drops.append(
+            drop(
+                record,
+                moment,
+                why=Label("领导批示跟踪", "executive instruction tracked"),
+                suffix=suffix,
+            )
+        )

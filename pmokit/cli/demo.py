@@ -64,7 +64,8 @@ def summary_lines(run: DemoRun, lang: str, delivered: int | None, seconds: float
         if t.result.outcome == "rejected":
             errors = [i for i in t.result.report.issues if i.severity == "error"]
             said = errors[0].message if errors else ""
-            lines.append(f"    {t.drop.name}  {t.drop.why}：{said}")
+            why = t.drop.why.text(lang) + Label("：", ": ").text(lang)
+            lines.append(f"    {t.drop.name}  {why}{said}")
     lines.append(say["outputs"])
     lines += _outputs(run, lang, delivered)
     lines.append(say["alerts"].format(n=len(run.alerts), day=last))
