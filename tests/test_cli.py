@@ -336,15 +336,15 @@ def test_demo_refuses_a_folder_it_did_not_make(tmp_path):
     (tmp_path / "预算.xlsx").write_text("someone's file")
     result = run("demo", "--out", str(tmp_path))
     assert result.exit_code == 3
-    assert result.output.strip().count("\n") == 0 and "不是空的，也不是之前的演示" in result.output
+    assert result.output.strip().count("\n") == 0 and "文件夹不是空的" in result.output
     assert [p.name for p in tmp_path.iterdir()] == ["预算.xlsx"]  # untouched
 
 
-def test_demo_makes_an_earlier_demo_anew(tmp_path):
-    from pmokit.actions.demo import MARK, prepare_folder
+def test_demo_never_remakes_an_earlier_demo_someone_may_have_added_to(tmp_path):
+    from pmokit.actions.demo import MARK
 
     (tmp_path / MARK).write_text("made by pmo demo")
-    (tmp_path / "share").mkdir()
-    (tmp_path / "share" / "old.xlsx").write_text("x")
-    prepare_folder(tmp_path)
-    assert [p.name for p in tmp_path.iterdir()] == [MARK]
+    (tmp_path / "我的分析.xlsx").write_text("the analyst's own")
+    result = run("demo", "--out", str(tmp_path))
+    assert result.exit_code == 3 and "这里已有一次演示" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([MARK, "我的分析.xlsx"])

@@ -156,3 +156,14 @@ def test_closure_reports_for_all_show_progress_on_a_terminal_only(forms, tmp_pat
     piped = pmo("report", "closure", "--all", "--out", "r2", cwd=tmp_path)
     assert piped.returncode == 0 and piped.stderr == "" and "1/1" not in piped.stdout
     assert piped.stdout.strip() == str(Path("r2") / name)
+
+
+def test_ctrl_c_stops_the_demo_in_one_line(tmp_path):
+    """Ctrl-C while the workbooks are built: one line saying what is left, exit 130 — no
+    traceback from the worker processes, and no waiting for the builds not started."""
+    code, seen = in_terminal(
+        "demo", "--out", "d", cwd=tmp_path, keys=b"\x03", when=b"\xe5\xa1\xab\xe5\x86\x99 2"
+    )  # 填写 2/667: the workers are at it
+    assert code == 130, seen
+    assert "已中断：演示未完成" in seen and "Traceback" not in seen, seen
+    assert (tmp_path / "d" / ".pmo-demo").exists()

@@ -82,7 +82,8 @@ def test_the_alerts_are_the_ones_the_scenarios_leave_open(demo, forms):
         alerts = open_alerts(ledger, settings, quarter.end)
     assert {(a.rule, a.project) for a in alerts} == truth(quarter).alerts
     top = said.split("最该先看的五条：\n")[1].splitlines()
-    assert len(top) == 5 and " R6 " in top[0]  # the overdue instruction is read first
+    assert len(top) == 6 and " R6 " in top[0]  # the overdue instruction is read first
+    assert top[-1].startswith("接着看看：") and "pmo alerts --as-of 2026-09-30" in top[-1]
     assert f"共 {len(alerts)} 条预警" in said
 
 

@@ -65,6 +65,7 @@ class Project:
     closing: bool = False  # due to close within the quarter
     hours: tuple[Decimal, ...] = ()  # each team member's weekly hours on it
     manager_hours: Decimal = Decimal(0)  # the PM's weekly hours on it
+    risk: tuple[str, str] = ("客户关键用户投入不足", "每周与客户项目负责人确认投入")  # and response
 
     def months(self) -> list[dt.date]:
         first, months = self.start.replace(day=1), []
@@ -129,6 +130,7 @@ def _project(n: int, rng: random.Random, used: set[str]) -> Project:
         purchases=_purchases(kind, rng),
         milestones=_milestones(start, end, kind),
         closing=closing,
+        risk=RISKS[n % len(RISKS)],
     )
 
 
@@ -164,10 +166,10 @@ def make_projects(seed: int = 7) -> tuple[Project, ...]:
 
 def _hours(p: Project, projects: list[Project]) -> tuple[Decimal, ...]:
     """An engineer's 36 hours a week shared among their projects — but the shared engineer
-    also works 8 hours over on each, which takes them over capacity."""
+    also works 3 hours over on each, which takes them over capacity."""
     load = Counter(person for q in projects for person in q.team)
     return tuple(
-        Decimal(36 // load[person] + (8 if person == SHARED_ENGINEER else 0)) for person in p.team
+        Decimal(36 // load[person] + (3 if person == SHARED_ENGINEER else 0)) for person in p.team
     )
 
 
@@ -234,11 +236,11 @@ def initiation(
         ),
         "risks": (
             {
-                "description": "客户关键用户投入不足",
+                "description": p.risk[0],
                 "probability": "中",
                 "impact": "中",
                 "level": "中",
-                "response": "每周与客户项目负责人确认投入",
+                "response": p.risk[1],
                 "owner": p.manager.name,
             },
         ),
@@ -248,4 +250,11 @@ def initiation(
     return Record("initiation", fields, tables)
 
 
+RISKS = (  # what integration and service projects commonly carry, with the planned response
+    ("客户关键用户投入不足", "每周与客户项目负责人确认投入"),
+    ("设备供货周期可能延长", "提前下单并确认备选供应商"),
+    ("客户数据迁移窗口可能推迟", "提前两周与客户确认迁移窗口"),
+    ("对方系统接口文档不完整", "联调前与对方开发确认接口清单"),
+    ("现场施工需客户停产配合", "提前一个月与客户排定停产窗口"),
+)
 PLAN_PARTS = ("background", "scope", "quality", "schedule", "organisation", "risk", "tracking")

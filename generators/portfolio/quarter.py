@@ -153,11 +153,11 @@ def weekly(p: Project, friday: dt.date, **fields) -> Record:
         ),
         "risks": (
             {
-                "description": "客户关键用户投入不足",
+                "description": p.risk[0],
                 "probability": "中",
                 "impact": "中",
                 "level": "中",
-                "response": "每周与客户项目负责人确认投入",
+                "response": p.risk[1],
                 "owner": p.manager.name,
             },
         ),
@@ -175,7 +175,11 @@ def _task(phase: str, share: float, friday: dt.date, index: int) -> dict:
         "expected_finish": friday + dt.timedelta(days=7 * max(0, index) % 35 if share < 1 else 0),
         "remaining_days": left,
         "done_this_week": f"{phase}按计划推进" if share > 0 else "尚未开始",
-        "plan_next_week": f"继续{phase}" if share < 1 else "整理交付文档",
+        "plan_next_week": f"继续{phase}"
+        if 0 < share < 1
+        else f"准备{phase}"
+        if share == 0
+        else "无",
     }
     return row
 

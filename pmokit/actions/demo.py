@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import signal
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -92,13 +93,11 @@ pmo = [{", ".join(f'"{p.email}"' for p in PMO)}]
 
 
 def prepare_folder(folder: Path) -> None:
-    """An empty folder for the demo: a new one, or an earlier demo's made anew. A folder with
-    anything else in it is refused: the demo never deletes what it did not make."""
+    """A new or empty folder for the demo. A folder with anything in it is refused — an earlier
+    demo's too, since someone may have added their own files to it: the demo deletes nothing."""
     try:
         if folder.is_dir() and any(folder.iterdir()):
-            if not (folder / MARK).is_file():
-                raise OutputError(folder, NOT_EMPTY)
-            shutil.rmtree(folder)
+            raise OutputError(folder, EARLIER if (folder / MARK).is_file() else NOT_EMPTY)
         folder.mkdir(parents=True, exist_ok=True)
         write_bytes_atomically(folder / MARK, b"made by pmo demo; pmo demo may delete it\n")
     except OSError as exc:
@@ -106,9 +105,10 @@ def prepare_folder(folder: Path) -> None:
 
 
 QUARTER_ROLLUP = Label("项目组合季末汇总 {day}.xlsx", "Portfolio at quarter end {day}.xlsx")
-NOT_EMPTY = Label(
-    "文件夹不是空的，也不是之前的演示，请换一个 --out",
-    "the folder is neither empty nor an earlier demo: choose another --out",
+NOT_EMPTY = Label("文件夹不是空的，请换一个 --out", "the folder is not empty: choose another --out")
+EARLIER = Label(
+    "这里已有一次演示：要重新演示，请先删除这个文件夹，或换一个 --out",
+    "an earlier demo is here: delete the folder to play it again, or choose another --out",
 )
 
 
@@ -124,10 +124,18 @@ def build_drops(quarter: Quarter, forms_dir_: Path, out: Path, lang: str, step: 
     drops = quarter.drops
     paths = [out / f"{n:04d}-{d.name}" for n, d in enumerate(drops)]
     jobs = [(str(forms_dir_), d, str(p), lang) for d, p in zip(drops, paths, strict=True)]
-    with ProcessPoolExecutor(max_workers=2) as pool:
+    pool = ProcessPoolExecutor(max_workers=2, initializer=_ignore_ctrl_c)
+    try:
         for n, _ in enumerate(pool.map(_build_one, jobs, chunksize=16), 1):
             step("build", n, len(jobs), drops[n - 1].name)
+    finally:  # stopped (Ctrl-C): the builds not started are dropped, not waited for
+        pool.shutdown(cancel_futures=True)
     return paths
+
+
+def _ignore_ctrl_c() -> None:
+    """In a worker: Ctrl-C is the demo's to answer, once, not each worker's with a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _build_one(job: tuple[str, Drop, str, str]) -> None:
@@ -167,6 +175,7 @@ def timeline(quarter: Quarter, moments: list) -> Iterator[tuple[dt.datetime, int
 
 def run_demo(folder: Path, forms: dict[str, FormSpec], lang: str, port: int, step: Step) -> DemoRun:
     """The whole quarter into `folder`; `step` is told of each file built and dropped."""
+    folder = folder.absolute()  # settings keep paths relative to it: it must not be relative
     prepare_folder(folder)
     settings = demo_pmo(folder, lang, port)
     quarter = make_quarter()

@@ -4,6 +4,7 @@ refused and why, where each output is, and the five alerts to read first."""
 
 from __future__ import annotations
 
+import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -34,7 +35,11 @@ def demo_command(
     sink = LocalSink(out / "delivered") if smtp_sink else None
     with Progress() as progress:
         steps = {k: v.text(lang) for k, v in STEPS.items()}
-        run = run_demo(out, forms, lang, sink.port if sink else 2525, progress.counter(steps))
+        try:
+            run = run_demo(out, forms, lang, sink.port if sink else 2525, progress.counter(steps))
+        except KeyboardInterrupt:
+            progress.echo(STOPPED.text(lang).format(folder=out), err=True)
+            sys.exit(130)
     delivered = _deliver(run, forms, sink) if sink else None
     for line in summary_lines(run, lang, delivered, time.monotonic() - started):
         click.echo(line)
@@ -73,7 +78,12 @@ def summary_lines(run: DemoRun, lang: str, delivered: int | None, seconds: float
         lines.append(
             f"  {a.since}  {a.rule:<4} {severity_text(a.severity, lang)} {a.project}  {a.message}"
         )
+    lines.append(say["next"].format(folder=run.folder, day=last))
     return lines
+
+
+def _kind(kind: str, lang: str) -> str:
+    return KINDS[kind].text(lang) if kind in KINDS else kind
 
 
 def _outputs(run: DemoRun, lang: str, delivered: int | None) -> list[str]:
@@ -91,7 +101,7 @@ def _outputs(run: DemoRun, lang: str, delivered: int | None) -> list[str]:
     ]
     width = max(display_width(label.text(lang)) for label in OUT.values())
     lines = [f"  {pad(label.text(lang), width)}  {path}  {n}".rstrip() for label, path, n in rows]
-    kinds = "  ".join(f"{kind} {n}" for kind, n in sorted(mail.items()))
+    kinds = "  ".join(f"{_kind(kind, lang)} {n}" for kind, n in sorted(mail.items()))
     mail_dir = folder / ".pmo" / "mail"
     if delivered is None:
         lines.append(f"  {pad(OUT['outbox'].text(lang), width)}  {mail_dir / 'outbox'}  {kinds}")
@@ -111,10 +121,29 @@ SAY = {
     ),
     "refused": Label("退回的文件及原因：", "refused, and why:"),
     "outputs": Label("产出：", "outputs:"),
+    "next": Label(
+        "接着看看：cd {folder} 后运行 pmo alerts --as-of {day}、pmo project list、"
+        "pmo project show PRJ-2026-107（演示的季度已过去，请用 --as-of 指定季末）",
+        "Next: cd {folder}, then pmo alerts --as-of {day}, pmo project list, "
+        "pmo project show PRJ-2026-107 (the demo's quarter is past: --as-of its end)",
+    ),
     "alerts": Label(
         "截至 {day} 共 {n} 条预警，最该先看的五条：",
         "{n} alerts open on {day}; read these five first:",
     ),
+}
+STOPPED = Label(
+    "已中断：演示未完成，{folder} 里是做到一半的结果；删除它后可再次运行 pmo demo",
+    "stopped: the demo did not finish; {folder} holds what it did. Delete it to play it again",
+)
+KINDS = {  # the outbox's messages by kind, as the summary counts them
+    "status": Label("周报提交情况", "status"),
+    "briefing": Label("简报", "briefing"),
+    "reminders": Label("提醒", "reminders"),
+    "escalations": Label("催报", "escalations"),
+    "receipt": Label("回执", "receipts"),
+    "alert": Label("预警通知", "notices"),
+    "closure": Label("结项报告", "closure reports"),
 }
 OUT = {
     "share": Label("共享文件夹", "share"),

@@ -276,8 +276,8 @@ def validate(
     default=Path("pmo-demo"),
     show_default=True,
     help=Label(
-        "演示 PMO 的文件夹（须为空，或是之前的演示）。",
-        "The demo PMO's folder (empty, or an earlier demo).",
+        "演示 PMO 的文件夹（须为空或尚不存在）。",
+        "The demo PMO's folder (empty, or not there yet).",
     ),
 )
 @option(

@@ -12,12 +12,12 @@ from pmokit.mail.message import Attachment, Mail, Section, valid_address
 from pmokit.mail.texts import FOOTER
 
 SUBJECT = {
-    "accepted": Label("已接收：{form} {period}（{file}）", "Accepted: {form} {period} ({file})"),
+    "accepted": Label("已接收：{form}{period}（{file}）", "Accepted: {form}{period} ({file})"),
     "rejected": Label("已退回，请修改后重新提交：{file}", "Returned, please correct: {file}"),
 }
 ACCEPTED = Label(
-    "PMO 已接收您提交的 {form}（项目 {project}，{period}），已记入台账。",
-    "The PMO has accepted your {form} (project {project}, {period}) and recorded it.",
+    "PMO 已接收您提交的 {form}（项目 {project}{period_in}），已记入台账。",
+    "The PMO has accepted your {form} (project {project}{period_in}) and recorded it.",
 )
 MOVED = Label("项目状态：{before} → {after}", "Project state: {before} → {after}")
 REJECTED = Label(
@@ -43,9 +43,11 @@ def receipt_mail(
         return None
     lang = settings.mail_lang()
     form = form_name(result.report.form).text(lang) if result.report.form else ""
+    period = result.period or ""  # an initiation or a change speaks for no week or month
     values = {
         "form": form,
-        "period": result.period or "",
+        "period": f" {period}" if period else "",
+        "period_in": Label("，", ", ").text(lang) + period if period else "",
         "file": file_name,
         "project": result.project or "—",
     }
