@@ -92,7 +92,7 @@ def _outputs(run: DemoRun, lang: str, delivered: int | None) -> list[str]:
     mail = Counter(q.kind for q in outbox_listing(load_settings(environ={}, cwd=folder)))
     rows = [
         (OUT["share"], share, ""),
-        (OUT["workbooks"], folder / "workbooks", ""),
+        (OUT["workbooks"], run.no_workbooks or folder / "workbooks", ""),
         (OUT["rollups"], reports, len(list(reports.glob("*.xlsx")))),
         (OUT["briefings"], reports, len(list(reports.glob("*.docx")))),
         (OUT["closures"], share / "reports", len(list((share / "reports").rglob("*.docx")))),
