@@ -8,8 +8,8 @@ import datetime as dt
 from decimal import Decimal
 
 from generators.portfolio.cast import APPROVER
-from generators.portfolio.events import header, stop_reports
-from generators.portfolio.plan import Project
+from generators.portfolio.events import stop_reports
+from generators.portfolio.plan import Project, header
 from generators.portfolio.quarter import NO_WHY, Quarter, at, drop
 from pmokit.base.labels import Label
 from pmokit.forms.record import Record
@@ -57,40 +57,35 @@ def close(
     stop_reports(q, code, moment)
 
 
+INITIAL = Label("初验后结项", "closed on initial acceptance")
+# role -> (acceptance, the day it closes, the contract's final acceptance date, why)
+CLOSES = {
+    "closed-final": (
+        "终验",
+        dt.date(2026, 9, 14),
+        None,
+        Label("终验后结项", "closed on final acceptance"),
+    ),
+    "closed-initial": ("初验", dt.date(2026, 9, 16), dt.date(2026, 10, 20), INITIAL),
+    "final-later": ("初验", dt.date(2026, 9, 4), dt.date(2026, 9, 25), INITIAL),
+}
+FINAL_LATER = dt.date(2026, 9, 22)  # the final-later project's 终验
+
+
 def closures(q: Quarter, codes: list[str]) -> None:
     """Three projects close: one on its final acceptance, one on its initial acceptance with the
     final one due in October (R18 calls it), one on its initial acceptance with the final one
     two weeks later."""
-    final, initial, later = codes
-    close(
-        q,
-        final,
-        "终验",
-        dt.date(2026, 9, 14),
-        why=Label("终验后结项", "closed on final acceptance"),
-    )
-    close(
-        q,
-        initial,
-        "初验",
-        dt.date(2026, 9, 16),
-        dt.date(2026, 10, 20),
-        why=Label("初验后结项", "closed on initial acceptance"),
-    )
-    close(
-        q,
-        later,
-        "初验",
-        dt.date(2026, 9, 4),
-        dt.date(2026, 9, 25),
-        why=Label("初验后结项", "closed on initial acceptance"),
-    )
+    for role, code in zip(CLOSES, codes, strict=True):
+        kind, day, final_due, why = CLOSES[role]
+        close(q, code, kind, day, final_due, why)
+    later = codes[2]
     q.drops.append(
         drop(
-            closure(q.project(later), "终验", dt.date(2026, 9, 22)),
-            at(dt.date(2026, 9, 22), 16, 0),
+            closure(q.project(later), "终验", FINAL_LATER),
+            at(FINAL_LATER, 16, 0),
             why=Label("结项后终验", "final acceptance after closure"),
             suffix="_终验",
         )
     )
-    q.roles.update({"closed-final": final, "closed-initial": initial, "final-later": later})
+    q.roles.update(zip(CLOSES, codes, strict=True))

@@ -9,21 +9,11 @@ import datetime as dt
 from dataclasses import replace
 from decimal import Decimal
 
-from generators.portfolio.cast import APPROVER
-from generators.portfolio.plan import Project
+from generators.portfolio.cast import APPROVER, Person
+from generators.portfolio.plan import Project, header
 from generators.portfolio.quarter import Quarter, at, drop, monthly_budget, weekly
 from pmokit.base.labels import Label
 from pmokit.forms.record import Record
-
-
-def header(p: Project) -> dict:
-    return {
-        "project_code": p.code,
-        "project_short": p.short,
-        "project_name": p.name,
-        "project_manager": p.manager.name,
-        "department": p.department.name,
-    }
 
 
 def change(p: Project, number: int, kind: str, day: dt.date, tables=None, **fields) -> Record:
@@ -120,12 +110,21 @@ def overspend(q: Quarter, code: str) -> list[str]:
     return [code]
 
 
+HANDED_OVER = dt.date(2026, 8, 17)
+SUSPENDED = (dt.date(2026, 7, 27), dt.date(2026, 8, 17))  # from, until (resumed)
+CANCELLED = dt.date(2026, 9, 7)
+
+
+def next_manager(p: Project) -> Person:
+    """Who takes a project over: the department's next PM."""
+    managers = p.department.managers
+    return managers[(managers.index(p.manager) + 1) % len(managers)]
+
+
 def hand_over(q: Quarter, code: str) -> None:
     """The PM moves to another project; the department's next PM takes over from 17 August."""
     p = q.project(code)
-    managers = p.department.managers
-    new = managers[(managers.index(p.manager) + 1) % len(managers)]
-    day = dt.date(2026, 8, 17)
+    new, day = next_manager(p), HANDED_OVER
     q.drops.append(
         drop(
             change(
@@ -159,7 +158,7 @@ def hand_over(q: Quarter, code: str) -> None:
 def suspend_and_resume(q: Quarter, code: str) -> None:
     """The customer pauses the project for three weeks; no reports are due meanwhile (R8)."""
     p = q.project(code)
-    stop, start = dt.date(2026, 7, 27), dt.date(2026, 8, 17)
+    stop, start = SUSPENDED
     head = p.department.head.name
     q.drops.append(
         drop(
@@ -209,7 +208,7 @@ def suspend_and_resume(q: Quarter, code: str) -> None:
 def cancel(q: Quarter, code: str) -> None:
     """The customer withdraws; the project is cancelled (撤项) on 7 September."""
     p = q.project(code)
-    day = dt.date(2026, 9, 7)
+    day = CANCELLED
     q.drops.append(
         drop(
             change(

@@ -154,6 +154,29 @@ def _milestones(start: dt.date, end: dt.date, kind: str) -> tuple[Milestone, ...
     return tuple(Milestone(name, day) for name, day in zip(names, dates, strict=True))
 
 
+def header(p: Project) -> dict:
+    """The fields every form of a project opens with, as its PM fills them."""
+    return {
+        "project_code": p.code,
+        "project_short": p.short,
+        "project_name": p.name,
+        "project_manager": p.manager.name,
+        "department": p.department.name,
+    }
+
+
+def risk_row(p: Project) -> dict:
+    """The project's standing risk, as its initiation and weekly reports list it."""
+    return {
+        "description": p.risk[0],
+        "probability": "中",
+        "impact": "中",
+        "level": "中",
+        "response": p.risk[1],
+        "owner": p.manager.name,
+    }
+
+
 def make_projects(seed: int = 7) -> tuple[Project, ...]:
     rng, used = random.Random(seed), set()
     projects = [_project(n, rng, used) for n in range(40)]
@@ -234,16 +257,7 @@ def initiation(
             {"milestone": m.name, "planned_date": m.planned, "work_products": f"{m.name}报告"}
             for m in p.milestones
         ),
-        "risks": (
-            {
-                "description": p.risk[0],
-                "probability": "中",
-                "impact": "中",
-                "level": "中",
-                "response": p.risk[1],
-                "owner": p.manager.name,
-            },
-        ),
+        "risks": (risk_row(p),),
     }
     if procurement:
         tables["procurement"] = procurement

@@ -17,8 +17,10 @@ from generators.portfolio.plan import (
     PHASES,
     QUARTER_END,
     Project,
+    header,
     initiation,
     make_projects,
+    risk_row,
 )
 from pmokit.base.labels import Label
 from pmokit.base.workdays import CHINA_TIME, WorkCalendar
@@ -135,11 +137,7 @@ def weekly(p: Project, friday: dt.date, **fields) -> Record:
         first = tasks[-1 if len(tasks) == 1 else 1]["task_name"]
         hours.append({"task_name": first, "person": p.manager.name, "hours": p.manager_hours})
     record = {
-        "project_code": p.code,
-        "project_short": p.short,
-        "project_name": p.name,
-        "project_manager": p.manager.name,
-        "department": p.department.name,
+        **header(p),
         "week_ending": friday,
         "rag": "绿",
         "prepared_by": p.manager.name,
@@ -151,16 +149,7 @@ def weekly(p: Project, friday: dt.date, **fields) -> Record:
         "milestone_forecasts": tuple(
             {"milestone": m.name, "forecast_date": m.planned} for m in p.milestones
         ),
-        "risks": (
-            {
-                "description": p.risk[0],
-                "probability": "中",
-                "impact": "中",
-                "level": "中",
-                "response": p.risk[1],
-                "owner": p.manager.name,
-            },
-        ),
+        "risks": (risk_row(p),),
     }
     return Record("weekly", record, tables)
 
@@ -199,11 +188,7 @@ def monthly_budget(p: Project, day: dt.date, spent: float = 0.95, **lines) -> Re
         for c in CATEGORIES + tuple(c for c in lines if c not in CATEGORIES)
     )
     fields = {
-        "project_code": p.code,
-        "project_short": p.short,
-        "project_name": p.name,
-        "project_manager": p.manager.name,
-        "department": p.department.name,
+        **header(p),
         "budget_month": (month + dt.timedelta(days=32)).replace(day=1),
         "prepared_by": p.manager.name,
         "prepared_date": day,

@@ -8,16 +8,14 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
+from generators.portfolio.closures import CLOSES, FINAL_LATER
+from generators.portfolio.events import CANCELLED, HANDED_OVER, SUSPENDED, next_manager
 from generators.portfolio.plan import FRIDAYS
 from generators.portfolio.quarter import CALENDAR, END, Quarter, at
 from pmokit.base.workdays import weekly_deadlines
 
-SUSPENDED = (dt.date(2026, 7, 27), dt.date(2026, 8, 17))
-CANCELLED = dt.date(2026, 9, 7)
-CLOSED = {"closed-final": dt.date(2026, 9, 14), "closed-initial": dt.date(2026, 9, 16),
-          "final-later": dt.date(2026, 9, 4)}  # fmt: skip
+CLOSED = {role: day for role, (_, day, _, _) in CLOSES.items()}
 FINAL_NOTICE = dt.date(2026, 9, 20)  # a month before the closed-initial project's 终验 date
-FINAL_LATER = dt.date(2026, 9, 22)  # the final-later project's 终验
 
 
 @dataclass(frozen=True)
@@ -91,7 +89,6 @@ def owing(q: Quarter, moment: dt.datetime) -> frozenset[str]:
 
 def manager_on(q: Quarter, code: str, day: dt.date):
     p = q.project(code)
-    if code == q.roles["pm-change"] and day >= dt.date(2026, 8, 17):
-        managers = p.department.managers
-        return managers[(managers.index(p.manager) + 1) % len(managers)]
+    if code == q.roles["pm-change"] and day >= HANDED_OVER:
+        return next_manager(p)
     return p.manager

@@ -15,6 +15,7 @@ import datetime as dt
 import shutil
 import signal
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -65,7 +66,7 @@ class DemoRun:
     taken: list[Taken] = field(default_factory=list)
     alerts: list[Alert] = field(default_factory=list)
     rollup: Path | None = None
-    mail_runs: int = 0
+    settings: Settings | None = None  # the demo PMO's own (its pmo.toml)
     no_workbooks: str = ""  # why the .xlsm forms were not built (the buttons extra is missing)
     seconds: dict[str, float] = field(default_factory=dict)  # each phase's wall time
 
@@ -180,7 +181,7 @@ def run_demo(folder: Path, forms: dict[str, FormSpec], lang: str, port: int, ste
     prepare_folder(folder)
     settings = demo_pmo(folder, lang, port)
     quarter = make_quarter()
-    run, clock = DemoRun(folder, quarter), time.perf_counter()
+    run, clock = DemoRun(folder, quarter, settings=settings), time.perf_counter()
     try:
         build_workbooks(forms, folder / "workbooks", settings, lang)
     except ConfigError as exc:  # pip install . without [buttons]: the demo goes on without them
@@ -203,7 +204,7 @@ def run_demo(folder: Path, forms: dict[str, FormSpec], lang: str, port: int, ste
             now[0] = moment
             if n is None:
                 started = time.perf_counter()
-                run.mail_runs += len(mail.run_schedule(moment))
+                mail.run_schedule(moment)
                 run.seconds["of which mail runs"] += time.perf_counter() - started
                 continue
             _drop(watcher, built[n], quarter.drops[n])
@@ -248,8 +249,5 @@ def _reading_order(alert: Alert) -> tuple:
     return (alert.severity != "error", rank, alert.since, alert.project)
 
 
-def outcome_counts(run: DemoRun) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for t in run.taken:
-        counts[t.result.outcome] = counts.get(t.result.outcome, 0) + 1
-    return counts
+def outcome_counts(run: DemoRun) -> Counter:
+    return Counter(t.result.outcome for t in run.taken)

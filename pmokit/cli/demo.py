@@ -15,7 +15,7 @@ from mailer.sink import LocalSink
 from pmokit.actions.demo import DemoRun, outcome_counts, run_demo
 from pmokit.actions.mailing import flush_outbox, outbox_listing
 from pmokit.base.labels import Label
-from pmokit.base.settings import Settings, load_settings
+from pmokit.base.settings import Settings
 from pmokit.cli.progress import Progress
 from pmokit.cli.support import outcome_text, severity_text
 from pmokit.forms.schema import FormSpec
@@ -47,7 +47,7 @@ def demo_command(
 
 def _deliver(run: DemoRun, forms: dict[str, FormSpec], sink: LocalSink) -> int:
     """Everything the quarter queued, sent to the sink; how many it received."""
-    settings = load_settings(environ={}, cwd=run.folder)
+    settings = run.settings
     with sink, Ledger(settings.ledger_url(), forms) as ledger:
         flush_outbox(ledger, settings)
     return sink.received
@@ -89,7 +89,7 @@ def _kind(kind: str, lang: str) -> str:
 def _outputs(run: DemoRun, lang: str, delivered: int | None) -> list[str]:
     folder, share = run.folder, run.share
     reports = folder / "reports"
-    mail = Counter(q.kind for q in outbox_listing(load_settings(environ={}, cwd=folder)))
+    mail = Counter(q.kind for q in outbox_listing(run.settings))
     rows = [
         (OUT["share"], share, ""),
         (OUT["workbooks"], run.no_workbooks or folder / "workbooks", ""),
