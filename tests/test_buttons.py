@@ -12,6 +12,7 @@ import json
 import re
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -340,6 +341,7 @@ def test_submit_puts_one_file_in_the_inbox_and_never_overwrites(forms, built, tm
     assert pmo_validate_json(first.path) == []  # as intake will see it
     kept = first.path.read_bytes()
     # pressed again (a save in between changes the file's saved time): a second file
+    time.sleep(1.1)  # the saved time is kept to the second: on a fast machine, the next one
     again = submit_open_form(FormFile(path), str(inbox), forms, Settings())
     assert again.ok and again.path.name == f"{code}_项目周报_{week} (2).xlsm"
     changed = filled(forms, built, tmp_path, name="w2.xlsm", prepared_by="另一人")
